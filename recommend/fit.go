@@ -21,17 +21,12 @@ import (
 // number and wrapping ErrInteraction. Input without any positive affinity gives ErrEmpty. If ctx
 // is cancelled, Fit returns ctx.Err() and no model.
 func Fit(ctx context.Context, interactions iter.Seq[Interaction], cfg Config) (*Model, error) {
-	return fit(ctx, interactions, 0, cfg)
-}
-
-// fit is Fit with a size hint for the input arrays.
-func fit(ctx context.Context, interactions iter.Seq[Interaction], hint int, cfg Config) (*Model, error) {
 	cfg, err := cfg.resolved()
 	if err != nil {
 		return nil, err
 	}
 	m := newModel(cfg)
-	coo, err := m.ingest(ctx, interactions, hint)
+	coo, err := m.ingest(ctx, interactions)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +57,7 @@ func (m *Model) setRef(ref int64) {
 
 // FitSlice is Fit over a slice.
 func FitSlice(ctx context.Context, interactions []Interaction, cfg Config) (*Model, error) {
-	return fit(ctx, slices.Values(interactions), len(interactions), cfg)
+	return Fit(ctx, slices.Values(interactions), cfg)
 }
 
 func newModel(cfg Config) *Model {
@@ -75,13 +70,81 @@ func newModel(cfg Config) *Model {
 	}
 }
 
-// coo holds the raw input as parallel arrays: user, item, undecayed weight and time.
+// coo holds the raw input in blocks of parallel arrays, so that reading a large input never
+// copies what it has read. A user's consecutive records stay in one block: when input comes
+// grouped by user, as exports often do, each user's history is already in place.
 type coo struct {
-	u, i  []int32
-	w     []float64
-	t     []int64 // only with decay
-	ref   int64
-	users int
+	blocks  []*cooBlock
+	ref     int64
+	users   int
+	grouped bool  // so far, each user's records came together
+	lastU   int32 // while grouped, the user of the last record (-1 before the first)
+}
+
+// cooBlock is a run of the input: user, item and undecayed weight, and time.
+type cooBlock struct {
+	u []int32
+	e []entry
+	t []int64 // only with decay
+}
+
+// maxBlock is the usual size of a cooBlock; the first blocks are smaller, so that a small
+// input allocates little.
+const maxBlock = 1 << 16
+
+func newCoo() *coo { return &coo{grouped: true, lastU: -1} }
+
+// add appends a record. A new user index is always the next one (users are numbered as they
+// first appear), so grouped input is input whose user changes only to a new one.
+func (c *coo) add(u int32, e entry, t int64, decay bool) {
+	if c.grouped && u != c.lastU {
+		c.grouped = u == c.lastU+1
+		c.lastU = u
+	}
+	n := len(c.blocks)
+	if n == 0 || len(c.blocks[n-1].u) == cap(c.blocks[n-1].u) {
+		c.grow(u, decay)
+	}
+	b := c.blocks[len(c.blocks)-1]
+	b.u = append(b.u, u)
+	b.e = append(b.e, e)
+	if decay {
+		b.t = append(b.t, t)
+	}
+}
+
+// grow starts a new block and moves into it the records of user u that end the last block,
+// so that the user's run is not split.
+func (c *coo) grow(u int32, decay bool) {
+	n := len(c.blocks)
+	size := maxBlock
+	if n < 6 {
+		size = maxBlock >> (6 - n)
+	}
+	run := 0
+	var last *cooBlock
+	if n > 0 {
+		last = c.blocks[n-1]
+		for run < len(last.u) && last.u[len(last.u)-1-run] == u {
+			run++
+		}
+	}
+	size = max(size, 2*run)
+	b := &cooBlock{u: make([]int32, 0, size), e: make([]entry, 0, size)}
+	if decay {
+		b.t = make([]int64, 0, size)
+	}
+	if run > 0 {
+		k := len(last.u) - run
+		b.u = append(b.u, last.u[k:]...)
+		b.e = append(b.e, last.e[k:]...)
+		last.u, last.e = last.u[:k], last.e[:k]
+		if decay {
+			b.t = append(b.t, last.t[k:]...)
+			last.t = last.t[:k]
+		}
+	}
+	c.blocks = append(c.blocks, b)
 }
 
 // ingestRecord is one weighed interaction on its way from the reading goroutine to the one
@@ -97,12 +160,9 @@ type ingestRecord struct {
 // ingest reads the input on two goroutines: one runs the iterator, weighs and checks each
 // interaction and interns the user; the other (the caller's) interns the item and appends.
 // Batches keep the input order, so the result is the same as a single-goroutine read.
-func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction], hint int) (*coo, error) {
-	c := &coo{u: make([]int32, 0, hint), i: make([]int32, 0, hint), w: make([]float64, 0, hint)}
+func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction]) (*coo, error) {
+	c := newCoo()
 	decay := m.w.halfLife > 0
-	if decay {
-		c.t = make([]int64, 0, hint)
-	}
 	const batchSize = 4096
 	full := make(chan []ingestRecord, 4)
 	free := make(chan []ingestRecord, 6)
@@ -174,12 +234,7 @@ func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction], hint int)
 			r := &batch[k]
 			i := m.internItem(r.item)
 			m.setCategory(i, r.cat)
-			c.u = append(c.u, r.u)
-			c.i = append(c.i, i)
-			c.w = append(c.w, r.w)
-			if decay {
-				c.t = append(c.t, r.t)
-			}
+			c.add(r.u, entry{Item: i, Raw: r.w}, r.t, decay)
 		}
 		clear(batch) // drop the strings
 		free <- batch
@@ -216,8 +271,10 @@ func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction], hint int)
 // forgot a user sums exactly as one fitted without the user.
 func (m *Model) sortItems(c *coo) {
 	newIdx := m.sortItemIDs()
-	for k, i := range c.i {
-		c.i[k] = newIdx[i]
+	for _, b := range c.blocks {
+		for k := range b.e {
+			b.e[k].Item = newIdx[b.e[k].Item]
+		}
 	}
 }
 
@@ -248,35 +305,40 @@ func (c *coo) decay(w *weigher) {
 	if w.halfLife <= 0 {
 		return
 	}
-	for k, t := range c.t {
-		if t == math.MinInt64 {
-			continue
+	for _, b := range c.blocks {
+		for k, t := range b.t {
+			if t == math.MinInt64 {
+				continue
+			}
+			if age := float64(c.ref - t); age > 0 {
+				b.e[k].Raw *= math.Exp2(-age / w.halfLife)
+			}
 		}
-		if age := float64(c.ref - t); age > 0 {
-			c.w[k] *= math.Exp2(-age / w.halfLife)
-		}
+		b.t = nil
 	}
-	c.t = nil
 }
 
-// buildHistories groups the input by user (a stable counting sort) and sums each user's
-// duplicate pairs in input order, so the sums do not depend on anything but the input.
+// buildHistories groups the input by user and sums each user's duplicate pairs in input
+// order, so the sums do not depend on anything but the input. Grouped input is sorted where it
+// lies; other input is first gathered by user with a stable counting sort.
 func (m *Model) buildHistories(c *coo) {
 	nu := c.users
-	start := make([]int, nu+1)
-	for _, u := range c.u {
-		start[u+1]++
+	if c.grouped {
+		for _, b := range c.blocks {
+			for a := 0; a < len(b.u); {
+				z := a + 1
+				for z < len(b.u) && b.u[z] == b.u[a] {
+					z++
+				}
+				m.hist[b.u[a]] = b.e[a:z]
+				a = z
+			}
+			b.u = nil
+		}
+	} else {
+		m.gatherByUser(c)
 	}
-	for k := 1; k <= nu; k++ {
-		start[k] += start[k-1]
-	}
-	pos := slices.Clone(start[:nu])
-	byUser := make([]entry, len(c.u))
-	for k, u := range c.u {
-		byUser[pos[u]] = entry{Item: c.i[k], Raw: c.w[k]}
-		pos[u]++
-	}
-	c.u, c.i, c.w = nil, nil, nil
+	c.blocks = nil
 	// Users' segments are disjoint: sort and merge them on every worker.
 	var wg sync.WaitGroup
 	workers := m.cfg.Workers
@@ -284,9 +346,18 @@ func (m *Model) buildHistories(c *coo) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var keep []entry
 			for u := w; u < nu; u += workers {
-				seg := byUser[start[u]:start[u+1]]
-				slices.SortStableFunc(seg, func(a, b entry) int { return int(a.Item) - int(b.Item) })
+				seg := m.hist[u]
+				// An unstable sort is faster and gives the same result when no item repeats;
+				// a segment with repeats is sorted again from a copy, stably, so that its
+				// duplicates are summed in input order.
+				keep = append(keep[:0], seg...)
+				slices.SortFunc(seg, byItem)
+				if hasRepeats(seg) {
+					copy(seg, keep)
+					slices.SortStableFunc(seg, byItem)
+				}
 				out := seg[:0]
 				for _, e := range seg {
 					if n := len(out); n > 0 && out[n-1].Item == e.Item {
@@ -300,6 +371,47 @@ func (m *Model) buildHistories(c *coo) {
 		}()
 	}
 	wg.Wait()
+}
+
+// gatherByUser points each user's m.hist at the user's records, in input order, gathered
+// from c by a stable counting sort.
+func (m *Model) gatherByUser(c *coo) {
+	nu := c.users
+	start := make([]int, nu+1)
+	total := 0
+	for _, b := range c.blocks {
+		for _, u := range b.u {
+			start[u+1]++
+		}
+		total += len(b.u)
+	}
+	for k := 1; k <= nu; k++ {
+		start[k] += start[k-1]
+	}
+	pos := slices.Clone(start[:nu])
+	byUser := make([]entry, total)
+	for x, b := range c.blocks {
+		for k, u := range b.u {
+			byUser[pos[u]] = b.e[k]
+			pos[u]++
+		}
+		c.blocks[x] = nil // read: let it go
+	}
+	for u := range nu {
+		m.hist[u] = byUser[start[u]:start[u+1]]
+	}
+}
+
+func byItem(a, b entry) int { return int(a.Item) - int(b.Item) }
+
+// hasRepeats reports whether an item occurs twice in a run of entries sorted by item.
+func hasRepeats(seg []entry) bool {
+	for k := 1; k < len(seg); k++ {
+		if seg[k].Item == seg[k-1].Item {
+			return true
+		}
+	}
+	return false
 }
 
 // derivePositive builds upos and iusers (the binary user-item matrix both ways) from hist.

@@ -335,3 +335,71 @@ func TestIteratorPanicReachesCaller(t *testing.T) {
 	Fit(context.Background(), seq, Config{})
 	t.Fatal("Fit returned")
 }
+
+// Input grouped by user takes a path that sorts each history where it was read; other input is
+// gathered by user first. Both must learn the same model bit for bit, also when one user's run
+// is longer than a block (blocks start at 1,024 records) and when a pair's duplicates have
+// weights whose float sum depends on their order (0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1): the
+// sum is in input order either way.
+func TestGroupedAndInterleavedInputAgree(t *testing.T) {
+	grouped := synthData(8, 600, 200, 20)
+	long := make([]Interaction, 0, 5000)
+	for k := range 5000 {
+		long = append(long, Interaction{User: "zlong", Item: itemName(k % 150), Weight: []float64{0.1, 0.2, 0.3, 0.7}[k%4]})
+	}
+	half := len(grouped) / 2
+	for grouped[half].User == grouped[half-1].User {
+		half++ // split between two users
+	}
+	grouped = append(append(grouped[:half:half], long...), grouped[half:]...)
+	for _, w := range []float64{0.1, 0.2, 0.3} {
+		grouped = append(grouped, Interaction{User: "zdup", Item: itemName(3), Weight: w})
+	}
+	// Interleave: round-robin over users, each user's records in their original order.
+	byUser := map[string][]Interaction{}
+	var order []string
+	for _, in := range grouped {
+		if _, ok := byUser[in.User]; !ok {
+			order = append(order, in.User)
+		}
+		byUser[in.User] = append(byUser[in.User], in)
+	}
+	var interleaved []Interaction
+	for left := true; left; {
+		left = false
+		for _, u := range order {
+			if h := byUser[u]; len(h) > 0 {
+				interleaved = append(interleaved, h[0])
+				byUser[u] = h[1:]
+				left = true
+			}
+		}
+	}
+	for data, want := range map[*[]Interaction]bool{&grouped: true, &interleaved: false} {
+		c, err := newModel(Config{}).ingest(context.Background(), slices.Values(*data))
+		if err != nil || c.grouped != want || len(c.blocks) < 4 {
+			t.Fatalf("ingest: grouped = %v, want %v; %d blocks (want several); %v", c.grouped, want, len(c.blocks), err)
+		}
+	}
+	for _, cfg := range []Config{{}, {Similarity: Cosine, Weighting: BM25, Neighbors: 20}} {
+		a, err := FitSlice(context.Background(), grouped, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := FitSlice(context.Background(), interleaved, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(snap(a), snap(b)); d != "" {
+			t.Fatalf("grouped and interleaved input disagree (-grouped +interleaved):\n%s", d)
+		}
+		want, reversed := 0.0, 0.0
+		for k, w := range []float64{0.1, 0.2, 0.3} {
+			want += w                               // in float64, as the fit sums: 0.6000000000000001
+			reversed += []float64{0.3, 0.2, 0.1}[k] // 0.6
+		}
+		if got := a.History("zdup")[0].Score; got != want || want == reversed {
+			t.Fatalf("duplicates summed to %v, want %v (input order)", got, want)
+		}
+	}
+}

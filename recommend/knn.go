@@ -3,6 +3,7 @@ package recommend
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -94,50 +95,90 @@ func newRowScratch(n int, weighted bool) *rowScratch {
 
 // row computes the kept neighbours of item i.
 func (m *Model) row(i int32, ps *pairStats, s *rowScratch) []neighbor {
+	return rowFrom(m, m.upos, i, ps, s)
+}
+
+// itemIndex is the integer type of the item indices in the histories a row counts from.
+type itemIndex interface{ uint16 | int32 }
+
+// narrowHistories copies upos with 16-bit item indices, which halves the memory the counting
+// streams through. It needs a catalog of at most 65,536 items.
+func (m *Model) narrowHistories() [][]uint16 {
+	total := 0
+	for _, h := range m.upos {
+		total += len(h)
+	}
+	buf := make([]uint16, total)
+	out := make([][]uint16, len(m.upos))
+	off := 0
+	for u, h := range m.upos {
+		q := buf[off : off+len(h) : off+len(h)]
+		for k, j := range h {
+			q[k] = uint16(j)
+		}
+		out[u] = q
+		off += len(h)
+	}
+	return out
+}
+
+// rowFrom is row with the users' histories read from hist, upos or a narrowed copy of it.
+func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowScratch) []neighbor {
 	cnt, acc := s.cnt, s.acc
 	n := len(cnt)
 	// A row that touches much of the catalog is scanned densely afterwards, which keeps the
 	// inner loop free of the "first time seen?" branch; a sparse row tracks what it touched.
 	work := 0
 	for _, u := range m.iusers[i] {
-		work += len(m.upos[u])
+		work += len(hist[u])
 	}
 	dense := work > n/2
 	touched := s.touched[:0]
 	switch {
 	case ps.g == nil && dense:
 		for _, u := range m.iusers[i] {
-			for _, j := range m.upos[u] {
+			for _, j := range hist[u] {
 				cnt[j]++
 			}
 		}
 	case ps.g == nil:
+		// Branch-free: the item is written down always, and kept when its count was zero.
+		touched = slices.Grow(touched, work)[:work]
+		k := 0
 		for _, u := range m.iusers[i] {
-			for _, j := range m.upos[u] {
-				if cnt[j] == 0 {
-					touched = append(touched, j)
-				}
-				cnt[j]++
+			for _, j := range hist[u] {
+				c := cnt[j]
+				touched[k] = int32(j)
+				k += int(uint32(c-1) >> 31) // 1 when c == 0
+				cnt[j] = c + 1
 			}
 		}
-	default:
+		touched = touched[:k]
+	case dense:
 		for _, u := range m.iusers[i] {
 			g := ps.g[u]
-			for _, j := range m.upos[u] {
-				if !dense && cnt[j] == 0 {
-					touched = append(touched, j)
-				}
+			for _, j := range hist[u] {
 				cnt[j]++
 				acc[j] += g
 			}
 		}
-	}
-	if dense {
-		for j, c := range cnt {
-			if c != 0 {
-				touched = append(touched, int32(j))
+	default:
+		touched = slices.Grow(touched, work)[:work]
+		k := 0
+		for _, u := range m.iusers[i] {
+			g := ps.g[u]
+			for _, j := range hist[u] {
+				c := cnt[j]
+				touched[k] = int32(j)
+				k += int(uint32(c-1) >> 31) // 1 when c == 0
+				cnt[j] = c + 1
+				acc[j] += g
 			}
 		}
+		touched = touched[:k]
+	}
+	if dense {
+		touched = nonzero(cnt, touched)
 	}
 	cfg := &m.cfg
 	t := &s.top
@@ -177,12 +218,34 @@ func (m *Model) row(i int32, ps *pairStats, s *rowScratch) []neighbor {
 	return t.sorted()
 }
 
+// nonzero returns the indices of cnt's non-zero counts, in buf's memory when it has room. It
+// is branch-free: a dense row's counts are non-zero at random, which would defeat the branch
+// predictor.
+func nonzero(cnt []int32, buf []int32) []int32 {
+	if cap(buf) < len(cnt) {
+		buf = make([]int32, len(cnt))
+	}
+	buf = buf[:len(cnt)]
+	k := 0
+	for j, c := range cnt {
+		buf[k] = int32(j)
+		k += int(uint32(-c) >> 31) // 1 for a positive count, 0 for zero
+	}
+	return buf[:k]
+}
+
 // computeRows recomputes m.rows for the given items on cfg.Workers goroutines, reporting
 // progress. On cancellation it returns ctx.Err() with m.rows partly overwritten, so callers
 // that must not leave a half model work on a model nobody else sees yet.
 func (m *Model) computeRows(ctx context.Context, items []int32) error {
 	ps := m.pairStats()
 	weighted := ps.g != nil
+	// Many rows: count from 16-bit histories when the catalog allows (a copy costs about as
+	// much as counting a few rows).
+	var narrow [][]uint16
+	if len(items) > 256 && len(m.itemIDs) <= 1<<16 {
+		narrow = m.narrowHistories()
+	}
 	workers := min(m.cfg.Workers, max(len(items)/64, 1))
 	const chunk = 64
 	var next, done atomic.Int64
@@ -206,7 +269,11 @@ func (m *Model) computeRows(ctx context.Context, items []int32) error {
 				}
 				hi := min(lo+chunk, total)
 				for _, i := range items[lo:hi] {
-					m.rows[i] = m.row(i, ps, s)
+					if narrow != nil {
+						m.rows[i] = rowFrom(m, narrow, i, ps, s)
+					} else {
+						m.rows[i] = m.row(i, ps, s)
+					}
 				}
 				done.Add(int64(hi - lo))
 				if m.cfg.Progress != nil {
