@@ -80,6 +80,7 @@ func (m *Model) pairStats() *pairStats {
 // rowScratch is one worker's dense accumulator: never the whole item x item matrix, one row.
 type rowScratch struct {
 	cnt     []int32
+	wide    []int32 // when set, cnt's backing array of 65,536 counts (see countNarrow)
 	acc     []float64
 	touched []int32
 	top     topK
@@ -95,49 +96,59 @@ func newRowScratch(n int, weighted bool) *rowScratch {
 
 // row computes the kept neighbours of item i.
 func (m *Model) row(i int32, ps *pairStats, s *rowScratch) []neighbor {
-	return rowFrom(m, m.upos, i, ps, s)
+	return m.rowFrom(nil, i, ps, s)
 }
 
-// itemIndex is the integer type of the item indices in the histories a row counts from.
-type itemIndex interface{ uint16 | int32 }
+// narrowHistories is upos with 16-bit item indices in one array, which halves the memory the
+// counting streams through; user u's items are items[off[u]:off[u+1]]. It needs a catalog of
+// at most 65,536 items.
+type narrowHistories struct {
+	items []uint16
+	off   []int32
+}
 
-// narrowHistories copies upos with 16-bit item indices, which halves the memory the counting
-// streams through. It needs a catalog of at most 65,536 items.
-func (m *Model) narrowHistories() [][]uint16 {
+func (m *Model) narrowHistories() *narrowHistories {
 	total := 0
 	for _, h := range m.upos {
 		total += len(h)
 	}
-	buf := make([]uint16, total)
-	out := make([][]uint16, len(m.upos))
-	off := 0
-	for u, h := range m.upos {
-		q := buf[off : off+len(h) : off+len(h)]
-		for k, j := range h {
-			q[k] = uint16(j)
+	nh := &narrowHistories{items: make([]uint16, 0, total), off: make([]int32, 1, len(m.upos)+1)}
+	for _, h := range m.upos {
+		for _, j := range h {
+			nh.items = append(nh.items, uint16(j))
 		}
-		out[u] = q
-		off += len(h)
+		nh.off = append(nh.off, int32(len(nh.items)))
 	}
-	return out
+	return nh
 }
 
-// rowFrom is row with the users' histories read from hist, upos or a narrowed copy of it.
-func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowScratch) []neighbor {
+// rowFrom is row, counting unweighted co-occurrences from narrow when it is given (and s.wide
+// is set).
+func (m *Model) rowFrom(narrow *narrowHistories, i int32, ps *pairStats, s *rowScratch) []neighbor {
 	cnt, acc := s.cnt, s.acc
 	n := len(cnt)
 	// A row that touches much of the catalog is scanned densely afterwards, which keeps the
 	// inner loop free of the "first time seen?" branch; a sparse row tracks what it touched.
 	work := 0
-	for _, u := range m.iusers[i] {
-		work += len(hist[u])
+	if narrow != nil {
+		for _, u := range m.iusers[i] {
+			work += int(narrow.off[u+1] - narrow.off[u])
+		}
+	} else {
+		for _, u := range m.iusers[i] {
+			work += len(m.upos[u])
+		}
 	}
 	dense := work > n/2
 	touched := s.touched[:0]
 	switch {
 	case ps.g == nil && dense:
+		if narrow != nil && len(s.wide) == 1<<16 {
+			narrow.count(m.iusers[i], (*[1 << 16]int32)(s.wide))
+			break
+		}
 		for _, u := range m.iusers[i] {
-			for _, j := range hist[u] {
+			for _, j := range m.upos[u] {
 				cnt[j]++
 			}
 		}
@@ -146,9 +157,9 @@ func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowSc
 		touched = slices.Grow(touched, work)[:work]
 		k := 0
 		for _, u := range m.iusers[i] {
-			for _, j := range hist[u] {
+			for _, j := range m.upos[u] {
 				c := cnt[j]
-				touched[k] = int32(j)
+				touched[k] = j
 				k += int(uint32(c-1) >> 31) // 1 when c == 0
 				cnt[j] = c + 1
 			}
@@ -157,7 +168,7 @@ func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowSc
 	case dense:
 		for _, u := range m.iusers[i] {
 			g := ps.g[u]
-			for _, j := range hist[u] {
+			for _, j := range m.upos[u] {
 				cnt[j]++
 				acc[j] += g
 			}
@@ -167,9 +178,9 @@ func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowSc
 		k := 0
 		for _, u := range m.iusers[i] {
 			g := ps.g[u]
-			for _, j := range hist[u] {
+			for _, j := range m.upos[u] {
 				c := cnt[j]
-				touched[k] = int32(j)
+				touched[k] = j
 				k += int(uint32(c-1) >> 31) // 1 when c == 0
 				cnt[j] = c + 1
 				acc[j] += g
@@ -190,12 +201,16 @@ func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowSc
 	if ps.pa != nil {
 		pai = ps.pa[i]
 	}
+	floor := math.Inf(-1) // the worst kept similarity once the heap is full
 	for _, j := range touched {
 		c := cnt[j]
 		cnt[j] = 0
 		var sim float64
 		if ratio {
 			sim = float64(c) / (pai*ps.pb[j] + cfg.Shrink)
+			if sim < floor {
+				continue // the common case: it cannot enter the full heap
+			}
 		} else {
 			cij := float64(c)
 			if acc != nil {
@@ -207,15 +222,36 @@ func rowFrom[P itemIndex](m *Model, hist [][]P, i int32, ps *pairStats, s *rowSc
 			}
 			sim = ps.score(cfg, i, j, cij)
 		}
-		if j == i || c < minSup || (len(t.h) == cfg.Neighbors && sim < t.h[0].Sim) {
-			continue // the last test skips what cannot enter a full heap
+		if j == i || c < minSup || sim < floor {
+			continue
 		}
 		if keep(sim) {
 			t.push(neighbor{Item: j, Sim: sim})
+			if len(t.h) == cfg.Neighbors {
+				floor = t.h[0].Sim
+			}
 		}
 	}
 	s.touched = touched
 	return t.sorted()
+}
+
+// count adds the items of users to cnt; 16-bit indices into a 65,536-entry array need no
+// bounds checks.
+func (nh *narrowHistories) count(users []int32, cnt *[1 << 16]int32) {
+	for _, u := range users {
+		h := nh.items[nh.off[u]:nh.off[u+1]]
+		for len(h) >= 4 {
+			cnt[h[0]]++
+			cnt[h[1]]++
+			cnt[h[2]]++
+			cnt[h[3]]++
+			h = h[4:]
+		}
+		for _, j := range h {
+			cnt[j]++
+		}
+	}
 }
 
 // nonzero returns the indices of cnt's non-zero counts, in buf's memory when it has room. It
@@ -240,10 +276,10 @@ func nonzero(cnt []int32, buf []int32) []int32 {
 func (m *Model) computeRows(ctx context.Context, items []int32) error {
 	ps := m.pairStats()
 	weighted := ps.g != nil
-	// Many rows: count from 16-bit histories when the catalog allows (a copy costs about as
-	// much as counting a few rows).
-	var narrow [][]uint16
-	if len(items) > 256 && len(m.itemIDs) <= 1<<16 {
+	// Many unweighted rows: count from 16-bit histories when the catalog allows (a copy costs
+	// about as much as counting a few rows).
+	var narrow *narrowHistories
+	if !weighted && len(items) > 256 && len(m.itemIDs) <= 1<<16 {
 		narrow = m.narrowHistories()
 	}
 	workers := min(m.cfg.Workers, max(len(items)/64, 1))
@@ -258,6 +294,10 @@ func (m *Model) computeRows(ctx context.Context, items []int32) error {
 		go func() {
 			defer wg.Done()
 			s := newRowScratch(len(m.itemIDs), weighted)
+			if narrow != nil {
+				s.wide = make([]int32, 1<<16)
+				s.cnt = s.wide[:len(s.cnt)]
+			}
 			for !stop.Load() {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= total {
@@ -269,11 +309,7 @@ func (m *Model) computeRows(ctx context.Context, items []int32) error {
 				}
 				hi := min(lo+chunk, total)
 				for _, i := range items[lo:hi] {
-					if narrow != nil {
-						m.rows[i] = rowFrom(m, narrow, i, ps, s)
-					} else {
-						m.rows[i] = m.row(i, ps, s)
-					}
+					m.rows[i] = m.rowFrom(narrow, i, ps, s)
 				}
 				done.Add(int64(hi - lo))
 				if m.cfg.Progress != nil {
