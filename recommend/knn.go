@@ -80,7 +80,7 @@ func (m *Model) pairStats() *pairStats {
 // rowScratch is one worker's dense accumulator: never the whole item x item matrix, one row.
 type rowScratch struct {
 	cnt     []int32
-	wide    []int32 // when set, cnt's backing array of 65,536 counts (see countNarrow)
+	wide    []int32 // when set, cnt's backing array of 65,536 counts (see narrowHistories.count)
 	acc     []float64
 	touched []int32
 	top     topK
