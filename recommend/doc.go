@@ -20,7 +20,8 @@
 // TFIDF or BM25, a Shrink term and a MinSupport. Each similarity's formula is in its doc.
 // The fit runs on every core, one item row at a time with a dense accumulator per worker and a
 // heap of the best Neighbors, so memory grows with the kept neighbours, never with the full
-// item x item co-occurrence matrix.
+// item x item co-occurrence matrix. On a MovieLens-20M-shaped input (16M interactions, 138k
+// users, 27k items) a fit takes about 7 s on 2 cores with a 0.6 GB peak heap (BENCHMARKS.md).
 //
 // EASE (Steck 2019) learns dense item-item weights by closed-form ridge regression; it is the
 // most accurate item-based model on small catalogs and costs O(n^3) time and 8*n^2 bytes for n
