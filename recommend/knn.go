@@ -107,10 +107,14 @@ type narrowHistories struct {
 	off   []int32
 }
 
+// narrowHistories copies upos, or returns nil when its offsets would not fit in an int32.
 func (m *Model) narrowHistories() *narrowHistories {
 	total := 0
 	for _, h := range m.upos {
 		total += len(h)
+	}
+	if total > math.MaxInt32 {
+		return nil
 	}
 	nh := &narrowHistories{items: make([]uint16, 0, total), off: make([]int32, 1, len(m.upos)+1)}
 	for _, h := range m.upos {

@@ -126,3 +126,27 @@ func TestWeightedRowsBitIdenticalToBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// The 16-bit copy of the histories indexes them with int32 offsets. More than 2^31-1 positive
+// user-item pairs (on a catalog small enough for the copy) would wrap an offset negative and
+// panic a counting worker; such a model must count from upos instead. The users share one
+// backing array, so the model itself is small; only a copy that ignores the limit is not.
+func TestNarrowHistoriesBeyondInt32Offsets(t *testing.T) {
+	all := make([]int32, 1<<16)
+	for i := range all {
+		all[i] = int32(i)
+	}
+	m := &Model{upos: make([][]int32, (1<<31)/len(all)+1)} // 2^31 + 65,536 pairs
+	for u := range m.upos {
+		m.upos[u] = all
+	}
+	nh := m.narrowHistories()
+	if nh == nil {
+		return
+	}
+	for u := range m.upos {
+		if lo, hi := int64(nh.off[u]), int64(nh.off[u+1]); lo < 0 || hi-lo != int64(len(m.upos[u])) {
+			t.Fatalf("user %d: offsets %d..%d for a history of %d items", u, lo, hi, len(m.upos[u]))
+		}
+	}
+}
