@@ -212,9 +212,6 @@ func (m *Model) rowFrom(narrow *narrowHistories, i int32, ps *pairStats, s *rowS
 		var sim float64
 		if ratio {
 			sim = float64(c) / (pai*ps.pb[j] + cfg.Shrink)
-			if sim < floor {
-				continue // the common case: it cannot enter the full heap
-			}
 		} else {
 			cij := float64(c)
 			if acc != nil {
@@ -227,7 +224,7 @@ func (m *Model) rowFrom(narrow *narrowHistories, i int32, ps *pairStats, s *rowS
 			sim = ps.score(cfg, i, j, cij)
 		}
 		if j == i || c < minSup || sim < floor {
-			continue
+			continue // the last test, the common one, skips what cannot enter the full heap
 		}
 		if keep(sim) {
 			t.push(neighbor{Item: j, Sim: sim})

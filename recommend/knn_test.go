@@ -24,41 +24,9 @@ func TestRowsBitIdenticalToBruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := m.cfg
-		n := len(m.itemIDs)
-		dense, sparse := 0, 0
-		for i := range n {
-			work := 0
-			cij := map[int32]int{}
-			for _, u := range m.iusers[i] {
-				work += len(m.upos[u])
-				for _, j := range m.upos[u] {
-					cij[j]++
-				}
-			}
-			if work > n/2 {
-				dense++
-			} else {
-				sparse++
-			}
-			var want []neighbor
-			for j, cnt := range cij {
-				if j == int32(i) || cnt < c.MinSupport {
-					continue
-				}
-				sim := c.pairScore(float64(cnt), float64(len(m.iusers[i])), float64(len(m.iusers[j])), 0)
-				if keep(sim) {
-					want = append(want, neighbor{Item: j, Sim: sim})
-				}
-			}
-			sortNeighbors(want, m.rank)
-			want = want[:min(len(want), c.Neighbors)]
-			if got := m.rows[i]; !slices.Equal(got, want) {
-				t.Fatalf("%v item %s: got %v, want %v", c.Similarity, m.itemIDs[i], got, want)
-			}
-		}
-		if dense == 0 || sparse == 0 {
-			t.Fatalf("data ran %d dense and %d sparse rows: both paths must run", dense, sparse)
-		}
+		checkRowsAgainstRecount(t, m, func(i, j int32, cnt int, _ float64) float64 {
+			return c.pairScore(float64(cnt), float64(len(m.iusers[i])), float64(len(m.iusers[j])), 0)
+		})
 	}
 }
 
@@ -83,47 +51,62 @@ func TestWeightedRowsBitIdenticalToBruteForce(t *testing.T) {
 			t.Fatalf("%+v: not weighted", cfg)
 		}
 		c := m.cfg
-		n := len(m.itemIDs)
-		dense, sparse := 0, 0
-		for i := range n {
-			work := 0
-			cnt := map[int32]int{}
-			acc := map[int32]float64{}
-			for _, u := range m.iusers[i] { // ascending
-				work += len(m.upos[u])
-				for _, j := range m.upos[u] {
-					cnt[j]++
-					acc[j] += ps.g[u]
-				}
+		checkRowsAgainstRecount(t, m, func(i, j int32, _ int, acc float64) float64 {
+			if ps.f != nil {
+				acc *= ps.f[i] * ps.f[j]
 			}
-			if work > n/2 {
-				dense++
-			} else {
-				sparse++
+			return ps.score(&c, i, j, acc)
+		})
+	}
+}
+
+// checkRowsAgainstRecount recounts every item's co-occurrences with maps, visiting users in
+// ascending order: cnt users have both items and acc sums their pairStats weights g (1 when
+// unweighted). score turns a pair into a similarity; the kept list must equal the fit's bit
+// for bit, and the data must have run both the dense and the sparse row paths.
+func checkRowsAgainstRecount(t *testing.T, m *Model, score func(i, j int32, cnt int, acc float64) float64) {
+	t.Helper()
+	c := m.cfg
+	ps := m.pairStats()
+	n := len(m.itemIDs)
+	dense, sparse := 0, 0
+	for i := range n {
+		work := 0
+		cnt := map[int32]int{}
+		acc := map[int32]float64{}
+		for _, u := range m.iusers[i] {
+			work += len(m.upos[u])
+			g := 1.0
+			if ps.g != nil {
+				g = ps.g[u]
 			}
-			var want []neighbor
-			for j, k := range cnt {
-				if j == int32(i) || k < c.MinSupport {
-					continue
-				}
-				cij := acc[j]
-				if ps.f != nil {
-					cij *= ps.f[i] * ps.f[j]
-				}
-				sim := ps.score(&c, int32(i), j, cij)
-				if keep(sim) {
-					want = append(want, neighbor{Item: j, Sim: sim})
-				}
-			}
-			sortNeighbors(want, m.rank)
-			want = want[:min(len(want), c.Neighbors)]
-			if got := m.rows[i]; !slices.Equal(got, want) {
-				t.Fatalf("%v/%v item %s: got %v, want %v", c.Similarity, c.Weighting, m.itemIDs[i], got, want)
+			for _, j := range m.upos[u] {
+				cnt[j]++
+				acc[j] += g
 			}
 		}
-		if dense == 0 || sparse == 0 {
-			t.Fatalf("data ran %d dense and %d sparse rows: both paths must run", dense, sparse)
+		if work > n/2 {
+			dense++
+		} else {
+			sparse++
 		}
+		var want []neighbor
+		for j, k := range cnt {
+			if j == int32(i) || k < c.MinSupport {
+				continue
+			}
+			if sim := score(int32(i), j, k, acc[j]); keep(sim) {
+				want = append(want, neighbor{Item: j, Sim: sim})
+			}
+		}
+		sortNeighbors(want, m.rank)
+		want = want[:min(len(want), c.Neighbors)]
+		if got := m.rows[i]; !slices.Equal(got, want) {
+			t.Fatalf("%v/%v item %s: got %v, want %v", c.Similarity, c.Weighting, m.itemIDs[i], got, want)
+		}
+	}
+	if dense == 0 || sparse == 0 {
+		t.Fatalf("%v/%v: data ran %d dense and %d sparse rows: both paths must run", c.Similarity, c.Weighting, dense, sparse)
 	}
 }
 
