@@ -88,11 +88,20 @@ type visit struct {
 	lastEvent time.Time
 	orders    int
 	sessions  int
+	// dropped is set when the customer left for good after a visit before the history ended;
+	// lastVisit is the start of the customer's last visit.
+	dropped   bool
+	lastVisit time.Time
 }
 
 // simulate appends customer i's events to buf in time order. It uses only the customer's own
 // random source, so the result does not depend on which customers were simulated before.
 func (s *Shop) simulate(i int, buf []profile.Event) []profile.Event {
+	return s.run(i, buf).out
+}
+
+// run simulates customer i and returns the whole visit state, the planted truth included.
+func (s *Shop) run(i int, buf []profile.Event) *visit {
 	t := &s.traits[i]
 	v := &visit{s: s, r: rand.New(rand.NewPCG(t.rng[0], t.rng[1])), i: i, t: t, c: &s.customers[i], out: buf}
 	days := float64(s.cfg.Days)
@@ -111,14 +120,32 @@ func (s *Shop) simulate(i int, buf []profile.Event) []profile.Event {
 			break
 		}
 		v.session(start, int(day))
+		v.lastVisit = start
 		if v.r.Float64() < t.dropout {
+			v.dropped = true
 			break
 		}
 	}
 	// Returns were appended when their purchase happened but fall due days later; a stable sort
 	// by time puts them in place without disturbing the order of events that share a second.
 	slices.SortStableFunc(v.out[len(buf):], func(a, b profile.Event) int { return a.Time.Compare(b.Time) })
-	return v.out
+	return v
+}
+
+// Fate reports the simulation's hidden decision for customer i (an index into Customers):
+// whether the customer dropped out, that is left for good after a visit before the history
+// ended, and the start of the customer's last visit (zero if the customer never visited). A
+// customer who did not drop out was still alive at End, whatever their recency.
+func (s *Shop) Fate(i int) (dropped bool, lastVisit time.Time) {
+	v := s.run(i, nil)
+	return v.dropped, v.lastVisit
+}
+
+// TasteGroup returns the taste cluster of a catalog item, "<category>/<family>": each customer
+// prefers one brand family per category of interest, so items of one group are bought by the
+// same customers and co-occur far more often than items of different groups.
+func TasteGroup(it Item) string {
+	return fmt.Sprintf("%s/%d", it.Category, familyOf(it.Brand))
 }
 
 // session simulates one visit starting at start: a bounce, or a browse through a few items with
