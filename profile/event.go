@@ -37,8 +37,8 @@ func (t EventType) Known() bool { return knownTypes[t] }
 // Identity is one identifier of a person, as identity stitching sees it: a type such as
 // "user_id", "anonymous_id", "email_hash", "phone_hash" or "device_id" and its value.
 type Identity struct {
-	Type  string
-	Value string
+	Type  string `json:"type"`
+	Value string `json:"value"`
 }
 
 // Event is one thing a customer did, as a shop's tracking records it. Only the who, when and
@@ -46,40 +46,40 @@ type Identity struct {
 type Event struct {
 	// CustomerID is the shop's ID of a known (logged-in) customer. Either CustomerID or
 	// AnonymousID must be set.
-	CustomerID string
+	CustomerID string `json:"customer_id,omitempty"`
 	// AnonymousID is a cookie or device ID for a visitor who is not logged in.
-	AnonymousID string
+	AnonymousID string `json:"anonymous_id,omitempty"`
 	// Identities holds further identifiers seen with the event (hashed email, phone, device),
 	// for identity stitching. CustomerID and AnonymousID need not be repeated here.
-	Identities []Identity
+	Identities []Identity `json:"identities,omitempty"`
 	// Time is when the event happened. Required.
-	Time time.Time
+	Time time.Time `json:"time"`
 	// Type is what happened. Required; unknown types are kept.
-	Type EventType
+	Type EventType `json:"type"`
 	// ItemID is the product concerned, if any.
-	ItemID string
+	ItemID string `json:"item_id,omitempty"`
 	// Category and Brand describe the item, if known.
-	Category string
-	Brand    string
+	Category string `json:"category,omitempty"`
+	Brand    string `json:"brand,omitempty"`
 	// Price is the unit price shown or paid, in the shop's currency; 0 when not known.
-	Price float64
+	Price float64 `json:"price,omitempty"`
 	// ListPrice is the undiscounted unit price in the shop's currency; 0 when not known. A Price
 	// below ListPrice means the item was sold or shown at a discount.
-	ListPrice float64
+	ListPrice float64 `json:"list_price,omitempty"`
 	// Quantity is the number of units for cart, purchase and return events; 0 means "not
 	// recorded" for other types. Purchases and returns need a non-zero quantity.
-	Quantity int
+	Quantity int `json:"quantity,omitempty"`
 	// Channel is the acquisition or traffic channel (search, social, email, direct, ...).
-	Channel string
+	Channel string `json:"channel,omitempty"`
 	// Device is the device class (desktop, mobile, tablet, app, ...).
-	Device string
+	Device string `json:"device,omitempty"`
 	// Region is where the customer is (a country or region code).
-	Region string
+	Region string `json:"region,omitempty"`
 	// SessionID groups events of one visit when the tracker records it; metrics can also
 	// sessionize by time.
-	SessionID string
+	SessionID string `json:"session_id,omitempty"`
 	// OrderID links purchase and return events to an order.
-	OrderID string
+	OrderID string `json:"order_id,omitempty"`
 }
 
 // Person returns the ID that identifies who acted: CustomerID if set, else AnonymousID.

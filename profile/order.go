@@ -10,35 +10,35 @@ import (
 // from in ReturnOf.
 type Order struct {
 	// ID is the shop's order or invoice number. Required.
-	ID string
+	ID string `json:"id"`
 	// CustomerID is the buyer. Empty for a guest checkout: KPIs count such orders, while
 	// per-customer builders skip and count them.
-	CustomerID string
+	CustomerID string `json:"customer_id,omitempty"`
 	// Time is when the order was placed. Required.
-	Time time.Time
+	Time time.Time `json:"time"`
 	// Channel, Device and Region describe where the order came from, if known.
-	Channel string
-	Device  string
-	Region  string
+	Channel string `json:"channel,omitempty"`
+	Device  string `json:"device,omitempty"`
+	Region  string `json:"region,omitempty"`
 	// ReturnOf is the ID of the original order when this order is a return; optional.
-	ReturnOf string
+	ReturnOf string `json:"return_of,omitempty"`
 	// Lines are the items bought. An order needs at least one line.
-	Lines []Line
+	Lines []Line `json:"lines"`
 }
 
 // Line is one item of an order.
 type Line struct {
 	// ItemID is the product. It may be empty when the source records only totals (CDNOW).
-	ItemID string
+	ItemID string `json:"item_id,omitempty"`
 	// Category and Brand describe the item, if known.
-	Category string
-	Brand    string
+	Category string `json:"category,omitempty"`
+	Brand    string `json:"brand,omitempty"`
 	// Quantity is the number of units; negative for a returned line, never zero.
-	Quantity int
+	Quantity int `json:"quantity"`
 	// UnitPrice is the price paid per unit, after discounts, in the shop's currency; >= 0.
-	UnitPrice float64
+	UnitPrice float64 `json:"unit_price"`
 	// ListPrice is the undiscounted unit price; 0 when not known.
-	ListPrice float64
+	ListPrice float64 `json:"list_price,omitempty"`
 }
 
 // Amount is the line's value: Quantity * UnitPrice (negative for a return).
