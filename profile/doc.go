@@ -56,6 +56,25 @@
 // and their consent decisions. Builder.Export returns everything held about a customer as a
 // CustomerExport, whose JSON shape is documented on the type (data portability).
 //
+// # Events into the recommender, with consent
+//
+// Interactions turns events into recommend's input with the stitched customer as the user, so
+// the host writes no conversion. Consent reaches the recommender in one documented way, on
+// both sides: at training, InteractionConfig.Consents leaves out every event of a person who
+// may not be processed for PurposePersonalization (at InteractionConfig.ConsentAt), so the
+// model never learns from them, and the report counts them; at serving, Consents.Personalize
+// says whether a person may get personal recommendations, and a host that gets false serves
+// the non-personal path (popular items, similar items of the page in view) without passing
+// the person's history. A withdrawal after training is an erasure: Forget the person in the
+// model too.
+//
+// # File formats
+//
+// The tailor format (ReadOrdersJSONL, ReadEventsJSONL and their writers) is JSON Lines with the
+// snake_case field names of Order, Line and Event; it is the only format that keeps every
+// field, so write then read returns the same values. The other readers take the formats shops
+// and public data sets already have: the UCI Online Retail CSV and CDNOW's whitespace format.
+//
 // # Lifetime value
 //
 // The subpackage clv summarises transactions in the conventions of the lifetimes library and

@@ -13,22 +13,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tailorkit/tailor/internal/shopsim"
+	"github.com/tailorkit/tailor/internal/interactsim"
 )
 
 // shopInteractions streams a shopsim preset as Interactions without allocating per event:
 // the string IDs are made once per user and item.
-func shopInteractions(cfg shopsim.InteractionConfig) iter.Seq[Interaction] {
+func shopInteractions(cfg interactsim.InteractionConfig) iter.Seq[Interaction] {
 	items := make([]string, cfg.Items)
 	for i := range items {
-		items[i] = shopsim.ItemID(int32(i))
+		items[i] = interactsim.ItemID(int32(i))
 	}
 	return func(yield func(Interaction) bool) {
 		last := int32(-1)
 		user := ""
-		for in := range shopsim.Interactions(cfg) {
+		for in := range interactsim.Interactions(cfg) {
 			if in.User != last {
-				last, user = in.User, shopsim.UserID(in.User)
+				last, user = in.User, interactsim.UserID(in.User)
 			}
 			if !yield(Interaction{User: user, Item: items[in.Item], Weight: 1, Time: time.Unix(in.Time, 0)}) {
 				return
@@ -44,14 +44,14 @@ func BenchmarkFitML20M(b *testing.B) {
 	if os.Getenv("TAILOR_BENCH_ML20M") == "" {
 		b.Skip("set TAILOR_BENCH_ML20M=1 to fit the 16M-interaction preset")
 	}
-	cfg := shopsim.ML20M()
+	cfg := interactsim.ML20M()
 	benchFit(b, cfg, Config{})
 }
 
 // BenchmarkFitSmall fits the default model on shopsim's Small preset (3,000 users, ~100k).
-func BenchmarkFitSmall(b *testing.B) { benchFit(b, shopsim.Small(), Config{}) }
+func BenchmarkFitSmall(b *testing.B) { benchFit(b, interactsim.Small(), Config{}) }
 
-func benchFit(b *testing.B, data shopsim.InteractionConfig, cfg Config) {
+func benchFit(b *testing.B, data interactsim.InteractionConfig, cfg Config) {
 	// Generating the data is not part of a fit: materialise it compactly first, in blocks (one
 	// growing slice would copy gigabytes and leave the fit a fragmented heap).
 	type row struct {
@@ -60,7 +60,7 @@ func benchFit(b *testing.B, data shopsim.InteractionConfig, cfg Config) {
 	}
 	var blocks [][]row
 	n := 0
-	for in := range shopsim.Interactions(data) {
+	for in := range interactsim.Interactions(data) {
 		if len(blocks) == 0 || len(blocks[len(blocks)-1]) == cap(blocks[len(blocks)-1]) {
 			blocks = append(blocks, make([]row, 0, 1<<16))
 		}
@@ -70,11 +70,11 @@ func benchFit(b *testing.B, data shopsim.InteractionConfig, cfg Config) {
 	}
 	users := make([]string, data.Users)
 	for u := range users {
-		users[u] = shopsim.UserID(int32(u))
+		users[u] = interactsim.UserID(int32(u))
 	}
 	items := make([]string, data.Items)
 	for i := range items {
-		items[i] = shopsim.ItemID(int32(i))
+		items[i] = interactsim.ItemID(int32(i))
 	}
 	seq := func(yield func(Interaction) bool) {
 		for _, rows := range blocks {
@@ -149,7 +149,7 @@ func (p *peakSampler) stop() uint64 {
 // benchModel is a model on the ML20M shape scaled down to fit a unit-test run: 20k users,
 // 26,744 items, so that lists are full (50 neighbours) and histories long.
 func benchModel(b *testing.B, neighbors int) *Model {
-	cfg := shopsim.ML20M()
+	cfg := interactsim.ML20M()
 	cfg.Users = 20000
 	m, err := Fit(context.Background(), shopInteractions(cfg), Config{Neighbors: neighbors})
 	if err != nil {
@@ -163,7 +163,7 @@ func benchModel(b *testing.B, neighbors int) *Model {
 func BenchmarkForUser50(b *testing.B) {
 	for _, scoring := range []Scoring{Push, Pull} {
 		b.Run(fmt.Sprint("scoring=", map[Scoring]string{Push: "push", Pull: "pull"}[scoring]), func(b *testing.B) {
-			cfg := shopsim.ML20M()
+			cfg := interactsim.ML20M()
 			cfg.Users = 20000
 			m, err := Fit(context.Background(), shopInteractions(cfg), Config{Neighbors: 50, Scoring: scoring})
 			if err != nil {
@@ -171,7 +171,7 @@ func BenchmarkForUser50(b *testing.B) {
 			}
 			history := make([]Interaction, 0, 50)
 			for k := range 50 {
-				history = append(history, Interaction{Item: shopsim.ItemID(int32(k * 97 % cfg.Items)), Weight: 1})
+				history = append(history, Interaction{Item: interactsim.ItemID(int32(k * 97 % cfg.Items)), Weight: 1})
 			}
 			m.AddSlice(withUser("bench-user", history))
 			b.ReportAllocs()
@@ -202,7 +202,7 @@ func BenchmarkAdd(b *testing.B) {
 	for b.Loop() {
 		n++
 		u := "u" + strconv.Itoa(n%20000)
-		it := shopsim.ItemID(int32((n * 7919) % 26744))
+		it := interactsim.ItemID(int32((n * 7919) % 26744))
 		if err := m.AddSlice([]Interaction{{User: u, Item: it, Weight: 1}}); err != nil {
 			b.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func BenchmarkAddBatch(b *testing.B) {
 		for len(batch) < 1000 {
 			n++
 			u := "new" + strconv.Itoa(n/3)
-			batch = append(batch, Interaction{User: u, Item: shopsim.ItemID(int32((n * 7919) % 26744)), Weight: 1})
+			batch = append(batch, Interaction{User: u, Item: interactsim.ItemID(int32((n * 7919) % 26744)), Weight: 1})
 		}
 		if err := m.AddSlice(batch); err != nil {
 			b.Fatal(err)

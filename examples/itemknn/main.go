@@ -43,7 +43,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/tailorkit/tailor/internal/shopsim"
+	"github.com/tailorkit/tailor/internal/interactsim"
 	"github.com/tailorkit/tailor/recommend"
 	"github.com/tailorkit/tailor/recommend/eval"
 )
@@ -135,7 +135,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var readErr error
 	switch {
 	case *train == "":
-		res.Data = "synthetic shop (shopsim.Small)"
+		res.Data = "synthetic shop (interactsim.Small)"
 		ratio := 0.75
 		if *split != 0 {
 			ratio = *split
@@ -243,8 +243,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 // synthetic is the built-in data: tailor's synthetic shop, ratings as weights.
 func synthetic() []recommend.Interaction {
 	var data []recommend.Interaction
-	for in := range shopsim.Interactions(shopsim.Small()) {
-		data = append(data, recommend.Interaction{User: shopsim.UserID(in.User), Item: shopsim.ItemID(in.Item),
+	for in := range interactsim.Interactions(interactsim.Small()) {
+		data = append(data, recommend.Interaction{User: interactsim.UserID(in.User), Item: interactsim.ItemID(in.Item),
 			Weight: float64(in.Weight), Time: time.Unix(in.Time, 0).UTC()})
 	}
 	return data

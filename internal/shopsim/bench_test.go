@@ -14,16 +14,3 @@ func BenchmarkEvents(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }
-
-// BenchmarkInteractions measures the MovieLens-shaped generator on the Small preset.
-func BenchmarkInteractions(b *testing.B) {
-	cfg := Small()
-	b.ReportAllocs()
-	n := 0
-	for b.Loop() {
-		for range Interactions(cfg) {
-			n++
-		}
-	}
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "interactions/s")
-}

@@ -6,8 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/wsample"
 )
 
 // Customer is a simulated customer with the attributes a CRM would hold.
@@ -63,8 +64,8 @@ type Shop struct {
 	items     []Item
 	// pick[c][f] samples item indices of category c and brand family f by popularity;
 	// pickCat[c] samples from the whole category.
-	pick    [][]sampler
-	pickCat []sampler
+	pick    [][]wsample.Sampler
+	pickCat []wsample.Sampler
 	// sale[c] lists the first day of each sale week of category c.
 	sale [][]int
 }
@@ -132,7 +133,7 @@ func (s *Shop) buildCatalog(r *rand.Rand) {
 	}
 	s.items = make([]Item, n)
 	for i := range n {
-		c := catPick.draw(r)
+		c := catPick.Draw(r)
 		if i < len(categories) { // every category has at least one item
 			c = i
 		}
@@ -149,17 +150,17 @@ func (s *Shop) buildCatalog(r *rand.Rand) {
 		pop[i] = 1 / math.Pow(float64(rank[i])+5, 0.95)
 		byCF[c][f] = append(byCF[c][f], i)
 	}
-	s.pick = make([][]sampler, len(categories))
-	s.pickCat = make([]sampler, len(categories))
+	s.pick = make([][]wsample.Sampler, len(categories))
+	s.pickCat = make([]wsample.Sampler, len(categories))
 	for c := range categories {
-		s.pick[c] = make([]sampler, families)
+		s.pick[c] = make([]wsample.Sampler, families)
 		var all []int
 		for f := range families {
-			s.pick[c][f] = newItemSampler(byCF[c][f], pop)
+			s.pick[c][f] = wsample.Items(byCF[c][f], pop)
 			all = append(all, byCF[c][f]...)
 		}
 		slices.Sort(all)
-		s.pickCat[c] = newItemSampler(all, pop)
+		s.pickCat[c] = wsample.Items(all, pop)
 	}
 	// Each category has a sale week roughly every two months.
 	s.sale = make([][]int, len(categories))
@@ -193,7 +194,7 @@ func (s *Shop) buildCustomers(r *rand.Rand) {
 		t := &s.traits[i]
 		k := 1 + r.IntN(3)
 		for len(t.interests) < k {
-			c := catPick.draw(r)
+			c := catPick.Draw(r)
 			if !slices.Contains(t.interests, c) {
 				t.interests = append(t.interests, c)
 				t.family = append(t.family, r.IntN(families))
@@ -209,8 +210,8 @@ func (s *Shop) buildCustomers(r *rand.Rand) {
 		t.dropout = beta(r, 1.1, 12)
 		t.seeker = beta(r, 1.3, 3)
 		t.signUpDays = r.Float64() * float64(s.cfg.Days) * 0.85
-		t.acq = chPick.draw(r)
-		t.device = devPick.draw(r)
+		t.acq = chPick.Draw(r)
+		t.device = devPick.Draw(r)
 		t.cookie = fmt.Sprintf("anon-%016x", r.Uint64())
 		t.emailHash = fmt.Sprintf("em-%016x", r.Uint64())
 		t.multiDev = r.Float64() < 0.3
@@ -232,7 +233,7 @@ func (s *Shop) buildCustomers(r *rand.Rand) {
 		s.customers[i] = Customer{
 			ID:        id,
 			Age:       age,
-			Region:    regions[regPick.draw(r)].name,
+			Region:    regions[regPick.Draw(r)].name,
 			Interests: interests,
 			Channel:   channels[t.acq].name,
 			Device:    device,
@@ -241,54 +242,13 @@ func (s *Shop) buildCustomers(r *rand.Rand) {
 	}
 }
 
-// sampler draws an index with probability proportional to its weight (cumulative weights and a
-// binary search; the catalog is small enough that this is not worth an alias table).
-type sampler struct {
-	cum   []float64
-	items []int // optional: maps a drawn position to an item index
-}
-
-func newSampler(w []float64) sampler {
-	cum := make([]float64, len(w))
-	t := 0.0
-	for i, x := range w {
-		t += x
-		cum[i] = t
-	}
-	return sampler{cum: cum}
-}
-
 // samplerOf draws indices of xs with probability proportional to weight(x).
-func samplerOf[T any](xs []T, weight func(T) float64) sampler {
+func samplerOf[T any](xs []T, weight func(T) float64) wsample.Sampler {
 	w := make([]float64, len(xs))
 	for i, x := range xs {
 		w[i] = weight(x)
 	}
-	return newSampler(w)
-}
-
-func newItemSampler(items []int, pop []float64) sampler {
-	w := make([]float64, len(items))
-	for j, it := range items {
-		w[j] = pop[it]
-	}
-	sm := newSampler(w)
-	sm.items = items
-	return sm
-}
-
-func (sm sampler) empty() bool { return len(sm.cum) == 0 }
-
-func (sm sampler) draw(r *rand.Rand) int {
-	u := r.Float64() * sm.cum[len(sm.cum)-1]
-	j := sort.SearchFloat64s(sm.cum, u)
-	if j >= len(sm.cum) {
-		j = len(sm.cum) - 1
-	}
-	if sm.items != nil {
-		return sm.items[j]
-	}
-	return j
+	return wsample.New(w)
 }
 
 // gamma draws from Gamma(shape, 1) by Marsaglia and Tsang's method.

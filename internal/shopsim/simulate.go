@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/wsample"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -72,7 +73,7 @@ func (s *Shop) Orders() iter.Seq[profile.Order] {
 
 // laterChannels is the mix of traffic sources for a returning customer's visits, besides the
 // acquisition channel itself.
-var laterChannels = newSampler([]float64{0.2, 0.08, 0.25, 0.3, 0.03, 0.09, 0.05})
+var laterChannels = wsample.New([]float64{0.2, 0.08, 0.25, 0.3, 0.03, 0.09, 0.05})
 
 // visit holds the state of one simulated customer across sessions.
 type visit struct {
@@ -155,7 +156,7 @@ func (v *visit) session(start time.Time, day int) {
 	v.sessions++
 	ch := t.acq
 	if v.sessions > 1 && r.Float64() >= 0.35 {
-		ch = laterChannels.draw(r)
+		ch = laterChannels.Draw(r)
 	}
 	device := devices[t.device].name
 	if channels[ch].name == "app" {
@@ -300,12 +301,12 @@ func (v *visit) pickItem() int {
 	if r.Float64() < 0.8 {
 		j := r.IntN(len(t.interests))
 		c := t.interests[j]
-		if fs := s.pick[c][t.family[j]]; r.Float64() < 0.75 && !fs.empty() {
-			return fs.draw(r)
+		if fs := s.pick[c][t.family[j]]; r.Float64() < 0.75 && !fs.Empty() {
+			return fs.Draw(r)
 		}
-		return s.pickCat[c].draw(r)
+		return s.pickCat[c].Draw(r)
 	}
-	return s.pickCat[r.IntN(len(categories))].draw(r)
+	return s.pickCat[r.IntN(len(categories))].Draw(r)
 }
 
 func catIndex(name string) int {

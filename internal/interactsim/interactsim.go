@@ -1,10 +1,16 @@
-package shopsim
+// Package interactsim generates MovieLens-shaped implicit-feedback data sets (users, items,
+// ratings, times) for tailor's recommender tests and benchmarks: power-law item popularity mixed
+// with latent taste clusters, deterministic for a seed. It is separate from the synthetic shop
+// (internal/shopsim) so that recommend's tests can use it without importing profile.
+package interactsim
 
 import (
 	"iter"
 	"math"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/tailorkit/tailor/internal/wsample"
 )
 
 // InteractionConfig describes an implicit-feedback data set: users who each touch a number of
@@ -86,8 +92,8 @@ func Interactions(cfg InteractionConfig) iter.Seq[Interaction] {
 
 type interactionGen struct {
 	cfg     InteractionConfig
-	all     sampler
-	cluster []sampler
+	all     wsample.Sampler
+	cluster []wsample.Sampler
 	lnMu    float64
 	lnSigma float64
 }
@@ -103,9 +109,9 @@ func newInteractionGen(cfg InteractionConfig) *interactionGen {
 		c := r.IntN(clusters)
 		members[c] = append(members[c], i)
 	}
-	g := &interactionGen{cfg: cfg, all: newSampler(pop), cluster: make([]sampler, clusters)}
+	g := &interactionGen{cfg: cfg, all: wsample.New(pop), cluster: make([]wsample.Sampler, clusters)}
 	for c, m := range members {
-		g.cluster[c] = newItemSampler(m, pop)
+		g.cluster[c] = wsample.Items(m, pop)
 	}
 	// The excess over MinPerUser is log-normal with sigma 1.1 and the requested mean.
 	g.lnSigma = 1.1
@@ -123,10 +129,10 @@ func (g *interactionGen) user(u int32, mark []int32, items []int32) []int32 {
 	fav := [2]int{r.IntN(clusters), r.IntN(clusters)}
 	for tries := 0; len(items) < n && tries < 20*n; tries++ {
 		var it int
-		if cs := g.cluster[fav[r.IntN(2)]]; r.Float64() < g.cfg.Taste && !cs.empty() {
-			it = cs.draw(r)
+		if cs := g.cluster[fav[r.IntN(2)]]; r.Float64() < g.cfg.Taste && !cs.Empty() {
+			it = cs.Draw(r)
 		} else {
-			it = g.all.draw(r)
+			it = g.all.Draw(r)
 		}
 		if mark[it] == u+1 {
 			continue

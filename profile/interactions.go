@@ -1,0 +1,110 @@
+package profile
+
+import (
+	"iter"
+	"time"
+
+	"github.com/tailorkit/tailor/recommend"
+)
+
+// InteractionConfig says how Interactions turns events into the recommender's input.
+type InteractionConfig struct {
+	// Stitcher, when set, names each event's person by the canonical ID of their stitched
+	// customer (Stitcher.PersonOf), so a visitor's anonymous views and their logged-in
+	// purchases count for one user. It must have observed the events first: Build with
+	// Config.Stitcher does that, or feed it with ObserveEvent. Nil means Event.Person().
+	Stitcher *Stitcher
+	// Consents, when set, leaves out every event whose person may not be processed for
+	// PurposePersonalization at ConsentAt, so the recommender never learns from them (see
+	// "Consent" in the package doc for the serving side). Nil keeps every event.
+	Consents *Consents
+	// ConsentAt is the time at which consent is judged: pass the training's reference time
+	// so a withdrawal before it counts. Zero means each event's own time (consent at
+	// collection).
+	ConsentAt time.Time
+}
+
+// InteractionReport counts what Interactions kept and what it left out, by reason. It is
+// filled while the sequence is ranged over; read it after.
+type InteractionReport struct {
+	Events    int `json:"events"`     // events seen
+	Kept      int `json:"kept"`       // interactions yielded
+	NoItem    int `json:"no_item"`    // left out: no ItemID (page views, searches, logins)
+	NoPerson  int `json:"no_person"`  // left out: neither CustomerID nor AnonymousID
+	NoConsent int `json:"no_consent"` // left out: no PurposePersonalization consent
+}
+
+// Interactions turns a stream of events into the recommender's input, one Interaction per
+// event that names an item: User is the event's person (stitched when cfg.Stitcher is set),
+// Kind its type as the same plain string (recommend's Config.KindWeights weigh it; an unknown
+// type is passed on for Fit to report), Time and Category as recorded, and Weight left 0 so
+// that the kind decides. Returns keep their positive Quantity and kind "return", which the
+// default weights count against a purchase. Events without an item, without a person, or
+// without personalization consent (cfg.Consents) are left out and counted in the report.
+//
+//	seq, rep := profile.Interactions(events, profile.InteractionConfig{Stitcher: st, Consents: &consents, ConsentAt: now})
+//	model, err := recommend.Fit(ctx, seq, recommend.Config{})
+func Interactions(events iter.Seq[Event], cfg InteractionConfig) (iter.Seq[recommend.Interaction], *InteractionReport) {
+	rep := &InteractionReport{}
+	seq := func(yield func(recommend.Interaction) bool) {
+		for e := range events {
+			rep.Events++
+			if e.ItemID == "" {
+				rep.NoItem++
+				continue
+			}
+			person := e.Person()
+			if cfg.Stitcher != nil && person != "" {
+				person = cfg.Stitcher.PersonOf(&e)
+			}
+			if person == "" {
+				rep.NoPerson++
+				continue
+			}
+			if cfg.Consents != nil {
+				at := cfg.ConsentAt
+				if at.IsZero() {
+					at = e.Time
+				}
+				if !cfg.Consents.personalize(person, cfg.Stitcher, at) {
+					rep.NoConsent++
+					continue
+				}
+			}
+			rep.Kept++
+			if !yield(recommend.Interaction{User: person, Item: e.ItemID, Kind: string(e.Type), Time: e.Time, Category: e.Category}) {
+				return
+			}
+		}
+	}
+	return seq, rep
+}
+
+// PersonOf returns the canonical customer ID of the person behind an event: the stitched
+// customer of its CustomerID, else of its AnonymousID; "" when the event names neither.
+func (s *Stitcher) PersonOf(e *Event) string {
+	switch {
+	case e.CustomerID != "":
+		return s.Canonical(Identity{IDUser, e.CustomerID})
+	case e.AnonymousID != "":
+		return s.Canonical(Identity{IDAnonymous, e.AnonymousID})
+	}
+	return ""
+}
+
+// Personalize reports whether person (a canonical customer ID) may be served personal
+// recommendations at time at: PurposePersonalization is granted by the latest decision of any
+// of the person's identifiers (st may be nil when identities are not stitched). A host that
+// gets false serves the non-personal path instead (popular items, similar items of the page
+// being viewed), and must not pass the person's history to the recommender.
+func (c *Consents) Personalize(person string, st *Stitcher, at time.Time) bool {
+	return c.personalize(person, st, at)
+}
+
+func (c *Consents) personalize(person string, st *Stitcher, at time.Time) bool {
+	var keys []Identity
+	if st != nil {
+		keys = st.Identities(person)
+	}
+	return c.allowedAny(person, keys, PurposePersonalization, at)
+}
