@@ -6,7 +6,6 @@ package shoptest_test
 import (
 	"context"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
@@ -16,25 +15,13 @@ import (
 )
 
 // README:begin
-// The host's own conversion from its event rows into the recommender's input.
-func interactionsOf(events []profile.Event) []recommend.Interaction {
-	var out []recommend.Interaction
-	for _, e := range events {
-		if e.CustomerID != "" && e.ItemID != "" {
-			out = append(out, recommend.Interaction{User: e.CustomerID, Item: e.ItemID,
-				Kind: string(e.Type), Time: e.Time, Category: e.Category})
-		}
-	}
-	return out
-}
-
 func TestSimilarItemsShareTastes(t *testing.T) {
 	shop, err := shoptest.New(shoptest.Config{Seed: 1, Customers: 2000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	model, err := recommend.Fit(context.Background(),
-		slices.Values(interactionsOf(slices.Collect(shop.Events()))), recommend.Config{})
+	interactions, _ := profile.Interactions(shop.Events(), profile.InteractionConfig{})
+	model, err := recommend.Fit(context.Background(), interactions, recommend.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
