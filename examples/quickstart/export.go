@@ -18,7 +18,10 @@ import (
 // export writes the synthetic shop to dir in the formats the example programs read, so that each
 // program can be tried on files:
 //
+//	orders.jsonl      tailor format (JSON Lines, every field of Order and Line)
+//	events.jsonl      tailor format (JSON Lines, every field of Event)
 //	orders.csv        UCI Online Retail CSV     clv -format online-retail, segment -orders
+//	cdnow.txt         CDNOW whitespace format   clv -format cdnow
 //	events.csv        metrics events CSV        kpi -events
 //	interactions.tsv  user, item, weight, time  itemknn -train
 //	experiment.csv    experiment aggregates     abtest -data
@@ -33,7 +36,10 @@ func export(ctx context.Context, w io.Writer, shop *shopsim.Shop, dir string) er
 		name  string
 		write func(io.Writer) error
 	}{
+		{"orders.jsonl", func(f io.Writer) error { return profile.WriteOrdersJSONL(f, shop.Orders()) }},
+		{"events.jsonl", func(f io.Writer) error { return profile.WriteEventsJSONL(f, shop.Events()) }},
 		{"orders.csv", func(f io.Writer) error { return profile.WriteOnlineRetail(f, shop.Orders()) }},
+		{"cdnow.txt", func(f io.Writer) error { return profile.WriteCDNOW(f, shop.Orders()) }},
 		{"events.csv", func(f io.Writer) error { return metrics.WriteEvents(f, shop.Events()) }},
 		{"interactions.tsv", func(f io.Writer) error { return writeInteractions(f, shop) }},
 		{"experiment.csv", func(f io.Writer) error { return writeExperiment(f, shop) }},
@@ -48,6 +54,7 @@ func export(ctx context.Context, w io.Writer, shop *shopsim.Shop, dir string) er
 	fmt.Fprintf(w, "wrote the synthetic shop to %s; try:\n\n", dir)
 	for _, cmd := range []string{
 		"clv -transactions %[1]s/orders.csv -format online-retail -end " + end,
+		"clv -transactions %[1]s/cdnow.txt -format cdnow -end " + end,
 		"segment -orders %[1]s/orders.csv",
 		"segment -features %[1]s/features.csv -k 4 -out %[1]s/labels.csv",
 		"itemknn -train %[1]s/interactions.tsv -split 0.75",

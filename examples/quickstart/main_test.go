@@ -60,6 +60,15 @@ func TestExport(t *testing.T) {
 	if n := countRows(t, profile.ReadOnlineRetail(open("orders.csv"))); n != wantOrders {
 		t.Errorf("orders.csv: %d orders, want %d", n, wantOrders)
 	}
+	if n := countRows(t, profile.ReadOrdersJSONL(open("orders.jsonl"))); n != wantOrders {
+		t.Errorf("orders.jsonl: %d orders, want %d", n, wantOrders)
+	}
+	if n := countRows(t, profile.ReadEventsJSONL(open("events.jsonl"))); n != wantEvents {
+		t.Errorf("events.jsonl: %d events, want %d", n, wantEvents)
+	}
+	if n := countRows(t, profile.ReadCDNOW(open("cdnow.txt"))); n == 0 || n > wantOrders {
+		t.Errorf("cdnow.txt: %d rows, want between 1 and the %d orders", n, wantOrders)
+	}
 	if n := countRows(t, metrics.ReadEvents(open("events.csv"))); n != wantEvents {
 		t.Errorf("events.csv: %d events, want %d", n, wantEvents)
 	}
