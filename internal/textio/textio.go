@@ -187,3 +187,25 @@ func Int(line int, field, s string) (int64, error) {
 	}
 	return 0, NewRowError(line, field, s, ErrInteger)
 }
+
+// ErrRange is the cause of a RowError for a finite number beyond the bound a reader accepts
+// for its field (MaxMagnitude for amounts, prices, weights and quantities).
+var ErrRange = errors.New("beyond the accepted range")
+
+// FloatIn is Float with a bound: a value with |v| > bound is a RowError wrapping ErrRange.
+func FloatIn(line int, field, s string, bound float64) (float64, error) {
+	v, err := Float(line, field, s)
+	if err == nil && math.Abs(v) > bound {
+		return 0, NewRowError(line, field, s, fmt.Errorf("%w: |value| > %g", ErrRange, bound))
+	}
+	return v, err
+}
+
+// IntIn is Int with a bound: a value with |v| > bound is a RowError wrapping ErrRange.
+func IntIn(line int, field, s string, bound int64) (int64, error) {
+	v, err := Int(line, field, s)
+	if err == nil && (v > bound || v < -bound) {
+		return 0, NewRowError(line, field, s, fmt.Errorf("%w: |value| > %d", ErrRange, bound))
+	}
+	return v, err
+}
