@@ -1,7 +1,6 @@
 package abtest
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -61,50 +60,64 @@ var (
 //
 // Like the module's other readers it yields (row, nil) for a good row and (Row{}, err) for a
 // bad one and goes on; err is a *RowError (line, field, value) wrapped in a message naming the
-// experiment, variant and metric. A bad header or an I/O error ends the sequence. Counts must
-// be non-negative integers and sums finite numbers; a sum of squares below 0 is an error.
+// experiment, variant and metric. A bad header, an empty input and an I/O error end the
+// sequence; a header error wraps textio.ErrHeader, so it can be told from a bad row.
+//
+// Bounds: units is an integer in [0, 2^53] (exact as a float64); sums (sum, den_sum, pre_sum)
+// are finite numbers of magnitude at most textio.MaxMagnitude, and sums of squares and cross
+// sums at most MaxMagnitude^2 (1e30), so every statistic computed from them stays finite; sums
+// of squares below 0 are errors. A value outside its bound is a RowError wrapping
+// textio.ErrRange. The file is read with textio.CSV: a line longer than textio.MaxLineBytes is
+// a bad row, and a quoted field not closed within that bound and the header's width is a bad
+// row for the line it opens on, after which reading resumes at the next line, so a stray quote
+// never swallows the good rows after it and memory stays bounded.
 func ReadAggregates(r io.Reader) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
-		cr := csv.NewReader(r)
-		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = true
-		header, err := cr.Read()
-		if err != nil {
-			if err == io.EOF {
-				err = errors.New("empty input: no header")
-			}
-			yield(Row{}, fmt.Errorf("abtest: aggregates header: %w", err))
-			return
-		}
-		col, hasRatio, hasCUPED, err := parseHeader(header)
-		if err != nil {
-			yield(Row{}, err)
-			return
-		}
-		for {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				return
-			}
+		var col map[string]int
+		var hasRatio, hasCUPED bool
+		header := true
+		for rec, err := range textio.CSV(r) {
 			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					if !yield(Row{}, fmt.Errorf("abtest: %w", textio.NewRowError(pe.Line, "", "", pe.Err))) {
-						return
-					}
-					continue
+				var re *textio.RowError
+				if !errors.As(err, &re) {
+					yield(Row{}, fmt.Errorf("abtest: reading aggregates: %w", err))
+					return
 				}
-				yield(Row{}, fmt.Errorf("abtest: reading aggregates: %w", err))
-				return
+				if header {
+					yield(Row{}, fmt.Errorf("abtest: aggregates header: %w",
+						textio.NewRowError(re.Line, re.Field, re.Value, fmt.Errorf("%w: %w", textio.ErrHeader, re.Err))))
+					return
+				}
+				if !yield(Row{}, fmt.Errorf("abtest: %w", err)) {
+					return
+				}
+				continue
 			}
-			line, _ := cr.FieldPos(0) // only valid after a successful Read
-			row, err := parseRow(rec, col, line, hasRatio, hasCUPED)
+			if header {
+				header = false
+				if col, hasRatio, hasCUPED, err = parseHeader(rec.Fields); err != nil {
+					yield(Row{}, err)
+					return
+				}
+				continue
+			}
+			row, err := parseRow(rec.Fields, col, rec.Line, hasRatio, hasCUPED)
 			if !yield(row, err) {
 				return
 			}
 		}
+		if header {
+			yield(Row{}, fmt.Errorf("abtest: aggregates header: %w", textio.NewRowError(1, "", "", fmt.Errorf("%w: empty input", textio.ErrHeader))))
+		}
 	}
 }
+
+// Bounds of the aggregates' numbers (see ReadAggregates).
+const (
+	maxUnits   = 1 << 53
+	maxSum     = textio.MaxMagnitude
+	maxSquares = textio.MaxMagnitude * textio.MaxMagnitude
+)
 
 // parseHeader maps column names to indexes. A missing required column, a column named twice,
 // or an optional group with only some of its columns is an error: each would otherwise read
@@ -179,7 +192,11 @@ func parseRow(rec []string, col map[string]int, line int, hasRatio, hasCUPED boo
 		if !ok {
 			return textio.NewRowError(line, name, "", textio.ErrColumns)
 		}
-		f, err := textio.Float(line, name, v)
+		bound := float64(maxSum)
+		if strings.Contains(name, "squares") || strings.Contains(name, "cross") {
+			bound = maxSquares
+		}
+		f, err := textio.FloatIn(line, name, v, bound)
 		if err != nil {
 			return err
 		}
@@ -193,7 +210,7 @@ func parseRow(rec []string, col map[string]int, line int, hasRatio, hasCUPED boo
 	if !ok {
 		return Row{}, wrap(textio.NewRowError(line, "units", "", textio.ErrColumns))
 	}
-	units, err := textio.Int(line, "units", u)
+	units, err := textio.IntIn(line, "units", u, maxUnits)
 	if err != nil {
 		return Row{}, wrap(err)
 	}

@@ -1,11 +1,11 @@
 package profile
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,13 +62,41 @@ type OnlineRetailConfig struct {
 // InvoiceDate may be ISO ("2010-12-01 08:26:00", with or without seconds) or a slash date, whose
 // order of day and month is detected (see DateAuto); use OnlineRetailConfig.Read to set it.
 //
+// Every field is trimmed of surrounding spaces; then one leading single quote is removed from
+// InvoiceNo, StockCode, CustomerID and Country (textio.UnescapeCell), which undoes the
+// spreadsheet escape WriteOnlineRetail writes, so the two round-trip exactly.
+//
+// What is rejected, each as a *RowError naming the line and the field:
+//   - A row of an invoice whose CustomerID or Country differs from the invoice's first row, or
+//     whose InvoiceDate is more than MaxInvoiceSpread away from it (ErrInvoiceMismatch): the
+//     file says one invoice is one customer's order, so such a row is not silently given to the
+//     first row's customer. The order keeps its other lines and its first row's time.
+//   - A Quantity that is zero, not an integer, or beyond 2^31-1 in magnitude (textio.ErrRange);
+//     a UnitPrice that is negative, not a finite number, or beyond textio.MaxMagnitude
+//     (textio.ErrRange). A tiny positive price (5e-324) is a price.
+//   - A line longer than textio.MaxLineBytes (textio.ErrLineTooLong), and a quoted field that is
+//     not closed within that bound and the header's 8 columns (textio.ErrQuote): reading
+//     resumes at the next line, so a stray quote costs its own row and no other (see
+//     textio.CSV). Memory stays bounded by a few MaxLineBytes whatever the input.
+//
 // The sequence yields (order, nil) for each order and (Order{}, *RowError) for each bad row, then
 // goes on: return from the loop to stop at the first bad row, or count and continue to skip bad
-// rows (the order keeps its good lines). A header that does not match ends the sequence after its
-// error; so does an I/O error.
+// rows (the order keeps its good lines). A header that does not match (or a first line that
+// cannot be read as one) is a RowError for its line wrapping ErrHeader and ends the sequence; so
+// does an I/O error. An empty input, or a header alone, yields nothing.
 func ReadOnlineRetail(r io.Reader) iter.Seq2[Order, error] {
 	return OnlineRetailConfig{}.Read(r)
 }
+
+// MaxInvoiceSpread is how far the InvoiceDate of a row may be from the first row of its
+// invoice. The UCI file has invoices whose rows were keyed across a minute boundary (536591 at
+// 16:57 and 16:58), so rows of one invoice need not carry one time; a row an hour away belongs to
+// another order.
+const MaxInvoiceSpread = time.Hour
+
+// ErrInvoiceMismatch is wrapped by the RowError for a row whose customer, country or time does
+// not match the first row of its invoice.
+var ErrInvoiceMismatch = errors.New("differs from the first row of its invoice")
 
 // heldRow is a row held back while the date order is undecided.
 type heldRow struct {
@@ -79,11 +107,9 @@ type heldRow struct {
 // Read is ReadOnlineRetail with this configuration.
 func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
-		cr := csv.NewReader(r)
-		cr.FieldsPerRecord = -1
-		cr.LazyQuotes = true
 		order := c.DateOrder
 		var cur Order
+		curLine := 0
 		var pending []heldRow
 		flush := func() bool {
 			if len(cur.Lines) == 0 {
@@ -98,11 +124,15 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			if err != nil {
 				return yield(Order{}, err)
 			}
-			if o.ID != cur.ID && !flush() {
+			if o.ID == cur.ID && len(cur.Lines) > 0 {
+				if err := sameInvoice(cur, curLine, o, line, rec); err != nil {
+					return yield(Order{}, err)
+				}
+			} else if !flush() {
 				return false
 			}
 			if len(cur.Lines) == 0 {
-				cur = o
+				cur, curLine = o, line
 			}
 			cur.Lines = append(cur.Lines, l)
 			return true
@@ -125,57 +155,76 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			order = MonthFirst
 			return release()
 		}
-		for header := true; ; {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				if len(pending) > 0 && !undecided() {
-					return
-				}
-				flush()
-				return
-			}
-			line, _ := cr.FieldPos(0)
+		header := true
+		for rec, err := range textio.CSV(r) {
 			if err != nil {
-				var pe *csv.ParseError
-				if !errors.As(err, &pe) {
+				var re *textio.RowError
+				if !errors.As(err, &re) {
 					yield(Order{}, err)
 					return
 				}
-				if !yield(Order{}, textio.NewRowError(pe.Line, "", "", pe.Err)) {
+				if header {
+					yield(Order{}, textio.NewRowError(re.Line, re.Field, re.Value, fmt.Errorf("%w: %w", ErrHeader, re.Err)))
+					return
+				}
+				if !yield(Order{}, err) {
 					return
 				}
 				continue
 			}
 			if header {
 				header = false
-				if err := checkHeader(line, rec, OnlineRetailHeader); err != nil {
+				if err := checkHeader(rec.Line, rec.Fields, OnlineRetailHeader); err != nil {
 					yield(Order{}, err)
 					return
 				}
 				continue
 			}
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			if len(rec.Fields) == 1 && strings.TrimSpace(rec.Fields[0]) == "" {
 				continue
 			}
-			if order == DateAuto && len(rec) == len(OnlineRetailHeader) {
-				if d := slashOrder(rec[4]); d != DateAuto {
+			if order == DateAuto && len(rec.Fields) == len(OnlineRetailHeader) {
+				if d := slashOrder(rec.Fields[4]); d != DateAuto {
 					order = d
 					if !release() {
 						return
 					}
-				} else if len(pending) > 0 || ambiguousSlash(rec[4]) {
-					pending = append(pending, heldRow{line, rec})
+				} else if len(pending) > 0 || ambiguousSlash(rec.Fields[4]) {
+					pending = append(pending, heldRow{rec.Line, slices.Clone(rec.Fields)})
 					if len(pending) >= MaxAmbiguousRows && !undecided() {
 						return
 					}
 					continue
 				}
 			}
-			if !process(line, rec) {
+			if !process(rec.Line, rec.Fields) {
 				return
 			}
 		}
+		if len(pending) > 0 && !undecided() {
+			return
+		}
+		flush()
 	}
+}
+
+// sameInvoice checks a further row (o, at line) of the invoice cur that began at curLine.
+func sameInvoice(cur Order, curLine int, o Order, line int, rec []string) error {
+	mismatch := func(field, value, what string) error {
+		return textio.NewRowError(line, field, value, fmt.Errorf("%w: invoice %s began on line %d with %s", ErrInvoiceMismatch, o.ID, curLine, what))
+	}
+	switch {
+	case o.CustomerID != cur.CustomerID:
+		if cur.CustomerID == "" {
+			return mismatch("CustomerID", rec[6], "no customer (a guest order)")
+		}
+		return mismatch("CustomerID", rec[6], "customer "+strconv.Quote(cur.CustomerID))
+	case o.Region != cur.Region:
+		return mismatch("Country", rec[7], "country "+strconv.Quote(cur.Region))
+	case o.Time.Sub(cur.Time) > MaxInvoiceSpread || cur.Time.Sub(o.Time) > MaxInvoiceSpread:
+		return mismatch("InvoiceDate", rec[4], "time "+cur.Time.Format(retailTimeLayout)+", more than "+MaxInvoiceSpread.String()+" away")
+	}
+	return nil
 }
 
 // slashOrder returns DayFirst or MonthFirst when the slash date s shows its order (one part above
@@ -233,23 +282,20 @@ func parseRetailRow(line int, rec []string, order DateOrder) (Order, Line, error
 	if len(rec) != len(OnlineRetailHeader) {
 		return Order{}, Line{}, textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d, want %d", textio.ErrColumns, len(rec), len(OnlineRetailHeader)))
 	}
-	invoice := strings.TrimSpace(rec[0])
+	invoice := cell(rec[0])
 	if invoice == "" {
 		return Order{}, Line{}, textio.NewRowError(line, "InvoiceNo", rec[0], ErrMissing)
 	}
-	item := strings.TrimSpace(rec[1])
+	item := cell(rec[1])
 	if item == "" {
 		return Order{}, Line{}, textio.NewRowError(line, "StockCode", rec[1], ErrMissing)
 	}
-	qty, err := textio.Int(line, "Quantity", rec[3])
+	qty, err := textio.IntIn(line, "Quantity", rec[3], 1<<31-1)
 	if err != nil {
 		return Order{}, Line{}, err
 	}
 	if qty == 0 {
 		return Order{}, Line{}, textio.NewRowError(line, "Quantity", rec[3], ErrZeroQuantity)
-	}
-	if qty > 1<<31-1 || qty < -(1<<31-1) {
-		return Order{}, Line{}, textio.NewRowError(line, "Quantity", rec[3], textio.ErrInteger)
 	}
 	layouts := isoLayouts
 	switch order {
@@ -262,7 +308,7 @@ func parseRetailRow(line int, rec []string, order DateOrder) (Order, Line, error
 	if err != nil {
 		return Order{}, Line{}, err
 	}
-	price, err := textio.Float(line, "UnitPrice", rec[5])
+	price, err := textio.FloatIn(line, "UnitPrice", rec[5], textio.MaxMagnitude)
 	if err != nil {
 		return Order{}, Line{}, err
 	}
@@ -271,11 +317,14 @@ func parseRetailRow(line int, rec []string, order DateOrder) (Order, Line, error
 	}
 	return Order{
 		ID:         invoice,
-		CustomerID: normaliseID(rec[6]),
+		CustomerID: normaliseID(cell(rec[6])),
 		Time:       t,
-		Region:     strings.TrimSpace(rec[7]),
+		Region:     cell(rec[7]),
 	}, Line{ItemID: item, Quantity: int(qty), UnitPrice: price}, nil
 }
+
+// cell reads a text cell: trimmed, then the spreadsheet escape WriteOnlineRetail writes undone.
+func cell(s string) string { return textio.UnescapeCell(strings.TrimSpace(s)) }
 
 // normaliseID trims spaces and a float suffix of zeros: "17850.0" -> "17850".
 func normaliseID(s string) string {
@@ -310,8 +359,9 @@ func parseTime(line int, field, s string, layouts []string) (time.Time, error) {
 // zeros removed ("00004" -> "4"), which is how the published summaries number customers. The
 // line's UnitPrice is amount/quantity, so Line.Amount gives back the row's amount (to within a
 // rounding of the last bit); times are midnight UTC. Order IDs are "<customer>-<yyyymmdd>-<n>",
-// n counting the customer's rows on that day from 1. Bad rows and I/O errors are yielded as by
-// ReadOnlineRetail.
+// n counting the customer's rows on that day from 1. An amount beyond textio.MaxMagnitude, a
+// quantity beyond 2^31-1 and a line longer than textio.MaxLineBytes are bad rows; bad rows and
+// I/O errors are yielded as by ReadOnlineRetail.
 func ReadCDNOW(r io.Reader) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
 		var lastKey string
@@ -373,17 +423,14 @@ func parseCDNOWRow(line int, f []string) (Order, error) {
 	if err != nil {
 		return Order{}, err
 	}
-	qty, err := textio.Int(line, "quantity", f[2])
+	qty, err := textio.IntIn(line, "quantity", f[2], 1<<31-1)
 	if err != nil {
 		return Order{}, err
 	}
 	if qty == 0 {
 		return Order{}, textio.NewRowError(line, "quantity", f[2], ErrZeroQuantity)
 	}
-	if qty > 1<<31-1 || qty < -(1<<31-1) {
-		return Order{}, textio.NewRowError(line, "quantity", f[2], textio.ErrInteger)
-	}
-	amount, err := textio.Float(line, "amount", f[3])
+	amount, err := textio.FloatIn(line, "amount", f[3], textio.MaxMagnitude)
 	if err != nil {
 		return Order{}, err
 	}

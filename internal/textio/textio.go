@@ -1,6 +1,8 @@
 // Package textio holds what tailor's file readers share: numbered lines read with a bounded
-// buffer, field parsers that refuse NaN and infinities, and RowError, the error every reader
-// returns for a bad row. Public packages re-export RowError as a type alias so that callers can
+// buffer (Lines), CSV records read with the same bound and resynchronised at the next line
+// after a stray quote (CSV), field parsers that refuse NaN and infinities, the one magnitude
+// bound for amounts (MaxMagnitude), the spreadsheet-safe cell escape (EscapeCell), and
+// RowError, the error every reader returns for a bad row. Public packages re-export RowError as a type alias so that callers can
 // match it with errors.As without importing an internal package.
 //
 // Readers built on it yield (record, nil) for a good row and (zero, *RowError) for a bad one and
@@ -10,6 +12,7 @@ package textio
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -72,51 +75,86 @@ type Line struct {
 // skipped; a read error is yielded as is and ends the sequence.
 func Lines(r io.Reader) iter.Seq2[Line, error] {
 	return func(yield func(Line, error) bool) {
-		br := bufio.NewReaderSize(r, 64<<10)
-		n := 0
-		var long []byte
-		tooLong := false
+		lr := newLineReader(r)
 		for {
-			chunk, err := br.ReadSlice('\n')
-			if errors.Is(err, bufio.ErrBufferFull) {
-				if !tooLong && len(long)+len(chunk) <= MaxLineBytes {
-					long = append(long, chunk...)
-				} else {
-					tooLong, long = true, nil
-				}
-				continue
-			}
-			if len(chunk) == 0 && len(long) == 0 && !tooLong && err != nil {
-				if err != io.EOF {
-					yield(Line{}, err)
+			l, ok := lr.next()
+			if !ok {
+				if lr.err != nil {
+					yield(Line{}, lr.err)
 				}
 				return
 			}
-			n++
-			var text string
-			if len(long) > 0 {
-				text = string(append(long, chunk...))
-			} else if !tooLong {
-				text = string(chunk)
-			}
-			long = nil
-			text = strings.TrimSuffix(text, "\n")
-			text = strings.TrimSuffix(text, "\r")
-			if tooLong || len(text) > MaxLineBytes {
-				tooLong = false
-				if !yield(Line{N: n}, NewRowError(n, "", "", ErrLineTooLong)) {
+			if l.tooLong {
+				if !yield(Line{N: l.n}, NewRowError(l.n, "", "", ErrLineTooLong)) {
 					return
 				}
-			} else if !yield(Line{N: n, Text: text}, nil) {
-				return
-			}
-			if err != nil {
-				if err != io.EOF {
-					yield(Line{}, err)
-				}
+			} else if !yield(Line{N: l.n, Text: string(l.text)}, nil) {
 				return
 			}
 		}
+	}
+}
+
+// rawLine is one physical line as lineReader returns it: text is valid until the next call.
+type rawLine struct {
+	n       int
+	text    []byte
+	tooLong bool
+}
+
+// lineReader splits r into lines of at most MaxLineBytes without keeping more than one line
+// (plus the read buffer) in memory: the rest of a longer line is read and dropped.
+type lineReader struct {
+	br   *bufio.Reader
+	n    int
+	long []byte
+	done bool
+	err  error // a read error other than io.EOF, once next has returned false
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// next returns the next line without its terminator (LF or CRLF), or false at the end of the
+// input or after a read error (in lr.err).
+func (lr *lineReader) next() (rawLine, bool) {
+	if lr.done {
+		return rawLine{}, false
+	}
+	lr.long = lr.long[:0]
+	tooLong := false
+	for {
+		chunk, err := lr.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if !tooLong && len(lr.long)+len(chunk) <= MaxLineBytes {
+				lr.long = append(lr.long, chunk...)
+			} else {
+				tooLong, lr.long = true, lr.long[:0]
+			}
+			continue
+		}
+		if err != nil {
+			lr.done = true
+			if err != io.EOF {
+				lr.err = err
+			}
+			if len(chunk) == 0 && len(lr.long) == 0 && !tooLong {
+				return rawLine{}, false
+			}
+		}
+		lr.n++
+		text := chunk
+		if len(lr.long) > 0 {
+			lr.long = append(lr.long, chunk...)
+			text = lr.long
+		}
+		text = bytes.TrimSuffix(text, []byte("\n"))
+		text = bytes.TrimSuffix(text, []byte("\r"))
+		if tooLong || len(text) > MaxLineBytes {
+			return rawLine{n: lr.n, tooLong: true}, true
+		}
+		return rawLine{n: lr.n, text: text}, true
 	}
 }
 
@@ -148,4 +186,26 @@ func Int(line int, field, s string) (int64, error) {
 		return int64(f), nil
 	}
 	return 0, NewRowError(line, field, s, ErrInteger)
+}
+
+// ErrRange is the cause of a RowError for a finite number beyond the bound a reader accepts
+// for its field (MaxMagnitude for amounts, prices, weights and quantities).
+var ErrRange = errors.New("beyond the accepted range")
+
+// FloatIn is Float with a bound: a value with |v| > bound is a RowError wrapping ErrRange.
+func FloatIn(line int, field, s string, bound float64) (float64, error) {
+	v, err := Float(line, field, s)
+	if err == nil && math.Abs(v) > bound {
+		return 0, NewRowError(line, field, s, fmt.Errorf("%w: |value| > %g", ErrRange, bound))
+	}
+	return v, err
+}
+
+// IntIn is Int with a bound: a value with |v| > bound is a RowError wrapping ErrRange.
+func IntIn(line int, field, s string, bound int64) (int64, error) {
+	v, err := Int(line, field, s)
+	if err == nil && (v > bound || v < -bound) {
+		return 0, NewRowError(line, field, s, fmt.Errorf("%w: |value| > %d", ErrRange, bound))
+	}
+	return v, err
 }

@@ -157,3 +157,33 @@ func FuzzLines(f *testing.F) {
 		}
 	})
 }
+
+func TestBoundedNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		fErr error
+		iErr error
+	}{
+		{"1e15", nil, nil},
+		{"-1e15", nil, nil},
+		{"1000000000000001", ErrRange, ErrRange},
+		{"1e308", ErrRange, ErrInteger},
+		{"5e-324", nil, ErrInteger},
+		{"9007199254740992", ErrRange, ErrRange},    // 2^53
+		{"4611686018427387904", ErrRange, ErrRange}, // 2^62
+		{"NaN", ErrNumber, ErrInteger},
+		{"Inf", ErrNumber, ErrInteger},
+	} {
+		_, err := FloatIn(4, "price", tc.in, MaxMagnitude)
+		if !errors.Is(err, tc.fErr) {
+			t.Errorf("FloatIn(%q) error %v, want %v", tc.in, err, tc.fErr)
+		}
+		var re *RowError
+		if err != nil && (!errors.As(err, &re) || re.Field != "price" || re.Line != 4) {
+			t.Errorf("FloatIn(%q) error %v does not name line and field", tc.in, err)
+		}
+		if _, err := IntIn(4, "units", tc.in, 1e15); !errors.Is(err, tc.iErr) {
+			t.Errorf("IntIn(%q) error %v, want %v", tc.in, err, tc.iErr)
+		}
+	}
+}
