@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -44,26 +45,31 @@ type Experiment struct {
 	// Default (0) 1. Variant i owns [c_i, c_i + Coverage w_i) where c_i is the sum of the
 	// earlier weights, so raising Coverage adds units without moving anyone already in.
 	Coverage float64
-	// Layer, when not nil, restricts the experiment to a slice of a layer.
+	// Layer, when not nil, restricts the experiment to a slice of a layer. NewAssigner copies
+	// the range, so editing it afterwards changes nothing (build a new Assigner instead).
 	Layer *LayerRange
 }
 
 // Assigner assigns units to the variants of one experiment. It is immutable after
-// NewAssigner and safe for concurrent use.
+// NewAssigner and safe for concurrent use: it keeps its own copies of the weights' ranges and
+// of the layer range, never the caller's Experiment.Layer pointer or Weights slice.
 type Assigner struct {
-	salt   string
-	lower  []float64
-	upper  []float64
-	layer  *LayerRange
-	counts int
+	salt     string
+	lower    []float64
+	upper    []float64
+	layer    LayerRange // copied from Experiment.Layer; used only when hasLayer
+	hasLayer bool
+	counts   int
 }
 
-// NewAssigner validates exp and precomputes its bucket ranges.
+// NewAssigner validates exp and precomputes its bucket ranges. The Assigner holds copies of
+// everything it uses: changing exp.Layer or exp.Weights afterwards neither moves units nor
+// bypasses this validation.
 func NewAssigner(exp Experiment) (*Assigner, error) {
 	if exp.Salt == "" || strings.Contains(exp.Salt, ":") {
 		return nil, fmt.Errorf("%w: experiment salt %q must be non-empty and free of ':'", ErrInvalidInput, exp.Salt)
 	}
-	w := exp.Weights
+	w := slices.Clone(exp.Weights) // validated and used from the same copy
 	if w == nil {
 		w = []float64{1, 1}
 	}
@@ -84,7 +90,10 @@ func NewAssigner(exp Experiment) (*Assigner, error) {
 	if !(cov > 0 && cov <= 1) {
 		return nil, fmt.Errorf("%w: experiment %q coverage %v not in (0, 1]", ErrInvalidInput, exp.Salt, exp.Coverage)
 	}
-	if l := exp.Layer; l != nil {
+	var layer LayerRange
+	if exp.Layer != nil {
+		layer = *exp.Layer // one read of the caller's range: validate and keep the same copy
+		l := &layer
 		if l.Salt == "" || strings.Contains(l.Salt, ":") || !(l.Start >= 0 && l.Start < l.End && l.End <= 1) {
 			return nil, fmt.Errorf("%w: experiment %q layer %+v", ErrInvalidInput, exp.Salt, *l)
 		}
@@ -92,7 +101,7 @@ func NewAssigner(exp Experiment) (*Assigner, error) {
 			return nil, fmt.Errorf("%w: experiment %q uses its own salt as layer salt; positions would not be independent", ErrInvalidInput, exp.Salt)
 		}
 	}
-	a := &Assigner{salt: exp.Salt, layer: exp.Layer, counts: len(w)}
+	a := &Assigner{salt: exp.Salt, layer: layer, hasLayer: exp.Layer != nil, counts: len(w)}
 	c := 0.0
 	for _, x := range w {
 		share := x / sum
@@ -109,7 +118,7 @@ func (a *Assigner) Variants() int { return a.counts }
 // Assign returns the unit's variant, or ok = false when the unit is outside the experiment's
 // layer range or coverage. The same unit always gets the same answer.
 func (a *Assigner) Assign(unit string) (variant int, ok bool) {
-	if a.layer != nil {
+	if a.hasLayer {
 		u := Bucket(a.layer.Salt, unit)
 		if u < a.layer.Start || u >= a.layer.End {
 			return -1, false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"testing"
 )
 
@@ -174,5 +175,72 @@ func TestAssignerBadInput(t *testing.T) {
 	}
 	if _, err := GrowthBookHash("a", "b", 3); !errors.Is(err, ErrHashVersion) {
 		t.Errorf("hash version 3: %v", err)
+	}
+}
+
+// Defect 13 of issue 13: the Assigner kept the caller's *LayerRange, so editing it after
+// NewAssigner moved units (1000 of 1000 in, then 0), bypassed validation (Start > End) and
+// raced with Assign. The Assigner now copies the range and the weights.
+func TestAssignerCopiesLayerAndWeights(t *testing.T) {
+	layer := &LayerRange{Salt: "homepage", Start: 0, End: 1}
+	weights := []float64{1, 1}
+	a, err := NewAssigner(Experiment{Salt: "hero", Weights: weights, Layer: layer})
+	must(t, err)
+	units := make([]string, 1000)
+	before := make([]int, len(units))
+	for i := range units {
+		units[i] = fmt.Sprintf("u%d", i)
+		v, ok := a.Assign(units[i])
+		if !ok {
+			t.Fatalf("unit %s out of a full layer range", units[i])
+		}
+		before[i] = v
+	}
+	// Invalid after the fact (Start > End) and a different split: neither may reach a.
+	layer.Start, layer.End = 0.9, 0.1
+	weights[0], weights[1] = 0, 1
+	for i, u := range units {
+		if v, ok := a.Assign(u); !ok || v != before[i] {
+			t.Fatalf("unit %s: (%d, %v) after editing the caller's range and weights, want (%d, true)", u, v, ok, before[i])
+		}
+	}
+}
+
+// Editing the caller's range while other goroutines assign is not a data race (run with
+// -race; the old Assigner read the caller's struct on every Assign).
+func TestAssignerLayerEditConcurrent(t *testing.T) {
+	layer := &LayerRange{Salt: "homepage", Start: 0, End: 0.5}
+	a, err := NewAssigner(Experiment{Salt: "hero", Layer: layer})
+	must(t, err)
+	want := make(map[string]bool)
+	for i := range 200 {
+		u := fmt.Sprintf("u%d", i)
+		_, want[u] = a.Assign(u)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 2000 {
+			layer.End = float64(i%10) / 10
+		}
+	}()
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u, in := range want {
+				if _, ok := a.Assign(u); ok != in {
+					errs <- u
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for u := range errs {
+		t.Errorf("unit %s changed membership while the caller edited its range", u)
 	}
 }

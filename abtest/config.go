@@ -30,18 +30,26 @@ func (a Alternative) String() string {
 	return fmt.Sprintf("Alternative(%d)", int(a))
 }
 
-// ParseAlternative maps "two-sided", "greater" and "less" (as SciPy and statsmodels spell
-// them) to an Alternative.
+// ParseAlternative maps the spellings of SciPy, statsmodels and R to an Alternative, with
+// treatment as the first sample (statsmodels' value1, SciPy's a), so "larger" means
+// H1: treatment > control:
+//
+//	TwoSided  "two-sided" (SciPy, statsmodels), "2-sided", "2s" (statsmodels), "two.sided" (R), ""
+//	Greater   "greater" (SciPy, R), "larger" (statsmodels)
+//	Less      "less" (SciPy, R), "smaller" (statsmodels)
+//
+// Matching is exact (case-sensitive). statsmodels' one-letter "l" and "s" are refused: "l" is
+// "larger" there but "less" under R's abbreviation rule, so it would silently flip a test.
 func ParseAlternative(s string) (Alternative, error) {
 	switch s {
-	case "two-sided", "":
+	case "two-sided", "2-sided", "2s", "two.sided", "":
 		return TwoSided, nil
-	case "greater":
+	case "greater", "larger":
 		return Greater, nil
-	case "less":
+	case "less", "smaller":
 		return Less, nil
 	}
-	return TwoSided, fmt.Errorf("%w: alternative %q (want two-sided, greater or less)", ErrInvalidInput, s)
+	return TwoSided, fmt.Errorf("%w: alternative %q (want two-sided, greater, larger, less or smaller)", ErrInvalidInput, s)
 }
 
 // Config configures a frequentist comparison of two arms. The zero value is a two-sided test of

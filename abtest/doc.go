@@ -39,8 +39,10 @@
 //
 // SampleSizeProportions, PowerProportions and MDEProportions (pooled null variance, unpooled
 // alternative, as statsmodels), SampleSizeMeans, PowerMeans and MDEMeans, and the statsmodels
-// and GrowthBook power functions. PlanConfig.Variants plans k arms at the Bonferroni level
-// alpha/(k-1).
+// and GrowthBook power functions (GrowthBookPower and GrowthBookMDE for a mean with its sd,
+// GrowthBookPowerBinomial and GrowthBookMDEBinomial for a conversion rate, as GrowthBook's
+// calculator takes a binomial metric). PlanConfig.Variants plans k arms at the Bonferroni
+// level alpha/(k-1).
 //
 // # Sequential
 //

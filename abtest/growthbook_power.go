@@ -126,3 +126,38 @@ func GrowthBookMDE(mean, sd, nTotal float64, cfg GrowthBookPowerConfig) (float64
 	mB := (-b + math.Sqrt(disc)) / (2 * a)
 	return (mB - mean) / math.Abs(mean), nil
 }
+
+// GrowthBookPowerBinomial is GrowthBookPower for a conversion-rate (binomial) metric with
+// baseline rate in (0, 1), as GrowthBook's calculator treats a binomial metric: the mean is
+// the rate and the per-unit variance rate(1 - rate) for both arms, that is
+//
+//	GrowthBookPower(rate, sqrt(rate (1 - rate)), effect, nTotal, cfg)
+//
+// with effect the relative lift (0.05 for a 10% rate going to 10.5%). A rate outside (0, 1)
+// (no variance at 0 or 1) is ErrInvalidInput.
+func GrowthBookPowerBinomial(rate, effect, nTotal float64, cfg GrowthBookPowerConfig) (float64, error) {
+	sd, err := binomialSD(rate)
+	if err != nil {
+		return 0, err
+	}
+	return GrowthBookPower(rate, sd, effect, nTotal, cfg)
+}
+
+// GrowthBookMDEBinomial is GrowthBookMDE for a conversion-rate metric with baseline rate in
+// (0, 1): GrowthBookMDE(rate, sqrt(rate (1 - rate)), nTotal, cfg), the minimum detectable
+// relative lift. A rate outside (0, 1) is ErrInvalidInput.
+func GrowthBookMDEBinomial(rate, nTotal float64, cfg GrowthBookPowerConfig) (float64, error) {
+	sd, err := binomialSD(rate)
+	if err != nil {
+		return 0, err
+	}
+	return GrowthBookMDE(rate, sd, nTotal, cfg)
+}
+
+// binomialSD is the per-unit standard deviation sqrt(p(1-p)) of a conversion rate p in (0, 1).
+func binomialSD(rate float64) (float64, error) {
+	if !(rate > 0 && rate < 1) {
+		return 0, fmt.Errorf("%w: conversion rate %v not in (0, 1)", ErrInvalidInput, rate)
+	}
+	return math.Sqrt(rate * (1 - rate)), nil
+}
