@@ -59,13 +59,18 @@ func (g GammaGamma) Mean() float64 {
 //
 //	E[M | x, m] = (γ + m x) p / (p x + q - 1) = w m + (1-w) pγ/(q-1),  w = px/(px+q-1)
 //
-// and the population Mean when x = 0.
+// and the population Mean when x = 0. It is +Inf where the posterior mean does not exist
+// (px + q <= 1; always for x = 0 when q <= 1, which FitGammaGamma never returns).
 func (g GammaGamma) ExpectedSpend(x int, m float64) float64 {
 	if x <= 0 {
 		return g.Mean()
 	}
 	fx := float64(x)
-	return (g.Gamma + m*fx) * g.P / (g.P*fx + g.Q - 1)
+	den := g.P*fx + g.Q - 1
+	if !(den > 0) {
+		return math.Inf(1)
+	}
+	return (g.Gamma + m*fx) * g.P / den
 }
 
 // GammaGammaFit is a fitted Gamma-Gamma model and how the fit went.
@@ -79,9 +84,16 @@ type GammaGammaFit struct {
 // FitGammaGamma fits the spend model by maximum likelihood to the customers with Frequency >= 1
 // (one-time buyers carry no repeat spend; lifetimes' and the published fits use only
 // repeaters). Repeaters with Monetary <= 0 (everything returned) cannot be fitted and are
-// skipped and counted. Errors: ErrNoData, ErrTooFewRepeaters, ErrNotConverged.
+// skipped and counted. Errors: ErrConfig, ErrNoData, ErrTooFewRepeaters, ErrNotConverged,
+// ctx.Err(), and ErrInfiniteMean when the estimate has q <= 1: its mean spend is infinite, so
+// every one-time buyer would be worth +Inf. That happens with heavy-tailed spend, or when a
+// Penalizer pulls q below 1 (lifetimes returns such a fit; here it is an error, with the
+// estimate in the message and in the returned GammaGammaFit, so a caller can inspect it).
 func FitGammaGamma(ctx context.Context, customers []Customer, cfg FitConfig) (GammaGammaFit, error) {
-	cfg = cfg.withDefaults()
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return GammaGammaFit{}, err
+	}
 	var rows [][3]float64
 	skipped := 0
 	for _, c := range customers {
@@ -110,11 +122,20 @@ func FitGammaGamma(ctx context.Context, customers []Customer, cfg FitConfig) (Ga
 		mean += r[1]
 	}
 	mean /= float64(len(rows))
-	p, info, err := maximize(ctx, collapse(rows), ll, []float64{0, math.Log(2), math.Log(mean)}, []string{"p", "q", "gamma"}, cfg)
+	p, info, err := maximize(ctx, rows, ll, []float64{0, math.Log(2), math.Log(mean)}, []string{"p", "q", "gamma"}, cfg)
 	if err != nil {
 		return GammaGammaFit{FitInfo: info, Skipped: skipped}, err
 	}
-	return GammaGammaFit{GammaGamma: GammaGamma{p[0], p[1], p[2]}, FitInfo: info, Skipped: skipped}, nil
+	fit := GammaGammaFit{GammaGamma: GammaGamma{p[0], p[1], p[2]}, FitInfo: info, Skipped: skipped}
+	if !(fit.Q > 1) {
+		hint := "the spend data are too heavy-tailed for the model"
+		if cfg.Penalizer > 0 {
+			hint = fmt.Sprintf("Penalizer %g pulls q below 1; try a smaller one", cfg.Penalizer)
+		}
+		return fit, fmt.Errorf("%w: Gamma-Gamma estimate p = %.4g, q = %.4g, gamma = %.4g has q <= 1, so the mean spend pγ/(q-1) is infinite (%s)",
+			ErrInfiniteMean, fit.P, fit.Q, fit.Gamma, hint)
+	}
+	return fit, nil
 }
 
 // BGNBDFit is a fitted BG/NBD model and how the fit went.
@@ -128,7 +149,10 @@ type BGNBDFit struct {
 // (x, t_x, T) into one weighted row. Customers need 0 <= t_x <= T (T = 0, a first purchase at the end, adds nothing); others are an
 // error wrapping ErrData. Errors: ErrNoData, ErrTooFewRepeaters, ErrNotConverged, ctx.Err().
 func FitBGNBD(ctx context.Context, customers []Customer, cfg FitConfig) (BGNBDFit, error) {
-	cfg = cfg.withDefaults()
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return BGNBDFit{}, err
+	}
 	rows, meanT, err := rftRows(customers, cfg)
 	if err != nil {
 		return BGNBDFit{}, err
@@ -139,7 +163,7 @@ func FitBGNBD(ctx context.Context, customers []Customer, cfg FitConfig) (BGNBDFi
 	// α is a time scale: starting it at the mean observation time makes the start independent
 	// of the unit (days or weeks).
 	start := []float64{0, math.Log(math.Max(meanT, 1e-3)), 0, 0}
-	p, info, err := maximize(ctx, collapse(rows), ll, start, []string{"r", "alpha", "a", "b"}, cfg)
+	p, info, err := maximize(ctx, rows, ll, start, []string{"r", "alpha", "a", "b"}, cfg)
 	if err != nil {
 		return BGNBDFit{FitInfo: info}, err
 	}

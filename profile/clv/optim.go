@@ -113,6 +113,11 @@ func bfgs(ctx context.Context, f func(x []float64) (float64, []float64), x0 []fl
 		copy(x, xn)
 		fx = fn
 		g = slices.Clone(gn)
+		if !bounded(x) {
+			// A parameter runs off to 0 or ∞ along a ridge of the likelihood; following it
+			// further only costs time (maximize reports it).
+			return optResult{x: x, f: fx, iters: it + 1}, nil
+		}
 		if stall >= 5 {
 			return optResult{x: x, f: fx, iters: it + 1, ok: true}, nil
 		}
@@ -214,6 +219,11 @@ func nelderMead(ctx context.Context, f func(x []float64) float64, x0 []float64, 
 			p2[i], f2[i] = pts[o], fs[o]
 		}
 		pts, fs = p2, f2
+		if math.IsInf(fs[0], 1) || !bounded(pts[0]) {
+			// No finite point to move from, or the best one runs off along a ridge: the
+			// simplex cannot do better (maximize reports which).
+			return optResult{x: pts[0], f: fs[0], iters: it}, nil
+		}
 		if math.Abs(fs[n]-fs[0]) <= 1e-14*(1+math.Abs(fs[0])) {
 			return optResult{x: pts[0], f: fs[0], iters: it, ok: true}, nil
 		}
