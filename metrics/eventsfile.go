@@ -26,6 +26,7 @@ var (
 	ErrNumber  = textio.ErrNumber  // a price that is not a finite number
 	ErrInteger = textio.ErrInteger // a quantity that is not an integer
 	ErrTime    = textio.ErrTime    // a time that is neither RFC 3339 nor integer unix seconds
+	ErrRange   = textio.ErrRange   // a price beyond MaxAmount, a quantity beyond 2^31-1
 	// ErrQuote: a field with an unterminated quote or a stray quote.
 	ErrQuote = errors.New("metrics: bad quoting")
 )
@@ -62,9 +63,16 @@ const (
 //   - Each further line is one event with exactly as many comma-separated fields as the header.
 //     A field may be double-quoted (a quote inside written twice) to hold commas; fields cannot
 //     span lines. Empty lines are skipped.
+//   - Every field is trimmed of surrounding spaces (quoted or not), so " c1" is customer "c1"
+//     and " page_view" the page_view type.
 //   - time is RFC 3339 ("2025-03-01T12:30:00Z", fractional seconds and offsets allowed) or
-//     integer unix seconds. price and list_price are decimal numbers, quantity an integer; empty
-//     means 0. Other fields are strings; empty means not recorded.
+//     integer unix seconds. price and list_price are decimal numbers of magnitude at most
+//     MaxAmount, quantity an integer of magnitude at most 2^31-1 (beyond either: ErrRange); empty
+//     means 0. Other fields are strings; empty means not recorded. One leading single quote is
+//     removed from a string field (textio.UnescapeCell): it undoes the spreadsheet escape
+//     WriteEvents writes, so the two round-trip exactly.
+//   - A line longer than textio.MaxLineBytes is a bad row (textio.ErrLineTooLong); since fields
+//     cannot span lines, a stray quote costs its own line only.
 //   - Each row must pass profile.Event.Validate (a person, a type, finite non-negative prices,
 //     a quantity on purchases and returns).
 //
@@ -205,6 +213,8 @@ func parseEvent(line int, cols []int, fields []string) (profile.Event, error) {
 	var e profile.Event
 	for i, f := range fields {
 		name := EventColumns[cols[i]]
+		f = strings.TrimSpace(f)
+		text := textio.UnescapeCell(f)
 		switch cols[i] {
 		case colTime:
 			t, err := parseTime(f)
@@ -216,7 +226,7 @@ func parseEvent(line int, cols []int, fields []string) (profile.Event, error) {
 			if strings.TrimSpace(f) == "" {
 				continue
 			}
-			v, err := textio.Float(line, name, f)
+			v, err := textio.FloatIn(line, name, f, MaxAmount)
 			if err != nil {
 				return profile.Event{}, err
 			}
@@ -229,36 +239,33 @@ func parseEvent(line int, cols []int, fields []string) (profile.Event, error) {
 			if strings.TrimSpace(f) == "" {
 				continue
 			}
-			v, err := textio.Int(line, name, f)
-			if err == nil && (v > 1<<31-1 || v < -(1<<31)) {
-				err = textio.NewRowError(line, name, f, ErrInteger)
-			}
+			v, err := textio.IntIn(line, name, f, 1<<31-1)
 			if err != nil {
 				return profile.Event{}, err
 			}
 			e.Quantity = int(v)
 		case colCustomer:
-			e.CustomerID = f
+			e.CustomerID = text
 		case colAnonymous:
-			e.AnonymousID = f
+			e.AnonymousID = text
 		case colSession:
-			e.SessionID = f
+			e.SessionID = text
 		case colType:
-			e.Type = profile.EventType(f)
+			e.Type = profile.EventType(text)
 		case colItem:
-			e.ItemID = f
+			e.ItemID = text
 		case colCategory:
-			e.Category = f
+			e.Category = text
 		case colBrand:
-			e.Brand = f
+			e.Brand = text
 		case colChannel:
-			e.Channel = f
+			e.Channel = text
 		case colDevice:
-			e.Device = f
+			e.Device = text
 		case colRegion:
-			e.Region = f
+			e.Region = text
 		case colOrder:
-			e.OrderID = f
+			e.OrderID = text
 		}
 	}
 	if err := e.Validate(); err != nil {
@@ -305,6 +312,13 @@ func parseTime(s string) (time.Time, error) {
 // WriteEvents writes events in the format ReadEvents reads, with every column of EventColumns,
 // times in RFC 3339 UTC with nanoseconds. Identities are not written (the format has no column
 // for them). A field holding a line break cannot be written and is an error.
+//
+// The file is a machine format that people also open in spreadsheets, so every string field is
+// trimmed of surrounding spaces (as ReadEvents reads it) and escaped with textio.EscapeCell: a
+// value that would start with '=', '+', '-', '@', a tab, a carriage return or a single quote
+// gets one more single quote in front, so a spreadsheet shows it as text instead of evaluating
+// it. ReadEvents removes that quote, so write-then-read gives the same events; another reader
+// removes one leading single quote from string fields. Numbers are written as numbers.
 func WriteEvents(w io.Writer, events iter.Seq[profile.Event]) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(EventColumns); err != nil {
@@ -313,17 +327,17 @@ func WriteEvents(w io.Writer, events iter.Seq[profile.Event]) error {
 	rec := make([]string, len(EventColumns))
 	for e := range events {
 		rec[colTime] = e.Time.UTC().Format(time.RFC3339Nano)
-		rec[colCustomer], rec[colAnonymous], rec[colSession] = e.CustomerID, e.AnonymousID, e.SessionID
-		rec[colType], rec[colItem], rec[colCategory], rec[colBrand] = string(e.Type), e.ItemID, e.Category, e.Brand
+		rec[colCustomer], rec[colAnonymous], rec[colSession] = textCell(e.CustomerID), textCell(e.AnonymousID), textCell(e.SessionID)
+		rec[colType], rec[colItem], rec[colCategory], rec[colBrand] = textCell(string(e.Type)), textCell(e.ItemID), textCell(e.Category), textCell(e.Brand)
 		rec[colPrice], rec[colListPrice] = fmtFloat(e.Price), fmtFloat(e.ListPrice)
 		rec[colQuantity] = ""
 		if e.Quantity != 0 {
 			rec[colQuantity] = strconv.Itoa(e.Quantity)
 		}
-		rec[colChannel], rec[colDevice], rec[colRegion], rec[colOrder] = e.Channel, e.Device, e.Region, e.OrderID
+		rec[colChannel], rec[colDevice], rec[colRegion], rec[colOrder] = textCell(e.Channel), textCell(e.Device), textCell(e.Region), textCell(e.OrderID)
 		for i, f := range rec {
 			if strings.ContainsAny(f, "\r\n") {
-				return fmt.Errorf("metrics: event at %s: field %q = %q: line break", rec[colTime], EventColumns[i], f)
+				return fmt.Errorf("metrics: event at %s: field %q: line break", rec[colTime], EventColumns[i])
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -333,6 +347,9 @@ func WriteEvents(w io.Writer, events iter.Seq[profile.Event]) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// textCell is a string field as WriteEvents writes it: trimmed, then spreadsheet-escaped.
+func textCell(s string) string { return textio.EscapeCell(strings.TrimSpace(s)) }
 
 func fmtFloat(v float64) string {
 	if v == 0 {

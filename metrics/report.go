@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // column describes how one KPI is rendered.
@@ -90,13 +92,20 @@ func lookup(cols []string) ([]column, error) {
 // or estimate takes three columns (value, its _lo and _hi bounds); rates are fractions. An
 // undefined figure or a missing bound is an empty cell. cols are KPIs field names (see
 // AllColumns); none means DefaultColumns. An unknown name is an error wrapping ErrConfig.
+//
+// The file is meant for people's spreadsheets, so its text cells (the dimension name, each
+// row's key, the most popular item) are escaped with textio.EscapeCell: one that would start
+// with '=', '+', '-', '@', a tab, a carriage return or a single quote gets a single quote in
+// front, so a key such as "=HYPERLINK(...)" shows as text instead of running as a formula. A
+// script reading the file back removes one leading single quote from those cells; numbers
+// (negative ones too) are written as numbers.
 func (r *Report) WriteCSV(w io.Writer, cols ...string) error {
 	cs, err := lookup(cols)
 	if err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	head := []string{r.Dimension}
+	head := []string{textio.EscapeCell(r.Dimension)}
 	for _, c := range cs {
 		h := strings.ReplaceAll(c.header, " ", "_")
 		head = append(head, h)
@@ -111,7 +120,7 @@ func (r *Report) WriteCSV(w io.Writer, cols ...string) error {
 		return err
 	}
 	for _, row := range append(r.Rows[:len(r.Rows):len(r.Rows)], r.Total) {
-		rec := []string{row.Key}
+		rec := []string{textio.EscapeCell(row.Key)}
 		for _, c := range cs {
 			rec = append(rec, csvCells(c, &row.KPIs, r.Interval)...)
 		}
@@ -150,7 +159,7 @@ func csvCells(c column, k *KPIs, ic IntervalConfig) []string {
 	case c.money != nil:
 		return []string{num(c.money(k))}
 	default:
-		return []string{k.TopItem, strconv.FormatInt(k.TopItemUnits, 10)}
+		return []string{textio.EscapeCell(k.TopItem), strconv.FormatInt(k.TopItemUnits, 10)}
 	}
 }
 

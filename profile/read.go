@@ -361,7 +361,8 @@ func parseTime(line int, field, s string, layouts []string) (time.Time, error) {
 // rounding of the last bit); times are midnight UTC. Order IDs are "<customer>-<yyyymmdd>-<n>",
 // n counting the customer's rows on that day from 1. An amount beyond textio.MaxMagnitude, a
 // quantity beyond 2^31-1 and a line longer than textio.MaxLineBytes are bad rows; bad rows and
-// I/O errors are yielded as by ReadOnlineRetail.
+// I/O errors are yielded as by ReadOnlineRetail. A leading byte-order mark is skipped, and
+// LF and CRLF line ends are both accepted.
 func ReadCDNOW(r io.Reader) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
 		var lastKey string
@@ -377,6 +378,9 @@ func ReadCDNOW(r io.Reader) iter.Seq2[Order, error] {
 				}
 				yield(Order{}, err)
 				return
+			}
+			if ln.N == 1 {
+				ln.Text = strings.TrimPrefix(ln.Text, "\ufeff")
 			}
 			f := strings.Fields(ln.Text)
 			if len(f) == 0 {

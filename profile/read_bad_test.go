@@ -248,7 +248,13 @@ func TestReadCDNOWBadNumbers(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"", "\n\n", "customer_id  date number_of_cds  dollar_value\n"} {
+	// A byte-order mark is not part of the first customer's ID (before: "\ufeff00001").
+	for o, err := range profile.ReadCDNOW(strings.NewReader("\ufeff00001 19970101 1 5.00\r\n")) {
+		if err != nil || o.CustomerID != "1" {
+			t.Fatalf("BOM: %+v, %v", o, err)
+		}
+	}
+	for _, in := range []string{"", "\n\n", "customer_id  date number_of_cds  dollar_value\n", "\ufeffcustomer_id  date number_of_cds  dollar_value\r\n"} {
 		for o, err := range profile.ReadCDNOW(strings.NewReader(in)) {
 			t.Fatalf("%q gave %+v, %v; want nothing", in, o, err)
 		}

@@ -24,6 +24,12 @@
 // except with -half-life, where a user's affinity to an item is the sum of its weights, each
 // decayed by 0.5^(age/half-life) from the latest training timestamp (as SAR does).
 // Progress goes to stderr when stderr is a terminal.
+//
+// The -out file is also opened in spreadsheets, so a user or item ID that would start with '=',
+// '+', '-', '@', a tab, a carriage return or a single quote is written with one more single
+// quote in front (OWASP's rule against formula injection); a script matching the file against
+// the input IDs removes one leading single quote from the user and item columns. IDs of other
+// shapes (MovieLens' numbers among them) are written unchanged.
 package main
 
 import (
@@ -44,6 +50,7 @@ import (
 	"time"
 
 	"github.com/tailorkit/tailor/internal/interactsim"
+	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/recommend"
 	"github.com/tailorkit/tailor/recommend/eval"
 )
@@ -305,7 +312,7 @@ func writeRecs(path string, users []string, recs [][]recommend.Rec) error {
 	w := bufio.NewWriter(f)
 	for n, u := range users {
 		for r, rec := range recs[n] {
-			fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", u, r+1, rec.Item, strconv.FormatFloat(rec.Score, 'g', 9, 64))
+			fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", textio.EscapeCell(u), r+1, textio.EscapeCell(rec.Item), strconv.FormatFloat(rec.Score, 'g', 9, 64))
 		}
 	}
 	if err := w.Flush(); err != nil {

@@ -31,8 +31,8 @@ type Record struct {
 //     must end with exactly that width. Otherwise the record is yielded as a RowError for the
 //     line it starts on, naming the field whose quote is open, wrapping ErrQuote, and reading
 //     resumes at the next physical line: the good rows a stray quote would have swallowed are
-//     read as rows. So at most about 2 x MaxLineBytes are held at any time, and each input byte
-//     is parsed at most twice.
+//     read as rows. So at most about 2 x MaxLineBytes are held at any time, and a failed record
+//     costs at most MaxLineBytes of reading again.
 //   - A quoted field must be followed by a comma or the end of the line; other text after the
 //     closing quote is a RowError wrapping ErrQuote. A quote inside an unquoted field is kept as
 //     a character (as spreadsheets write 12" RULER).
