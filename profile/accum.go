@@ -144,7 +144,7 @@ func (a *acc) merge(b *acc, remap *remapper) {
 	}
 	a.orders = append(a.orders, b.orders...)
 	a.lines += b.lines
-	a.units += b.units
+	a.units = addUnits(a.units, b.units)
 	a.gross += b.gross
 	a.discSpend += b.discSpend
 	a.discLines += b.discLines
@@ -152,8 +152,8 @@ func (a *acc) merge(b *acc, remap *remapper) {
 		d := a.item(r(kindItem, it.item))
 		d.bought += it.bought
 		d.returned += it.returned
-		d.unitsBought += it.unitsBought
-		d.unitsRt += it.unitsRt
+		d.unitsBought = addUnits(d.unitsBought, it.unitsBought)
+		d.unitsRt = addUnits(d.unitsRt, it.unitsRt)
 	}
 	for _, c := range b.cats {
 		d := a.cat(r(kindCat, c.cat))

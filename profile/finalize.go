@@ -35,8 +35,7 @@ type group struct {
 func (b *Builder) Profiles() *Profiles { return b.snapshot(true) }
 
 func (b *Builder) snapshot(checkConsent bool) *Profiles {
-	rep := b.rep
-	rep.FutureExamples = slices.Clone(rep.FutureExamples)
+	rep := b.Report()
 	now := b.cfg.Now
 	if now.IsZero() && b.hasTime {
 		now = time.Unix(0, b.maxTime).UTC()
@@ -142,6 +141,15 @@ func compareIdentity(x, y Identity) int {
 	return cmp.Compare(x.Value, y.Value)
 }
 
+// days is (to - from) in days. The difference of two valid times can exceed an int64 of
+// nanoseconds (1678 to 2262 spans 584 years, the range 292): then it is taken in float64.
+func days(to, from int64) float64 {
+	if d := to - from; (d >= 0) == (to >= from) {
+		return float64(d) / nanosPerDay
+	}
+	return (float64(to) - float64(from)) / nanosPerDay
+}
+
 type shopWide struct {
 	brandSpend map[int32]float64
 	brandTotal float64
@@ -172,7 +180,7 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 	var unmatched float64
 	for _, it := range a.items {
 		p.ReturnedRevenue += math.Min(it.bought, it.returned)
-		p.ReturnedUnits += min(it.unitsBought, it.unitsRt)
+		p.ReturnedUnits = addUnits(p.ReturnedUnits, min(it.unitsBought, it.unitsRt))
 		unmatched += math.Max(0, it.returned-it.bought)
 	}
 	// The per-item sum can exceed the gross total by a rounding error when everything was
@@ -187,8 +195,8 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 	if a.bought {
 		p.FirstPurchase = time.Unix(0, a.first).UTC()
 		p.LastPurchase = time.Unix(0, a.last).UTC()
-		p.RecencyDays = float64(now.UnixNano()-a.last) / nanosPerDay
-		p.TenureDays = float64(now.UnixNano()-a.first) / nanosPerDay
+		p.RecencyDays = days(now.UnixNano(), a.last)
+		p.TenureDays = days(now.UnixNano(), a.first)
 	}
 	p.DiscountSpendShare = ratio(a.discSpend, a.gross)
 	p.DiscountLineShare = ratio(float64(a.discLines), float64(a.lines))
@@ -218,7 +226,7 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 	if len(orders) > 1 {
 		gaps := make([]float64, len(orders)-1)
 		for i := 1; i < len(orders); i++ {
-			gaps[i-1] = float64(orders[i].t-orders[i-1].t) / nanosPerDay
+			gaps[i-1] = days(orders[i].t, orders[i-1].t)
 		}
 		var sum float64
 		for _, d := range gaps {

@@ -16,7 +16,7 @@ func FuzzBuilder(f *testing.F) {
 	f.Add([]byte("orders and events and returns"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg := Config{Now: day0(40), Windows: map[string]time.Duration{"b": 3 * day}}
-		whole, s1, s2 := NewBuilder(cfg), NewBuilder(cfg), NewBuilder(cfg)
+		whole, s1, s2 := newBuilder(t, cfg), newBuilder(t, cfg), newBuilder(t, cfg)
 		for i := 0; i+4 <= len(data); i += 4 {
 			c, k, q, p := data[i], data[i+1], data[i+2], data[i+3]
 			cust := string(rune('a' + c%4))
