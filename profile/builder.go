@@ -187,7 +187,7 @@ func (b *Builder) AddEvent(e Event) error {
 	a := b.accFor(key)
 	a.see(t)
 	b.countSource(a, e.Channel, e.Device)
-	a.events = addCount(a.events, b.tabs[kindEvent].id(string(e.Type)), 1)
+	addCount(&a.events, b.tabs[kindEvent].id(string(e.Type)), 1)
 	if b.cfg.EventPurchases && (e.Type == Purchase || e.Type == Return) {
 		q := e.Quantity
 		if e.Type == Return && q > 0 {
@@ -232,10 +232,10 @@ func invalidEvent(e Event, err error) error {
 
 func (b *Builder) countSource(a *acc, channel, device string) {
 	if channel != "" {
-		a.channels = addCount(a.channels, b.tabs[kindChannel].id(channel), 1)
+		addCount(&a.channels, b.tabs[kindChannel].id(channel), 1)
 	}
 	if device != "" {
-		a.devices = addCount(a.devices, b.tabs[kindDevice].id(device), 1)
+		addCount(&a.devices, b.tabs[kindDevice].id(device), 1)
 	}
 }
 
@@ -262,7 +262,7 @@ func (b *Builder) addLine(a *acc, item, category, brand string, q int, price, li
 	c.spend += amt
 	c.prices = append(c.prices, price)
 	if brand != "" {
-		a.brands = addSpend(a.brands, b.tabs[kindBrand].id(brand), amt)
+		addSpend(&a.brands, b.tabs[kindBrand].id(brand), amt)
 	}
 	return true
 }

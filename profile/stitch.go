@@ -90,10 +90,12 @@ type AuditEntry struct {
 // order-independent, and two stitchers merged give what one stitcher fed both streams gives.
 //
 // What one observation decides depends only on the observations it is connected to through
-// shared identifiers (its component), so an observation older than one already applied, and
-// Forget, replay only that component: the cost of either grows with the history of the people
-// concerned, not with the stitcher's size. (Merge, which adds many observations at once, makes
-// the next query replay everything instead.) Times are kept as Unix nanoseconds; a time outside
+// shared identifiers (its component), so an observation older than one already applied makes
+// the next query replay only its component, and Forget replays only the forgotten customer's:
+// the cost grows with the history of the people concerned, not with the stitcher's size.
+// (Merge, or many late arrivals, make the next query replay everything once instead.) A join
+// or a merge costs the number of identifier types and the smaller side's identities, so a
+// customer holding many identifiers (a shared device, a bot's cookies) stays cheap to extend. Times are kept as Unix nanoseconds; a time outside
 // the years 1678 to 2262 is clamped to that range.
 //
 // A Stitcher is safe for concurrent use.
@@ -106,9 +108,11 @@ type Stitcher struct {
 
 	obs  map[string]*observation     // by key
 	byID map[Identity][]*observation // the observations that mention each identity
-	// dirty: observations were added (by Merge) without being applied; the next query replays
-	// all of them.
-	dirty bool
+	// pending holds identities of observations that arrived late: the next query replays
+	// their components. dirty: so many arrived late (or through Merge) that the next query
+	// replays everything.
+	pending []Identity
+	dirty   bool
 	// The latest observation applied is (lastT, lastKey). An observation that sorts after it
 	// is applied at once; one before it replays its component. When Forget deletes that
 	// observation, or its time moves earlier, lastExact is false and lastKey "" (nothing of an
@@ -132,8 +136,10 @@ type observation struct {
 }
 
 type stitched struct {
-	ids  []Identity // ranked, highest first
-	dead bool
+	ids    []Identity // in no particular order
+	top    Identity   // the highest-ranked of ids: the canonical ID's identity
+	counts []typeCount
+	dead   bool
 }
 
 // NewStitcher returns an empty stitcher.
@@ -244,11 +250,7 @@ func (s *Stitcher) add(o *observation, bulk bool) {
 			if s.lastExact && old.key == s.lastKey {
 				s.lastKey, s.lastExact = "", false
 			}
-			if !s.dirty && !bulk {
-				s.replay(old.ids, nil)
-			} else {
-				s.dirty = true
-			}
+			s.late(old, bulk)
 		}
 		return
 	}
@@ -256,15 +258,26 @@ func (s *Stitcher) add(o *observation, bulk bool) {
 	for _, id := range o.ids {
 		s.byID[id] = append(s.byID[id], o)
 	}
-	switch {
-	case s.dirty:
-	case !s.applied || s.after(o):
+	if !s.dirty && (!s.applied || s.after(o)) {
+		// Later than everything applied. If older arrivals wait for the replay of their
+		// component and this one shares it, the replay redoes it.
 		s.apply(o)
 		s.applied, s.lastT, s.lastKey, s.lastExact = true, o.t, o.key, true
-	case bulk:
-		s.dirty = true
-	default:
-		s.replay(o.ids, nil)
+		return
+	}
+	s.late(o, bulk)
+}
+
+// late schedules the replay of an observation that sorts before some already applied: its
+// component is replayed at the next query, or everything is when many arrived late (a bulk
+// load in no particular order costs one replay, not one per observation).
+func (s *Stitcher) late(o *observation, bulk bool) {
+	if s.dirty {
+		return
+	}
+	s.pending = append(s.pending, o.ids...)
+	if bulk || len(s.pending) > 64+len(s.obs)/8 {
+		s.dirty, s.pending = true, nil
 	}
 }
 
@@ -318,11 +331,18 @@ func (s *Stitcher) Merge(other *Stitcher) {
 	}
 }
 
-// refresh replays all observations in order when Merge added some out of order.
+// refresh brings the decisions up to date with the observations that arrived late: it replays
+// their components, or all observations in order when there were many.
 func (s *Stitcher) refresh() {
 	if !s.dirty {
+		if len(s.pending) > 0 {
+			seeds := s.pending
+			s.pending = nil
+			s.replay(seeds, nil)
+		}
 		return
 	}
+	s.pending = nil
 	list := make([]*observation, 0, len(s.obs))
 	for _, o := range s.obs {
 		list = append(list, o)
@@ -338,38 +358,49 @@ func (s *Stitcher) refresh() {
 	s.dirty = false
 }
 
-func (s *Stitcher) count(c *stitched, typ string) int {
-	n := 0
-	for _, id := range c.ids {
-		if id.Type == typ {
-			n++
-		}
-	}
-	return n
+// typeCount counts one customer's identities of one type.
+type typeCount struct {
+	typ string
+	n   int
 }
 
-// fits reports whether adding ids to c keeps every limit, and names the broken one if not.
-func (s *Stitcher) fits(c *stitched, ids []Identity) (bool, string) {
-	for _, id := range ids {
-		lim, ok := s.limits[id.Type]
+func countOf(counts []typeCount, typ string) int {
+	for _, c := range counts {
+		if c.typ == typ {
+			return c.n
+		}
+	}
+	return 0
+}
+
+func addCounts(counts []typeCount, typ string, n int) []typeCount {
+	for i := range counts {
+		if counts[i].typ == typ {
+			counts[i].n += n
+			return counts
+		}
+	}
+	return append(counts, typeCount{typ, n})
+}
+
+// fits reports whether adding ids (with their per-type counts) to c keeps every limit, and
+// names the broken one if not. It costs the number of types, not of identities: a customer
+// holding thousands of cookies must not make every further join scan them.
+func (s *Stitcher) fits(c *stitched, add []typeCount) (bool, string) {
+	for _, a := range add {
+		lim, ok := s.limits[a.typ]
 		if !ok || lim <= 0 {
 			continue
 		}
-		n := s.count(c, id.Type)
-		for _, o := range ids {
-			if o.Type == id.Type {
-				n++
-			}
-		}
-		if n > lim {
-			return false, fmt.Sprintf("limit %s=%d would be exceeded", id.Type, lim)
+		if countOf(c.counts, a.typ)+a.n > lim {
+			return false, fmt.Sprintf("limit %s=%d would be exceeded", a.typ, lim)
 		}
 	}
 	return true, ""
 }
 
 func (s *Stitcher) newCustomer(id Identity) *stitched {
-	c := &stitched{ids: []Identity{id}}
+	c := &stitched{ids: []Identity{id}, top: id, counts: []typeCount{{id.Type, 1}}}
 	s.custs = append(s.custs, c)
 	s.owner[id] = c
 	s.byCanon[s.canonOf(c)] = c
@@ -386,7 +417,7 @@ func (s *Stitcher) uncanon(c *stitched) {
 // kill marks a customer dead (merged into another, or forgotten).
 func (s *Stitcher) kill(c *stitched) {
 	s.uncanon(c)
-	c.ids, c.dead = nil, true
+	c.ids, c.counts, c.top, c.dead = nil, nil, Identity{}, true
 	s.dead++
 }
 
@@ -413,17 +444,30 @@ func (s *Stitcher) apply(o *observation) {
 		}
 		entry := AuditEntry{Time: t, Anchor: anchor, Identity: id, Observation: o.ids}
 		if ok {
-			if fit, why := s.fits(tc, c.ids); !fit {
+			if fit, why := s.fits(tc, c.counts); !fit {
 				entry.Action, entry.Reason = "refused", why
 			} else {
 				entry.Action, entry.Reason = "merged", "seen together in one event"
+				s.uncanon(c)
+				// The record that holds more identities survives and takes in the other's, so
+				// that a merge costs the smaller side (which record holds the customer makes
+				// no difference to what the stitcher shows).
+				if len(c.ids) > len(tc.ids) {
+					tc, c = c, tc
+				}
 				for _, m := range c.ids {
 					s.owner[m] = tc
 				}
 				tc.ids = append(tc.ids, c.ids...)
+				for _, k := range c.counts {
+					tc.counts = addCounts(tc.counts, k.typ, k.n)
+				}
+				if s.compareRank(c.top, tc.top) < 0 {
+					tc.top = c.top
+				}
 				s.kill(c)
 			}
-		} else if fit, why := s.fits(tc, []Identity{id}); !fit {
+		} else if fit, why := s.fits(tc, []typeCount{{id.Type, 1}}); !fit {
 			// The identifier must still belong to someone: it starts a customer of its own.
 			entry.Action, entry.Reason = "refused", why+"; started a customer of its own"
 			s.newCustomer(id)
@@ -431,11 +475,14 @@ func (s *Stitcher) apply(o *observation) {
 			entry.Action, entry.Reason = "joined", "seen together in one event"
 			s.owner[id] = tc
 			tc.ids = append(tc.ids, id)
+			tc.counts = addCounts(tc.counts, id.Type, 1)
+			if s.compareRank(id, tc.top) < 0 {
+				tc.top = id
+			}
 		}
 		o.entries = append(o.entries, entry)
 	}
-	slices.SortFunc(tc.ids, s.compareRank)
 	s.byCanon[s.canonOf(tc)] = tc
 }
 
-func (s *Stitcher) canonOf(c *stitched) string { return CanonicalID(c.ids[0]) }
+func (s *Stitcher) canonOf(c *stitched) string { return CanonicalID(c.top) }

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -87,6 +88,33 @@ func TestStitcherForgetAfterMerge(t *testing.T) {
 		}
 		if diff := cmp.Diff(stitchState(stitcherOf(all)), stitchState(s)); diff != "" {
 			t.Fatalf("trial %d (-rebuilt +merged and forgotten):\n%s", trial, diff)
+		}
+	}
+}
+
+// TestStitchLateArrivals: observations arriving in random order, with queries in between
+// (each replays the components of the late ones, or everything once many are late), give the
+// stitcher of the observations in time order.
+func TestStitchLateArrivals(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for trial := 0; trial < 20; trial++ {
+		list := randomObservations(r, 50+r.IntN(400))
+		for i := range list {
+			list[i].ids = append(list[i].ids, Identity{"shard", fmt.Sprint(r.IntN(60))}) // wider components
+		}
+		want := stitchState(stitcherOf(list))
+		sh := slices.Clone(list)
+		r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
+		s := NewStitcher(StitchConfig{})
+		every := 1 + r.IntN(100)
+		for i, o := range sh {
+			s.Observe(o.t, o.ids...)
+			if i%every == 0 {
+				s.Canonical(o.ids[0])
+			}
+		}
+		if diff := cmp.Diff(want, stitchState(s)); diff != "" {
+			t.Fatalf("trial %d (queries every %d): (-in order +shuffled):\n%s", trial, every, diff)
 		}
 	}
 }

@@ -6,26 +6,16 @@ import (
 	"slices"
 )
 
-// resolve returns the canonical ID and all identities of the customer holding id, or
-// CanonicalID(id) and id itself when the stitcher does not know it.
-func (s *Stitcher) resolve(id Identity) (string, []Identity) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.refresh()
-	c, ok := s.owner[id]
-	if !ok {
-		return CanonicalID(id), []Identity{id}
-	}
-	ids := slices.Clone(c.ids)
-	slices.SortFunc(ids, compareIdentity)
-	return s.canonOf(c), ids
-}
-
 // Canonical returns the canonical customer ID of the customer holding id (CanonicalID(id)
 // itself when the stitcher has not seen it).
 func (s *Stitcher) Canonical(id Identity) string {
-	c, _ := s.resolve(id)
-	return c
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh()
+	if c, ok := s.owner[id]; ok {
+		return s.canonOf(c)
+	}
+	return CanonicalID(id)
 }
 
 func (s *Stitcher) find(customer string) (*stitched, bool) {
@@ -181,41 +171,41 @@ func (s *Stitcher) replay(seeds []Identity, drop func(*observation) bool) {
 		}
 	}
 	keep := comp[:0]
+	var dropped map[*observation]bool
 	for _, o := range comp {
 		o.entries = nil
-		if drop != nil && drop(o) {
-			s.delete(o)
+		if drop == nil || !drop(o) {
+			keep = append(keep, o)
 			continue
 		}
-		keep = append(keep, o)
+		if dropped == nil {
+			dropped = make(map[*observation]bool)
+		}
+		dropped[o] = true
+		delete(s.obs, o.key)
+		if s.lastExact && o.key == s.lastKey {
+			s.lastKey, s.lastExact = "", false
+		}
+	}
+	if dropped != nil {
+		// One pass over each identity's list (a shared device can be in thousands of them).
+		for id := range inComp {
+			list := slices.DeleteFunc(s.byID[id], func(o *observation) bool { return dropped[o] })
+			if len(list) == 0 {
+				delete(s.byID, id)
+			} else {
+				s.byID[id] = list
+			}
+		}
+		for o := range dropped {
+			o.ids, o.entries = nil, nil
+		}
 	}
 	slices.SortFunc(keep, compareObs)
 	for _, o := range keep {
 		s.apply(o)
 	}
 	s.compact()
-}
-
-// delete removes an observation from the stitcher.
-func (s *Stitcher) delete(o *observation) {
-	delete(s.obs, o.key)
-	for _, id := range o.ids {
-		list := s.byID[id]
-		if i := slices.Index(list, o); i >= 0 {
-			list[i] = list[len(list)-1]
-			list[len(list)-1] = nil
-			list = list[:len(list)-1]
-		}
-		if len(list) == 0 {
-			delete(s.byID, id)
-		} else {
-			s.byID[id] = list
-		}
-	}
-	if s.lastExact && o.key == s.lastKey {
-		s.lastKey, s.lastExact = "", false
-	}
-	o.ids, o.entries = nil, nil
 }
 
 // compact drops the dead customers once they are the majority.
