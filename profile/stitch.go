@@ -95,8 +95,9 @@ type AuditEntry struct {
 // the cost grows with the history of the people concerned, not with the stitcher's size.
 // (Merge, or many late arrivals, make the next query replay everything once instead.) A join
 // or a merge costs the number of identifier types and the smaller side's identities, so a
-// customer holding many identifiers (a shared device, a bot's cookies) stays cheap to extend. Times are kept as Unix nanoseconds; a time outside
-// the years 1678 to 2262 is clamped to that range.
+// customer holding many identifiers (a shared device, a bot's cookies) stays cheap to extend.
+// Times are kept as Unix nanoseconds; a time outside the years 1678 to 2262 (the zero time
+// included) is clamped to that range.
 //
 // A Stitcher is safe for concurrent use.
 type Stitcher struct {
@@ -114,7 +115,7 @@ type Stitcher struct {
 	pending []Identity
 	dirty   bool
 	// The latest observation applied is (lastT, lastKey). An observation that sorts after it
-	// is applied at once; one before it replays its component. When Forget deletes that
+	// is applied at once; one before it is pending. When Forget deletes that
 	// observation, or its time moves earlier, lastExact is false and lastKey "" (nothing of an
 	// erased observation is kept): then only one strictly after lastT counts as later.
 	applied   bool
@@ -241,8 +242,8 @@ func (s *Stitcher) Observe(t time.Time, ids ...Identity) {
 }
 
 // add records an observation. A new one later than every applied one is applied at once; an
-// older one (or an earlier time for a known one) replays its component, or, in bulk, marks
-// the stitcher for a full replay.
+// older one (or an earlier time for a known one) is left for the next query to replay its
+// component, or, in bulk (Merge), everything.
 func (s *Stitcher) add(o *observation, bulk bool) {
 	if old, ok := s.obs[o.key]; ok {
 		if o.t < old.t {
