@@ -45,16 +45,55 @@ type acc struct {
 	gross       float64
 	discSpend   float64
 	discLines   int
-	items       []itemAcc
-	itemIndex   map[int32]int // built once items grows past itemIndexAt
-	cats        []catAcc
-	brands      []spendAcc
-	channels    []countAcc
-	devices     []countAcc
-	events      []countAcc
+	items       keyed[itemAcc]
+	cats        keyed[catAcc]
+	brands      keyed[spendAcc]
+	channels    keyed[countAcc]
+	devices     keyed[countAcc]
+	events      keyed[countAcc]
 }
 
-const itemIndexAt = 32
+func (e itemAcc) key() int32  { return e.item }
+func (e catAcc) key() int32   { return e.cat }
+func (e spendAcc) key() int32 { return e.idx }
+func (e countAcc) key() int32 { return e.idx }
+
+// keyed is a customer's list of entries keyed by an interned index. It is scanned while short
+// (the common case: a few brands, channels, categories) and indexed by a map once it grows past
+// indexAt entries, so that a customer with tens of thousands of distinct items, brands or event
+// types costs a map lookup per line, not a scan of all of them.
+type keyed[T interface{ key() int32 }] struct {
+	list  []T
+	index map[int32]int32
+}
+
+const indexAt = 32
+
+// at returns the entry for key, appending fresh when there is none.
+func (k *keyed[T]) at(key int32, fresh T) *T {
+	if k.index != nil {
+		if i, ok := k.index[key]; ok {
+			return &k.list[i]
+		}
+	} else {
+		for i := range k.list {
+			if k.list[i].key() == key {
+				return &k.list[i]
+			}
+		}
+	}
+	k.list = append(k.list, fresh)
+	n := len(k.list) - 1
+	if k.index != nil {
+		k.index[key] = int32(n)
+	} else if len(k.list) > indexAt {
+		k.index = make(map[int32]int32, 2*len(k.list))
+		for i := range k.list {
+			k.index[k.list[i].key()] = int32(i)
+		}
+	}
+	return &k.list[n]
+}
 
 func (a *acc) see(t int64) {
 	if !a.seen || t > a.lastSeen {
@@ -71,59 +110,16 @@ func (a *acc) purchaseAt(t int64) {
 	a.last = max(a.last, t)
 }
 
-func (a *acc) item(idx int32) *itemAcc {
-	if a.itemIndex != nil {
-		if i, ok := a.itemIndex[idx]; ok {
-			return &a.items[i]
-		}
-	} else {
-		for i := range a.items {
-			if a.items[i].item == idx {
-				return &a.items[i]
-			}
-		}
-	}
-	a.items = append(a.items, itemAcc{item: idx})
-	n := len(a.items) - 1
-	if a.itemIndex != nil {
-		a.itemIndex[idx] = n
-	} else if len(a.items) > itemIndexAt {
-		a.itemIndex = make(map[int32]int, 2*len(a.items))
-		for i := range a.items {
-			a.itemIndex[a.items[i].item] = i
-		}
-	}
-	return &a.items[n]
+func (a *acc) item(idx int32) *itemAcc { return a.items.at(idx, itemAcc{item: idx}) }
+
+func (a *acc) cat(idx int32) *catAcc { return a.cats.at(idx, catAcc{cat: idx}) }
+
+func addSpend(list *keyed[spendAcc], idx int32, v float64) {
+	list.at(idx, spendAcc{idx: idx}).spend += v
 }
 
-func (a *acc) cat(idx int32) *catAcc {
-	for i := range a.cats {
-		if a.cats[i].cat == idx {
-			return &a.cats[i]
-		}
-	}
-	a.cats = append(a.cats, catAcc{cat: idx})
-	return &a.cats[len(a.cats)-1]
-}
-
-func addSpend(list []spendAcc, idx int32, v float64) []spendAcc {
-	for i := range list {
-		if list[i].idx == idx {
-			list[i].spend += v
-			return list
-		}
-	}
-	return append(list, spendAcc{idx, v})
-}
-
-func addCount(list []countAcc, idx int32, n int) []countAcc {
-	for i := range list {
-		if list[i].idx == idx {
-			list[i].n += n
-			return list
-		}
-	}
-	return append(list, countAcc{idx, n})
+func addCount(list *keyed[countAcc], idx int32, n int) {
+	list.at(idx, countAcc{idx: idx}).n += n
 }
 
 // merge adds b into a. remap translates b's interned indexes into a's (nil when both use the
@@ -144,33 +140,33 @@ func (a *acc) merge(b *acc, remap *remapper) {
 	}
 	a.orders = append(a.orders, b.orders...)
 	a.lines += b.lines
-	a.units += b.units
+	a.units = addUnits(a.units, b.units)
 	a.gross += b.gross
 	a.discSpend += b.discSpend
 	a.discLines += b.discLines
-	for _, it := range b.items {
+	for _, it := range b.items.list {
 		d := a.item(r(kindItem, it.item))
 		d.bought += it.bought
 		d.returned += it.returned
-		d.unitsBought += it.unitsBought
-		d.unitsRt += it.unitsRt
+		d.unitsBought = addUnits(d.unitsBought, it.unitsBought)
+		d.unitsRt = addUnits(d.unitsRt, it.unitsRt)
 	}
-	for _, c := range b.cats {
+	for _, c := range b.cats.list {
 		d := a.cat(r(kindCat, c.cat))
 		d.spend += c.spend
 		d.prices = append(d.prices, c.prices...)
 	}
-	for _, s := range b.brands {
-		a.brands = addSpend(a.brands, r(kindBrand, s.idx), s.spend)
+	for _, s := range b.brands.list {
+		addSpend(&a.brands, r(kindBrand, s.idx), s.spend)
 	}
-	for _, c := range b.channels {
-		a.channels = addCount(a.channels, r(kindChannel, c.idx), c.n)
+	for _, c := range b.channels.list {
+		addCount(&a.channels, r(kindChannel, c.idx), c.n)
 	}
-	for _, c := range b.devices {
-		a.devices = addCount(a.devices, r(kindDevice, c.idx), c.n)
+	for _, c := range b.devices.list {
+		addCount(&a.devices, r(kindDevice, c.idx), c.n)
 	}
-	for _, c := range b.events {
-		a.events = addCount(a.events, r(kindEvent, c.idx), c.n)
+	for _, c := range b.events.list {
+		addCount(&a.events, r(kindEvent, c.idx), c.n)
 	}
 }
 

@@ -83,7 +83,10 @@ func BenchmarkAddOrder(b *testing.B) {
 	start := time.Now()
 	n := 0
 	for b.Loop() {
-		bl := profile.NewBuilder(profile.Config{Now: shop.End()})
+		bl, err := profile.NewBuilder(profile.Config{Now: shop.End()})
+		if err != nil {
+			b.Fatal(err)
+		}
 		for _, o := range orders {
 			if err := bl.AddOrder(o); err != nil {
 				b.Fatal(err)

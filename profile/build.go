@@ -30,16 +30,18 @@ func (p *progress) step() error {
 }
 
 // Build builds profiles from a stream of orders and a stream of events (either may be nil) in
-// one pass. A record that fails Validate stops the build with an error naming it, unless
-// cfg.SkipInvalid is set (then it is counted in Report.Invalid). Guest orders and records
-// dated after cfg.Now are skipped and counted. Build checks ctx between records and reports
-// progress to cfg.Progress. The snapshot at the end uses every core; to accumulate on several
+// one pass. A config that fails Validate is an error wrapping ErrConfig. A record that fails
+// Validate stops the build with an error naming it, unless cfg.SkipInvalid is set (then it is
+// counted in Report.Invalid). Guest orders and records dated after cfg.Now are skipped and
+// counted. Build checks ctx every 4096 records and reports progress to cfg.Progress. The snapshot at the end uses every core; to accumulate on several
 // cores, feed one Builder per shard and Merge them (routing records by customer through
 // channels cost more than they saved when measured; see BENCHMARKS.md).
 func Build(ctx context.Context, orders iter.Seq[Order], events iter.Seq[Event], cfg Config) (*Profiles, error) {
-	b := NewBuilder(cfg)
+	b, err := NewBuilder(cfg)
+	if err != nil {
+		return nil, err
+	}
 	p := newProgress(ctx, cfg.Progress)
-	var err error
 	if orders != nil {
 		for o := range orders {
 			if err = b.AddOrder(o); err != nil && !b.cfg.SkipInvalid {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // ErrSelfMerge is returned by Builder.Merge when a builder is merged into itself.
@@ -31,18 +33,36 @@ type Builder struct {
 	lastKey Identity // accFor's one-entry cache
 	lastAcc *acc
 	tabs    [numKinds]interner
-	rep     Report
+	rep     Report // FutureExamples stays nil here: they are kept in future
+	future  []futureExample
 	maxTime int64
 	hasTime bool
 }
 
-// NewBuilder returns an empty builder.
-func NewBuilder(cfg Config) *Builder {
-	return &Builder{cfg: cfg.withDefaults(), keys: make(map[Identity]int32), users: make(map[string]int32)}
+// futureExample is one of Report.FutureExamples with the identities of the record it
+// describes, so that Forget can drop the examples that mention a forgotten customer.
+type futureExample struct {
+	text string
+	who  []Identity
+}
+
+// NewBuilder returns an empty builder, or an error wrapping ErrConfig when cfg fails
+// Validate.
+func NewBuilder(cfg Config) (*Builder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Builder{cfg: cfg.withDefaults(), keys: make(map[Identity]int32), users: make(map[string]int32)}, nil
 }
 
 // Report returns the counts so far.
-func (b *Builder) Report() Report { return b.rep }
+func (b *Builder) Report() Report {
+	r := b.rep
+	for _, ex := range b.future {
+		r.FutureExamples = append(r.FutureExamples, ex.text)
+	}
+	return r
+}
 
 func (b *Builder) accFor(key Identity) *acc {
 	// Streams usually come grouped by customer (a database cursor, the CDNOW files): the last
@@ -66,16 +86,16 @@ func (b *Builder) accFor(key Identity) *acc {
 	return a
 }
 
-// future reports (and counts) a record dated after Config.Now; kind and id describe it.
-func (b *Builder) future(t time.Time, kind, id string) bool {
-	if b.cfg.Now.IsZero() || !t.After(b.cfg.Now) {
-		return false
-	}
+// isFuture reports whether a record at t is dated after Config.Now.
+func (b *Builder) isFuture(t time.Time) bool { return !b.cfg.Now.IsZero() && t.After(b.cfg.Now) }
+
+// countFuture counts a record dated after Config.Now and keeps the first few as examples;
+// desc describes the record and who holds the identities it carries.
+func (b *Builder) countFuture(t time.Time, desc string, who []Identity) {
 	b.rep.Future++
-	if len(b.rep.FutureExamples) < maxFutureExamples {
-		b.rep.FutureExamples = append(b.rep.FutureExamples, kind+" "+id+" at "+t.UTC().Format(time.RFC3339))
+	if len(b.future) < maxFutureExamples {
+		b.future = append(b.future, futureExample{desc + " at " + t.UTC().Format(time.RFC3339), who})
 	}
-	return true
 }
 
 func (b *Builder) observeTime(t int64) {
@@ -85,12 +105,20 @@ func (b *Builder) observeTime(t int64) {
 }
 
 // AddOrder adds one order. An invalid order is not added: AddOrder returns its validation
-// error (wrapping a *FieldError) and counts it in Report.Invalid. A guest order (no
+// error (wrapping a *FieldError, and naming the order ID) and counts it in Report.Invalid; so
+// is an order dated outside the years 1678 to 2262 (ErrOutOfRange), which a Builder cannot
+// hold. A guest order (no
 // CustomerID) or an order dated after Config.Now is skipped, counted, and not an error.
 func (b *Builder) AddOrder(o Order) error {
 	b.rep.Orders++
 	if !plausible(&o) {
-		if err := o.Validate(); err != nil {
+		err := o.Validate()
+		if err == nil {
+			if fe := checkNanos(o.Time); fe != nil {
+				err = fe
+			}
+		}
+		if err != nil {
 			b.rep.Invalid++
 			return invalidOrder(o, err)
 		}
@@ -99,7 +127,8 @@ func (b *Builder) AddOrder(o Order) error {
 		b.rep.GuestOrders++
 		return nil
 	}
-	if b.future(o.Time, "order", o.ID) {
+	if b.isFuture(o.Time) {
+		b.countFuture(o.Time, "order "+o.ID, []Identity{{IDUser, o.CustomerID}})
 		return nil
 	}
 	t := o.Time.UnixNano()
@@ -123,15 +152,27 @@ func (b *Builder) AddOrder(o Order) error {
 
 // AddEvent adds one event: it counts for LastSeen, Channels, Devices and Events, feeds the
 // Stitcher (if configured) its identifiers, and, with Config.EventPurchases, counts purchase
-// and return events as order lines. An invalid event is not added and its error returned.
+// and return events as order lines. An invalid event (or one dated outside the years 1678 to
+// 2262) is not added, and its error returned, naming the person's ID and the time.
 func (b *Builder) AddEvent(e Event) error {
 	b.rep.Events++
-	if err := e.Validate(); err != nil {
+	err := e.Validate()
+	if fe := checkNanos(e.Time); err == nil && fe != nil {
+		err = fe
+	}
+	if err != nil {
 		b.rep.Invalid++
 		return invalidEvent(e, err)
 	}
-	if !b.cfg.Now.IsZero() && e.Time.After(b.cfg.Now) {
-		b.future(e.Time, "event", string(e.Type)+" of "+e.Person())
+	if b.isFuture(e.Time) {
+		who := make([]Identity, 0, 2+len(e.Identities))
+		if e.CustomerID != "" {
+			who = append(who, Identity{IDUser, e.CustomerID})
+		}
+		if e.AnonymousID != "" {
+			who = append(who, Identity{IDAnonymous, e.AnonymousID})
+		}
+		b.countFuture(e.Time, "event "+string(e.Type)+" of "+e.Person(), append(who, e.Identities...))
 		return nil
 	}
 	if b.cfg.Stitcher != nil {
@@ -146,7 +187,7 @@ func (b *Builder) AddEvent(e Event) error {
 	a := b.accFor(key)
 	a.see(t)
 	b.countSource(a, e.Channel, e.Device)
-	a.events = addCount(a.events, b.tabs[kindEvent].id(string(e.Type)), 1)
+	addCount(&a.events, b.tabs[kindEvent].id(string(e.Type)), 1)
 	if b.cfg.EventPurchases && (e.Type == Purchase || e.Type == Return) {
 		q := e.Quantity
 		if e.Type == Return && q > 0 {
@@ -164,16 +205,17 @@ func (b *Builder) AddEvent(e Event) error {
 	return nil
 }
 
-// plausible is a allocation-free pre-check of what Order.Validate checks (Validate formats
+// plausible is an allocation-free pre-check of what Order.Validate checks (Validate formats
 // field names for every line); only an order that fails it goes through Validate for the
 // precise error.
 func plausible(o *Order) bool {
-	if o.ID == "" || o.Time.IsZero() || len(o.Lines) == 0 {
+	if o.ID == "" || o.Time.IsZero() || o.Time.Before(minTime) || o.Time.After(maxTime) || len(o.Lines) == 0 {
 		return false
 	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		if l.Quantity == 0 || !(l.UnitPrice >= 0) || !(l.ListPrice >= 0) || math.IsInf(l.UnitPrice, 1) || math.IsInf(l.ListPrice, 1) {
+		if l.Quantity == 0 || l.Quantity > maxQuantity || l.Quantity < -maxQuantity ||
+			!(l.UnitPrice >= 0 && l.UnitPrice <= textio.MaxMagnitude) || !(l.ListPrice >= 0 && l.ListPrice <= textio.MaxMagnitude) {
 			return false
 		}
 	}
@@ -190,10 +232,10 @@ func invalidEvent(e Event, err error) error {
 
 func (b *Builder) countSource(a *acc, channel, device string) {
 	if channel != "" {
-		a.channels = addCount(a.channels, b.tabs[kindChannel].id(channel), 1)
+		addCount(&a.channels, b.tabs[kindChannel].id(channel), 1)
 	}
 	if device != "" {
-		a.devices = addCount(a.devices, b.tabs[kindDevice].id(device), 1)
+		addCount(&a.devices, b.tabs[kindDevice].id(device), 1)
 	}
 }
 
@@ -203,15 +245,15 @@ func (b *Builder) addLine(a *acc, item, category, brand string, q int, price, li
 	it := a.item(b.tabs[kindItem].id(item))
 	if q < 0 {
 		it.returned += float64(-q) * price
-		it.unitsRt += -q
+		it.unitsRt = addUnits(it.unitsRt, -q)
 		return false
 	}
 	amt := float64(q) * price
 	a.lines++
-	a.units += q
+	a.units = addUnits(a.units, q)
 	a.gross += amt
 	it.bought += amt
-	it.unitsBought += q
+	it.unitsBought = addUnits(it.unitsBought, q)
 	if list > 0 && price < list && 1-price/list >= b.cfg.DiscountDepth {
 		a.discSpend += amt
 		a.discLines++
@@ -220,7 +262,7 @@ func (b *Builder) addLine(a *acc, item, category, brand string, q int, price, li
 	c.spend += amt
 	c.prices = append(c.prices, price)
 	if brand != "" {
-		a.brands = addSpend(a.brands, b.tabs[kindBrand].id(brand), amt)
+		addSpend(&a.brands, b.tabs[kindBrand].id(brand), amt)
 	}
 	return true
 }
@@ -243,15 +285,25 @@ func (b *Builder) Merge(other *Builder) error {
 	r.GuestOrders += o.GuestOrders
 	r.Invalid += o.Invalid
 	r.Future += o.Future
-	for _, ex := range o.FutureExamples {
-		if len(r.FutureExamples) < maxFutureExamples {
-			r.FutureExamples = append(r.FutureExamples, ex)
+	for _, ex := range other.future {
+		if len(b.future) < maxFutureExamples {
+			b.future = append(b.future, futureExample{ex.text, slices.Clone(ex.who)})
 		}
 	}
 	if other.hasTime {
 		b.observeTime(other.maxTime)
 	}
 	return nil
+}
+
+// addUnits adds a non-negative count of units to a non-negative total, saturating at
+// math.MaxInt: accepted quantities reach 1e15 each, so about 9,200 of them could wrap an int64.
+// Saturating addition of non-negative numbers is associative, so merged shards still agree.
+func addUnits(total, q int) int {
+	if s := total + q; s >= total {
+		return s
+	}
+	return math.MaxInt
 }
 
 // Kinds of interned strings.

@@ -177,7 +177,7 @@ func TestBadInputs(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b := NewBuilder(Config{Now: now})
+			b := newBuilder(t, Config{Now: now})
 			var err error
 			if c.order != nil {
 				err = b.AddOrder(*c.order)
@@ -225,7 +225,7 @@ func TestBadInputs(t *testing.T) {
 // TestSnapshotDeterministic: the parallel snapshot gives exactly the serial one.
 func TestSnapshotDeterministic(t *testing.T) {
 	orders := syntheticOrders(rand.New(rand.NewPCG(9, 9)), 20000, 6000)
-	b := NewBuilder(Config{})
+	b := newBuilder(t, Config{})
 	for _, o := range orders {
 		if err := b.AddOrder(o); err != nil {
 			t.Fatal(err)

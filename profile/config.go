@@ -1,7 +1,12 @@
 package profile
 
 import (
+	"fmt"
+	"math"
+	"slices"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // Identifier types that the builder and the Stitcher know by name. Any other type string is
@@ -18,27 +23,34 @@ const (
 type Config struct {
 	// Now is the build's reference time for recency, tenure and lifecycle. Records dated after
 	// Now are skipped and reported (Report.Future). Zero means the latest time seen in the data.
+	// Otherwise it must lie in the years 1678 to 2262 (what time.Time.UnixNano represents).
 	Now time.Time
 
-	// Window is the default activity window for the lifecycle stage. Default 90 days.
+	// Window is the default activity window for the lifecycle stage. 0 means 90 days;
+	// negative is an error.
 	Window time.Duration
 	// Windows sets the activity window per category (e.g. "grocery": 21 days, "apparel":
-	// 120 days). A customer's window is that of their main category (largest gross spend).
+	// 120 days). A customer's window is that of their main category (largest gross spend). A
+	// window of 0 means Window; a negative one is an error.
 	Windows map[string]time.Duration
 	// ChurnFactor: a customer is Lapsed while recency <= ChurnFactor * window and Churned
-	// beyond. Default 3.
+	// beyond. 0 means 3; otherwise it must be a finite number >= 1 (1 leaves no Lapsed stage).
 	ChurnFactor float64
 
 	// DiscountDepth is the smallest discount (1 - UnitPrice/ListPrice) that counts a line as
-	// bought at a discount. Default 0.10; set a tiny positive number to count any discount.
+	// bought at a discount, in (0, 1]. 0 means 0.10; set a tiny positive number (5e-324 will
+	// do) to count any discount.
 	DiscountDepth float64
 	// BrandPrior is the smoothing strength k of brand affinity, in currency (see
 	// BrandAffinity). 0 means the shop-wide average order value; negative means no smoothing.
+	// Its magnitude is at most textio.MaxMagnitude (1e15), like every amount; NaN and
+	// infinities are errors.
 	BrandPrior float64
 	// TopBrands is how many brands a profile keeps. 0 means 5; negative keeps all.
 	TopBrands int
 	// CatalogCategories is the number of categories in the catalog, the denominator of
-	// CategoryShare. 0 means the number of distinct categories bought by anyone in the build.
+	// CategoryShare. 0 means the number of distinct categories bought by anyone in the build;
+	// negative is an error.
 	CatalogCategories int
 
 	// EventPurchases makes purchase and return events count as order lines (grouped into
@@ -67,14 +79,52 @@ type Config struct {
 
 const day = 24 * time.Hour
 
+// Validate reports the first field of c out of its documented range, wrapping ErrConfig (a
+// Stitcher made from a StitchConfig that fails its Validate counts as such a field). The zero
+// value of every field is valid (it means the documented default). NewBuilder and Build call
+// it.
+func (c Config) Validate() error {
+	bad := func(field string, v any, want string) error {
+		return fmt.Errorf("%w: Config.%s = %v: %s", ErrConfig, field, v, want)
+	}
+	switch {
+	case !c.Now.IsZero() && (c.Now.Before(minTime) || c.Now.After(maxTime)):
+		return bad("Now", c.Now.UTC().Format(time.RFC3339), "want zero or a time in the years 1678 to 2262")
+	case c.Window < 0:
+		return bad("Window", c.Window, "want 0 (90 days) or a positive duration")
+	case c.ChurnFactor != 0 && !(c.ChurnFactor >= 1 && !math.IsInf(c.ChurnFactor, 1)):
+		return bad("ChurnFactor", c.ChurnFactor, "want 0 (3) or a finite number >= 1")
+	case c.DiscountDepth != 0 && !(c.DiscountDepth > 0 && c.DiscountDepth <= 1):
+		return bad("DiscountDepth", c.DiscountDepth, "want 0 (0.10) or a number in (0, 1]")
+	case !textio.InRange(c.BrandPrior):
+		return bad("BrandPrior", c.BrandPrior, "want a finite number of magnitude at most 1e15")
+	case c.CatalogCategories < 0:
+		return bad("CatalogCategories", c.CatalogCategories, "want 0 (categories bought) or a positive count")
+	case c.Stitcher != nil && c.Stitcher.cfgErr != nil:
+		return c.Stitcher.cfgErr
+	}
+	cats := make([]string, 0, len(c.Windows))
+	for cat := range c.Windows {
+		cats = append(cats, cat)
+	}
+	slices.Sort(cats) // the first bad category, the same on every call
+	for _, cat := range cats {
+		if w := c.Windows[cat]; w < 0 {
+			return fmt.Errorf("%w: Config.Windows[%q] = %v: want 0 (Window) or a positive duration", ErrConfig, cat, w)
+		}
+	}
+	return nil
+}
+
+// withDefaults fills in the zero fields of a config that passed Validate.
 func (c Config) withDefaults() Config {
-	if c.Window <= 0 {
+	if c.Window == 0 {
 		c.Window = 90 * day
 	}
-	if c.ChurnFactor <= 0 {
+	if c.ChurnFactor == 0 {
 		c.ChurnFactor = 3
 	}
-	if c.DiscountDepth <= 0 {
+	if c.DiscountDepth == 0 {
 		c.DiscountDepth = 0.10
 	}
 	if c.TopBrands == 0 {

@@ -5,9 +5,24 @@
 // with its Lines. Money is a float64 in the shop's currency; time is a time.Time; IDs are strings.
 // Returns are orders or lines with negative quantities.
 //
-// Validate on Event and Order reports the first problem as a *FieldError naming the field and its
-// value, wrapping one of the sentinel errors (ErrMissing, ErrNotFinite, ErrNegative,
-// ErrZeroQuantity) so that callers can branch with errors.Is.
+// Validate on Event and Order reports the first problem as a *FieldError naming the field (with
+// the line index) and its value, wrapping one of the sentinel errors (ErrMissing, ErrNotFinite,
+// ErrNegative, ErrZeroQuantity, ErrOutOfRange) so that callers can branch with errors.Is.
+//
+// # Accepted range
+//
+// Prices, list prices and quantities are accepted up to textio.MaxMagnitude (1e15) in absolute
+// value; anything larger, NaN or infinite is an error from Validate and from every Add path
+// (which names the order ID, or the event's person and time). A Builder also refuses times
+// outside the years 1678 to 2262 (what Unix nanoseconds hold). Within that range every Profile
+// field, Report and CustomerExport is finite and encodes as JSON: an amount is at most 1e30,
+// sums of them stay far from overflow, unit counts saturate at math.MaxInt instead of
+// wrapping, and day differences are exact across the whole time range. Config.Validate and
+// StitchConfig.Validate refuse (ErrConfig) every field out of its documented range: zero is
+// the documented default, nothing is silently replaced.
+//
+// Errors hold field names, positions, numbers, times and IDs, never an identifier's value (an
+// e-mail address, a phone number) or free text.
 //
 // # Profiles
 //
@@ -52,9 +67,15 @@
 // Consents records each customer's decisions per Purpose (analytics, personalization,
 // marketing) with the time each was given or withdrawn. With Config.Consents set, a build
 // includes only customers who had consented to Config.Purpose as of Now. Builder.Forget erases
-// a customer: their accumulated data, every identifier stitched to them, their stitching audit
-// and their consent decisions. Builder.Export returns everything held about a customer as a
-// CustomerExport, whose JSON shape is documented on the type (data portability).
+// a customer: their accumulated data and order IDs, every identifier stitched to them, their
+// stitching audit, their consent decisions and the Report's examples that name them.
+// Afterwards no report, export, profile, audit or error of the Builder, its Stitcher or its
+// Consents holds the customer's ID, identifiers or order IDs (the tests check this byte by
+// byte, and every string reachable in memory); counts, which name no one, are kept.
+// Stitcher.Forget replays only the observations connected to the customer, so its cost grows
+// with the history of the people concerned, not with the stitcher's size (about 15 us among
+// 80,000 observations), with exactly the result of rebuilding the stitcher without them. Builder.Export returns everything held about a customer as a CustomerExport,
+// whose JSON shape is documented on the type (data portability).
 //
 // # Events into the recommender, with consent
 //
@@ -83,6 +104,14 @@
 //
 // # Concurrency
 //
-// A Builder is for one goroutine (build shards in parallel and Merge). Profiles snapshots,
-// Stitcher and Consents are safe for concurrent use.
+// A Builder is for one goroutine (build shards in parallel and Merge); builders on several
+// goroutines may share one Stitcher and one Consents. Profiles snapshots, Stitcher and
+// Consents are safe for concurrent use, Stitcher.Merge in both directions at once included.
+//
+// # Cost on adversarial data
+//
+// No path is quadratic in one customer's data: a customer with tens of thousands of distinct
+// items, brands or event types, or a stitched customer holding tens of thousands of cookies (a
+// shared device, a bot), costs a map lookup per record. Build checks its context every 4096
+// records.
 package profile

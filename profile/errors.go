@@ -13,9 +13,20 @@ var (
 	ErrNotFinite    = errors.New("not a finite number")
 	ErrNegative     = errors.New("negative")
 	ErrZeroQuantity = errors.New("zero quantity")
+	// ErrOutOfRange: a price, list price or quantity above textio.MaxMagnitude (1e15) in
+	// absolute value (Validate), or a time a Builder cannot hold: outside what
+	// time.Time.UnixNano represents, the years 1678 to 2262 (AddOrder, AddEvent).
+	ErrOutOfRange = errors.New("out of range")
 )
 
-// FieldError is a validation error naming the field and the offending value.
+// ErrConfig is wrapped by Config.Validate and StitchConfig.Validate (and so by NewBuilder and
+// Build) for a configuration field out of its documented range.
+var ErrConfig = errors.New("profile: bad configuration")
+
+// FieldError is a validation error naming the field and the offending value. Value holds only
+// what is not personal data: a number, a time, or "" (an identifier's value is never copied
+// into an error). The Add methods of a Builder wrap it with the order ID, or the person's ID
+// and the time of an event.
 type FieldError struct {
 	Field string
 	Value string

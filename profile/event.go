@@ -3,7 +3,10 @@ package profile
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // EventType names what a customer did. The constants cover what shops track; any other string
@@ -61,7 +64,8 @@ type Event struct {
 	// Category and Brand describe the item, if known.
 	Category string `json:"category,omitempty"`
 	Brand    string `json:"brand,omitempty"`
-	// Price is the unit price shown or paid, in the shop's currency; 0 when not known.
+	// Price is the unit price shown or paid, in the shop's currency; 0 when not known. At most
+	// textio.MaxMagnitude (1e15), as are ListPrice and the absolute Quantity.
 	Price float64 `json:"price,omitempty"`
 	// ListPrice is the undiscounted unit price in the shop's currency; 0 when not known. A Price
 	// below ListPrice means the item was sold or shown at a discount.
@@ -94,15 +98,19 @@ func (e *Event) Person() string {
 func (e *Event) Discounted() bool { return e.ListPrice > 0 && e.Price < e.ListPrice }
 
 // Validate reports the first problem with e as a *FieldError naming the field and its value:
-// no customer or anonymous ID, a zero time, an empty type, a price that is negative, NaN or
-// infinite, or a purchase or return without a quantity.
+// no customer or anonymous ID, a zero time, an empty type, a price or list price that is negative, NaN,
+// infinite or above textio.MaxMagnitude (1e15), a quantity above 1e15 in absolute value, a
+// purchase or return without a quantity, or an identity without a type. The error never holds
+// an identifier's value (an e-mail address, a phone number): only field names, numbers and
+// times.
 func (e *Event) Validate() error {
-	switch {
-	case e.CustomerID == "" && e.AnonymousID == "":
+	if e.CustomerID == "" && e.AnonymousID == "" {
 		return &FieldError{Field: "CustomerID", Value: "", Err: ErrMissing}
-	case e.Time.IsZero():
-		return &FieldError{Field: "Time", Value: e.Time.String(), Err: ErrMissing}
-	case e.Type == "":
+	}
+	if fe := checkTime(e.Time); fe != nil {
+		return fe
+	}
+	if e.Type == "" {
 		return &FieldError{Field: "Type", Value: "", Err: ErrMissing}
 	}
 	if fe := checkPrice("Price", e.Price); fe != nil {
@@ -111,13 +119,40 @@ func (e *Event) Validate() error {
 	if fe := checkPrice("ListPrice", e.ListPrice); fe != nil {
 		return fe
 	}
+	if fe := checkQuantity(e.Quantity); fe != nil {
+		return fe
+	}
 	if (e.Type == Purchase || e.Type == Return) && e.Quantity == 0 {
 		return &FieldError{Field: "Quantity", Value: "0", Err: ErrZeroQuantity}
 	}
 	for i, id := range e.Identities {
 		if id.Type == "" {
-			return &FieldError{Field: fmt.Sprintf("Identities[%d].Type", i), Value: id.Value, Err: ErrMissing}
+			// The value may be a raw e-mail address: it is not copied into the error.
+			return &FieldError{Field: fmt.Sprintf("Identities[%d].Type", i), Value: "", Err: ErrMissing}
 		}
+	}
+	return nil
+}
+
+// The times a Builder accepts: those time.Time.UnixNano represents (the years 1678 to 2262),
+// which is how the builder and the stitcher store them.
+var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+func checkTime(t time.Time) *FieldError {
+	if t.IsZero() {
+		return &FieldError{Field: "Time", Value: t.String(), Err: ErrMissing}
+	}
+	return nil
+}
+
+// checkNanos reports a time outside what the builder stores (Unix nanoseconds). It is not part
+// of Validate: a time in the year 1000 is a valid time, only not one a Builder can hold.
+func checkNanos(t time.Time) *FieldError {
+	if t.Before(minTime) || t.After(maxTime) {
+		return &FieldError{Field: "Time", Value: t.UTC().Format(time.RFC3339), Err: ErrOutOfRange}
 	}
 	return nil
 }
@@ -128,6 +163,18 @@ func checkPrice(field string, v float64) *FieldError {
 		return &FieldError{Field: field, Value: fmt.Sprint(v), Err: ErrNotFinite}
 	case v < 0:
 		return &FieldError{Field: field, Value: fmt.Sprint(v), Err: ErrNegative}
+	case !textio.InRange(v):
+		return &FieldError{Field: field, Value: fmt.Sprint(v), Err: ErrOutOfRange}
+	}
+	return nil
+}
+
+// maxQuantity is textio.MaxMagnitude as a quantity.
+const maxQuantity = int(textio.MaxMagnitude)
+
+func checkQuantity(q int) *FieldError {
+	if q > maxQuantity || q < -maxQuantity {
+		return &FieldError{Field: "Quantity", Value: strconv.Itoa(q), Err: ErrOutOfRange}
 	}
 	return nil
 }

@@ -73,7 +73,11 @@ func ExampleStitcher() {
 func ExampleBuilder_Export() {
 	var consents profile.Consents
 	_ = consents.Grant("ann", profile.PurposeAnalytics, day(0))
-	b := profile.NewBuilder(profile.Config{Now: day(10), Consents: &consents})
+	b, err := profile.NewBuilder(profile.Config{Now: day(10), Consents: &consents})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	_ = b.AddOrder(profile.Order{ID: "o1", CustomerID: "ann", Time: day(1), Lines: []profile.Line{{ItemID: "tea", Quantity: 2, UnitPrice: 4}}})
 
 	ex, _ := b.Export("ann", day(10))
@@ -84,10 +88,10 @@ func ExampleBuilder_Export() {
 
 	rep := b.Forget("ann")
 	fmt.Println("erased", rep.Accumulators, "accumulator and", rep.Consents, "consent record")
-	_, err := b.Export("ann", day(10))
+	_, err = b.Export("ann", day(10))
 	fmt.Println(err)
 	// Output:
 	// 7 keys; orders: [{"id":"o1","time":"2025-03-02T00:00:00Z"}]
 	// erased 1 accumulator and 1 consent record
-	// profile: unknown customer: "ann"
+	// profile: unknown customer
 }

@@ -35,8 +35,7 @@ type group struct {
 func (b *Builder) Profiles() *Profiles { return b.snapshot(true) }
 
 func (b *Builder) snapshot(checkConsent bool) *Profiles {
-	rep := b.rep
-	rep.FutureExamples = slices.Clone(rep.FutureExamples)
+	rep := b.Report()
 	now := b.cfg.Now
 	if now.IsZero() && b.hasTime {
 		now = time.Unix(0, b.maxTime).UTC()
@@ -54,11 +53,11 @@ func (b *Builder) snapshot(checkConsent bool) *Profiles {
 	orders := 0
 	catalog := make(map[int32]bool)
 	for _, g := range groups {
-		for _, s := range g.acc.brands {
+		for _, s := range g.acc.brands.list {
 			brandSpend[s.idx] += s.spend
 			brandTotal += s.spend
 		}
-		for _, c := range g.acc.cats {
+		for _, c := range g.acc.cats.list {
 			if b.tabs[kindCat].names[c.cat] != "" && len(c.prices) > 0 {
 				catalog[c.cat] = true
 			}
@@ -116,12 +115,21 @@ func (b *Builder) groups() []group {
 	for _, key := range keys {
 		i, _ := b.lookup(key)
 		a := b.accs[i]
-		id, members := CanonicalID(key), []Identity{key}
+		id := CanonicalID(key)
 		if b.cfg.Stitcher != nil {
-			id, members = b.cfg.Stitcher.resolve(key)
+			id = b.cfg.Stitcher.Canonical(key)
 		}
 		gi, ok := byID[id]
 		if !ok {
+			// The members are asked for once per customer: a customer with thousands of
+			// identifiers must not cost thousands of copies of them.
+			var members []Identity
+			if b.cfg.Stitcher != nil {
+				members = b.cfg.Stitcher.Identities(id)
+			}
+			if members == nil {
+				members = []Identity{key}
+			}
 			byID[id] = len(gs)
 			gs = append(gs, group{id: id, keys: members, acc: a})
 			continue
@@ -140,6 +148,15 @@ func compareIdentity(x, y Identity) int {
 		return c
 	}
 	return cmp.Compare(x.Value, y.Value)
+}
+
+// days is (to - from) in days. The difference of two valid times can exceed an int64 of
+// nanoseconds (1678 to 2262 spans 584 years, the range 292): then it is taken in float64.
+func days(to, from int64) float64 {
+	if d := to - from; (d >= 0) == (to >= from) {
+		return float64(d) / nanosPerDay
+	}
+	return (float64(to) - float64(from)) / nanosPerDay
 }
 
 type shopWide struct {
@@ -170,9 +187,9 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 	p.Units = a.units
 	p.GrossRevenue = a.gross
 	var unmatched float64
-	for _, it := range a.items {
+	for _, it := range a.items.list {
 		p.ReturnedRevenue += math.Min(it.bought, it.returned)
-		p.ReturnedUnits += min(it.unitsBought, it.unitsRt)
+		p.ReturnedUnits = addUnits(p.ReturnedUnits, min(it.unitsBought, it.unitsRt))
 		unmatched += math.Max(0, it.returned-it.bought)
 	}
 	// The per-item sum can exceed the gross total by a rounding error when everything was
@@ -187,8 +204,8 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 	if a.bought {
 		p.FirstPurchase = time.Unix(0, a.first).UTC()
 		p.LastPurchase = time.Unix(0, a.last).UTC()
-		p.RecencyDays = float64(now.UnixNano()-a.last) / nanosPerDay
-		p.TenureDays = float64(now.UnixNano()-a.first) / nanosPerDay
+		p.RecencyDays = days(now.UnixNano(), a.last)
+		p.TenureDays = days(now.UnixNano(), a.first)
 	}
 	p.DiscountSpendShare = ratio(a.discSpend, a.gross)
 	p.DiscountLineShare = ratio(float64(a.discLines), float64(a.lines))
@@ -197,13 +214,13 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 
 	var mainCat string
 	mainSpend := -1.0
-	for _, c := range a.cats {
+	for _, c := range a.cats.list {
 		if len(c.prices) == 0 {
 			continue
 		}
 		name := b.tabs[kindCat].names[c.cat]
 		if p.PriceBands == nil {
-			p.PriceBands = make(map[string]PriceBand, len(a.cats))
+			p.PriceBands = make(map[string]PriceBand, len(a.cats.list))
 		}
 		p.PriceBands[name] = priceBand(c.prices)
 		if name != "" {
@@ -218,7 +235,7 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 	if len(orders) > 1 {
 		gaps := make([]float64, len(orders)-1)
 		for i := 1; i < len(orders); i++ {
-			gaps[i-1] = float64(orders[i].t-orders[i-1].t) / nanosPerDay
+			gaps[i-1] = days(orders[i].t, orders[i-1].t)
 		}
 		var sum float64
 		for _, d := range gaps {
@@ -229,11 +246,11 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 		p.RepeatIntervalMedianDays = quantile7(gaps, 0.5)
 	}
 
-	p.Channels = b.countMap(kindChannel, a.channels)
-	p.Devices = b.countMap(kindDevice, a.devices)
-	if len(a.events) > 0 {
-		p.Events = make(map[EventType]int, len(a.events))
-		for _, c := range a.events {
+	p.Channels = b.countMap(kindChannel, a.channels.list)
+	p.Devices = b.countMap(kindDevice, a.devices.list)
+	if len(a.events.list) > 0 {
+		p.Events = make(map[EventType]int, len(a.events.list))
+		for _, c := range a.events.list {
 			p.Events[EventType(b.tabs[kindEvent].names[c.idx])] += c.n
 		}
 	}
@@ -278,15 +295,15 @@ func stage(p Profile, churn float64) Stage {
 }
 
 func (b *Builder) brandAffinities(a *acc, sw *shopWide) []BrandAffinity {
-	if len(a.brands) == 0 {
+	if len(a.brands.list) == 0 {
 		return nil
 	}
 	var total float64
-	for _, s := range a.brands {
+	for _, s := range a.brands.list {
 		total += s.spend
 	}
-	out := make([]BrandAffinity, 0, len(a.brands))
-	for _, s := range a.brands {
+	out := make([]BrandAffinity, 0, len(a.brands.list))
+	for _, s := range a.brands.list {
 		shop := ratio(sw.brandSpend[s.idx], sw.brandTotal)
 		out = append(out, BrandAffinity{
 			Brand:    b.tabs[kindBrand].names[s.idx],

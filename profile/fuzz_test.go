@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -8,15 +9,15 @@ import (
 
 // FuzzBuilder feeds arbitrary orders and events (decoded from bytes) to two builders, one
 // whole and one as two merged shards, and checks that nothing panics, that every profile is
-// plausible (no NaN, shares in [0, 1], revenue within [0, gross]) and that the merged shards
-// agree with the whole.
+// plausible (no NaN or infinity, even at the magnitude bound; shares in [0, 1]; revenue within
+// [0, gross]; encodable as JSON) and that the merged shards agree with the whole.
 func FuzzBuilder(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
 	f.Add([]byte{0, 0, 0, 0, 255, 255, 255, 255, 128, 128, 128, 128})
 	f.Add([]byte("orders and events and returns"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg := Config{Now: day0(40), Windows: map[string]time.Duration{"b": 3 * day}}
-		whole, s1, s2 := NewBuilder(cfg), NewBuilder(cfg), NewBuilder(cfg)
+		whole, s1, s2 := newBuilder(t, cfg), newBuilder(t, cfg), newBuilder(t, cfg)
 		for i := 0; i+4 <= len(data); i += 4 {
 			c, k, q, p := data[i], data[i+1], data[i+2], data[i+3]
 			cust := string(rune('a' + c%4))
@@ -42,6 +43,10 @@ func FuzzBuilder(f *testing.F) {
 			if p == 255 {
 				price = math.NaN()
 			}
+			if k%7 == 3 { // the extremes: accepted at the bound, refused past it
+				price = []float64{1e15, 5e-324, 1e308, 1 << 53, math.Inf(1)}[p%5]
+				qty = []int{1e15, -1e15, 1 << 53, 1, -1}[q%5]
+			}
 			o := Order{ID: string(rune('A' + i%7)), CustomerID: cust, Time: day0(int(p % 50)), Lines: []Line{
 				{ItemID: string(rune('p' + k%3)), Category: string(rune('a' + k%3)), Brand: string(rune('m' + q%2)), Quantity: qty, UnitPrice: price, ListPrice: float64(k)},
 			}}
@@ -63,10 +68,13 @@ func FuzzBuilder(f *testing.F) {
 			if !ok || q.Orders != p.Orders || q.Units != p.Units || math.Abs(q.Revenue-p.Revenue) > 1e-9*(1+p.Revenue) || q.Stage != p.Stage {
 				t.Fatalf("whole %+v\nshards %+v", p, q)
 			}
-			for _, v := range []float64{p.Revenue, p.AOV, p.ReturnRate, p.DiscountSpendShare, p.DiscountLineShare, p.CategoryShare, p.RecencyDays, p.RepeatIntervalMeanDays} {
+			for _, v := range []float64{p.Revenue, p.GrossRevenue, p.ReturnedRevenue, p.AOV, p.ReturnRate, p.DiscountSpendShare, p.DiscountLineShare, p.CategoryShare, p.RecencyDays, p.RepeatIntervalMeanDays} {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
 					t.Fatalf("non-finite value in %+v", p)
 				}
+			}
+			if _, err := json.Marshal(p); err != nil {
+				t.Fatalf("json.Marshal: %v", err)
 			}
 			if p.Revenue < 0 || p.Revenue > p.GrossRevenue+1e-9 || p.ReturnRate < 0 || p.ReturnRate > 1 ||
 				p.DiscountSpendShare < 0 || p.DiscountSpendShare > 1+1e-12 || p.CategoryShare > 1 {

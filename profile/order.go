@@ -33,11 +33,13 @@ type Line struct {
 	// Category and Brand describe the item, if known.
 	Category string `json:"category,omitempty"`
 	Brand    string `json:"brand,omitempty"`
-	// Quantity is the number of units; negative for a returned line, never zero.
+	// Quantity is the number of units; negative for a returned line, never zero, at most
+	// textio.MaxMagnitude (1e15) in absolute value.
 	Quantity int `json:"quantity"`
-	// UnitPrice is the price paid per unit, after discounts, in the shop's currency; >= 0.
+	// UnitPrice is the price paid per unit, after discounts, in the shop's currency; in
+	// [0, 1e15].
 	UnitPrice float64 `json:"unit_price"`
-	// ListPrice is the undiscounted unit price; 0 when not known.
+	// ListPrice is the undiscounted unit price, in [0, 1e15]; 0 when not known.
 	ListPrice float64 `json:"list_price,omitempty"`
 }
 
@@ -85,15 +87,18 @@ func (o *Order) IsReturn() bool {
 }
 
 // Validate reports the first problem with o as a *FieldError naming the field (with the line
-// index, as in "Lines[2].Quantity") and its value: a missing ID or time, no lines, a zero
-// quantity, or a unit or list price that is negative, NaN or infinite.
+// index, as in "Lines[2].Quantity") and its value: a missing ID, a zero time, no lines, a zero quantity or one above textio.MaxMagnitude (1e15) in
+// absolute value, or a unit or list price that is negative, NaN, infinite or above 1e15. The
+// bound keeps every amount (at most 1e30) and every sum of amounts finite, so whatever
+// Validate accepts can be built, exported and encoded as JSON.
 func (o *Order) Validate() error {
-	switch {
-	case o.ID == "":
+	if o.ID == "" {
 		return &FieldError{Field: "ID", Value: "", Err: ErrMissing}
-	case o.Time.IsZero():
-		return &FieldError{Field: "Time", Value: o.Time.String(), Err: ErrMissing}
-	case len(o.Lines) == 0:
+	}
+	if fe := checkTime(o.Time); fe != nil {
+		return fe
+	}
+	if len(o.Lines) == 0 {
 		return &FieldError{Field: "Lines", Value: "[]", Err: ErrMissing}
 	}
 	// Field names are formatted only on the error path: Validate runs once per order in every
@@ -101,6 +106,9 @@ func (o *Order) Validate() error {
 	for i, l := range o.Lines {
 		if l.Quantity == 0 {
 			return &FieldError{Field: fmt.Sprintf("Lines[%d].Quantity", i), Value: "0", Err: ErrZeroQuantity}
+		}
+		if fe := checkQuantity(l.Quantity); fe != nil {
+			return lineField(i, fe)
 		}
 		if fe := checkPrice("UnitPrice", l.UnitPrice); fe != nil {
 			return lineField(i, fe)

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -46,10 +45,14 @@ func (b *Builder) identitiesOf(customer string) []Identity {
 }
 
 // Forget erases everything the builder holds about a customer (given by canonical ID, as in
-// Profile.CustomerID): the accumulators of every identifier stitched to them, their
-// identifiers and stitching history in Config.Stitcher, and their decisions in
-// Config.Consents. Profiles snapshots taken before are not changed: take a new one. A builder
-// fed from shards must forget on every shard (or forget after merging).
+// Profile.CustomerID): the accumulators of every identifier stitched to them (with their order
+// IDs), the Report.FutureExamples that name any of those identifiers, their identifiers and
+// stitching history in Config.Stitcher, and their decisions in Config.Consents. Afterwards no
+// report, export, profile or error of the builder, its Stitcher or its Consents holds the
+// customer's ID, identifiers or order IDs. Counts (Report.Orders, Future, ...) are kept: they
+// name no one. Profiles snapshots taken before are not changed: take a new one. A builder fed
+// from shards must forget on every shard (or forget after merging). Item, category, brand,
+// channel and device names stay interned: they describe the catalog, not the customer.
 func (b *Builder) Forget(customer string) ForgetReport {
 	ids := b.identitiesOf(customer)
 	rep := ForgetReport{Customer: customer}
@@ -58,14 +61,23 @@ func (b *Builder) Forget(customer string) ForgetReport {
 			ids = erased
 		}
 	}
+	gone := make(map[Identity]bool, len(ids)+1)
+	gone[Identity{IDUser, customer}] = true
 	for _, id := range ids {
+		gone[id] = true
 		if i, ok := b.lookup(id); ok {
 			b.remove(id)
+			*b.accs[i] = acc{} // the slab would otherwise keep the order IDs reachable
 			b.accs[i] = nil
-			b.lastAcc = nil
 			rep.Accumulators++
 		}
 	}
+	b.lastKey, b.lastAcc = Identity{}, nil
+	// The examples of records dated after Now name their order and customer: drop those of
+	// the forgotten customer (Report.Future still counts them: a count names no one).
+	b.future = slices.DeleteFunc(b.future, func(ex futureExample) bool {
+		return slices.ContainsFunc(ex.who, func(id Identity) bool { return gone[id] || CanonicalID(id) == customer })
+	})
 	if b.cfg.Consents != nil {
 		rep.Consents = b.cfg.Consents.Forget(subjectsOf(customer, ids)...)
 	}
@@ -109,7 +121,7 @@ type ExportedOrder struct {
 // Export returns everything the builder holds about a customer (by canonical ID). The
 // profile is computed as Profiles would, but without the consent check: a customer's access
 // to their own data does not depend on consent to analytics. It returns ErrUnknownCustomer
-// (wrapped) when nothing is held. Marshal the result with encoding/json for the documented
+// when nothing is held. Marshal the result with encoding/json for the documented
 // shape.
 func (b *Builder) Export(customer string, now time.Time) (*CustomerExport, error) {
 	ids := b.identitiesOf(customer)
@@ -148,7 +160,9 @@ func (b *Builder) Export(customer string, now time.Time) (*CustomerExport, error
 		}
 	}
 	if !held {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownCustomer, customer)
+		// The ID is not repeated: the caller has it, and the error of a forgotten customer must
+		// not differ from that of one never seen.
+		return nil, ErrUnknownCustomer
 	}
 	return ex, nil
 }

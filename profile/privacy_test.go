@@ -85,7 +85,7 @@ func TestBuilderWithStitchingConsentForgetExport(t *testing.T) {
 	if err := cons.Grant("a1", PurposeAnalytics, day0(1)); err != nil { // recorded under the cookie
 		t.Fatal(err)
 	}
-	b := NewBuilder(Config{Now: day0(10), Stitcher: st, Consents: &cons})
+	b := newBuilder(t, Config{Now: day0(10), Stitcher: st, Consents: &cons})
 	for _, e := range events {
 		if err := b.AddEvent(e); err != nil {
 			t.Fatal(err)
@@ -161,7 +161,7 @@ func TestBuilderWithStitchingConsentForgetExport(t *testing.T) {
 // to one builder fed everything, whatever the order of the records.
 func TestMergeEqualsSingleBuild(t *testing.T) {
 	orders := syntheticOrders(rand.New(rand.NewPCG(7, 7)), 400, 60)
-	one := NewBuilder(Config{})
+	one := newBuilder(t, Config{})
 	for _, o := range orders {
 		if err := one.AddOrder(o); err != nil {
 			t.Fatal(err)
@@ -172,7 +172,7 @@ func TestMergeEqualsSingleBuild(t *testing.T) {
 	for trial := 0; trial < 5; trial++ {
 		sh := slices.Clone(orders)
 		r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
-		shards := []*Builder{NewBuilder(Config{}), NewBuilder(Config{}), NewBuilder(Config{})}
+		shards := []*Builder{newBuilder(t, Config{}), newBuilder(t, Config{}), newBuilder(t, Config{})}
 		for i, o := range sh {
 			if err := shards[i%3].AddOrder(o); err != nil {
 				t.Fatal(err)

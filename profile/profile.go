@@ -213,7 +213,8 @@ type Report struct {
 	// Invalid counts records that failed Validate and were skipped (Build with SkipInvalid).
 	Invalid int
 	// Future counts records dated after Config.Now (skipped); FutureExamples describes the
-	// first few ("order 123 at 2031-01-01T00:00:00Z").
+	// first few ("order 123 at 2031-01-01T00:00:00Z"). Builder.Forget drops the examples
+	// that name the forgotten customer (the count stays).
 	Future         int
 	FutureExamples []string
 	// UnmatchedReturnValue is the value of returned lines that found no purchase of the same

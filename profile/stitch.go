@@ -3,7 +3,7 @@ package profile
 import (
 	"cmp"
 	"fmt"
-	"iter"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -13,10 +13,12 @@ import (
 // StitchConfig configures identity stitching. The zero value is the default below.
 type StitchConfig struct {
 	// Priority ranks identifier types, highest first. A type not listed ranks after all listed
-	// ones (by name). Default: user_id, email_hash, phone_hash, device_id, anonymous_id.
+	// ones (by name). A type listed twice, or the empty type, is an error. Default: user_id,
+	// email_hash, phone_hash, device_id, anonymous_id.
 	Priority []string
-	// Limits caps how many identifiers of a type one customer may hold; a type not in the map
-	// is unlimited. Nil means the default: user_id 1, email_hash 5, phone_hash 5, device_id 10.
+	// Limits caps how many identifiers of a type one customer may hold; a type not in the map,
+	// or with limit 0, is unlimited; a negative limit is an error. Nil means the default:
+	// user_id 1, email_hash 5, phone_hash 5, device_id 10.
 	Limits map[string]int
 	// Blocked lists values that never identify anyone (compared after trimming spaces, case
 	// insensitive). Nil means the default: "0", "-1", "null", "anonymous", "undefined", "none",
@@ -29,6 +31,30 @@ var (
 	defaultLimits   = map[string]int{IDUser: 1, IDEmailHash: 5, IDPhoneHash: 5, IDDevice: 10}
 	defaultBlocked  = []string{"0", "-1", "null", "anonymous", "undefined", "none", "nil", "unknown"}
 )
+
+// Validate reports, wrapping ErrConfig, a type listed twice or empty in Priority or a negative
+// limit. A Builder refuses (Config.Validate) a Stitcher made from a config that fails it;
+// NewStitcher itself does not check, and treats a negative limit as no limit.
+func (c StitchConfig) Validate() error {
+	seen := make(map[string]bool, len(c.Priority))
+	for i, t := range c.Priority {
+		if t == "" || seen[t] {
+			return fmt.Errorf("%w: StitchConfig.Priority[%d] = %q: want distinct, non-empty types", ErrConfig, i, t)
+		}
+		seen[t] = true
+	}
+	types := make([]string, 0, len(c.Limits))
+	for t := range c.Limits {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	for _, t := range types {
+		if n := c.Limits[t]; n < 0 {
+			return fmt.Errorf("%w: StitchConfig.Limits[%q] = %d: want 0 (no limit) or a positive count", ErrConfig, t, n)
+		}
+	}
+	return nil
+}
 
 // AuditEntry explains one stitching decision: at Time an observation (the identifiers seen
 // together in one event) linked Identity to Anchor, a member of the customer it joined.
@@ -60,10 +86,18 @@ type AuditEntry struct {
 //     with a user ID is known by it, whatever order the events came in.
 //
 // Observations are applied in time order (ties by their identifiers), whatever order they
-// arrive in: an observation older than one already applied makes the stitcher replay all of
-// them on the next query. The result is therefore a function of the set of observations alone:
-// stitching is order-independent, and two stitchers merged give what one stitcher fed both
-// streams gives.
+// arrive in. The result is therefore a function of the set of observations alone: stitching is
+// order-independent, and two stitchers merged give what one stitcher fed both streams gives.
+//
+// What one observation decides depends only on the observations it is connected to through
+// shared identifiers (its component), so an observation older than one already applied makes
+// the next query replay only its component, and Forget replays only the forgotten customer's:
+// the cost grows with the history of the people concerned, not with the stitcher's size.
+// (Merge, or many late arrivals, make the next query replay everything once instead.) A join
+// or a merge costs the number of identifier types and the smaller side's identities, so a
+// customer holding many identifiers (a shared device, a bot's cookies) stays cheap to extend.
+// Times are kept as Unix nanoseconds; a time outside the years 1678 to 2262 (the zero time
+// included) is clamped to that range.
 //
 // A Stitcher is safe for concurrent use.
 type Stitcher struct {
@@ -71,29 +105,47 @@ type Stitcher struct {
 	rank    map[string]int
 	limits  map[string]int
 	blocked map[string]bool
-	obs     map[string]*observation
+	cfgErr  error // StitchConfig.Validate of the config it was made with
+
+	obs  map[string]*observation     // by key
+	byID map[Identity][]*observation // the observations that mention each identity
+	// pending holds identities of observations that arrived late: the next query replays
+	// their components. dirty: so many arrived late (or through Merge) that the next query
+	// replays everything.
+	pending []Identity
 	dirty   bool
-	last    *observation
-	owner   map[Identity]int // identity -> index in custs
-	custs   []*stitched
-	audit   []AuditEntry
-	byCanon map[string]int // cached canonical ID -> index in custs; nil when stale
+	// The latest observation applied is (lastT, lastKey). An observation that sorts after it
+	// is applied at once; one before it is pending. When Forget deletes that
+	// observation, or its time moves earlier, lastExact is false and lastKey "" (nothing of an
+	// erased observation is kept): then only one strictly after lastT counts as later.
+	applied   bool
+	lastT     int64
+	lastKey   string
+	lastExact bool
+
+	owner   map[Identity]*stitched
+	custs   []*stitched // live customers, and dead ones (merged or forgotten) until compacted
+	dead    int
+	byCanon map[string]*stitched // live customers by canonical ID
 }
 
 type observation struct {
-	key string
-	ids []Identity // ranked
-	t   int64
+	key     string
+	ids     []Identity   // ranked
+	t       int64        // unix nanoseconds
+	entries []AuditEntry // the decisions made when it was applied, in order
 }
 
 type stitched struct {
-	ids  []Identity // ranked, highest first
-	dead bool
+	ids    []Identity // in no particular order
+	top    Identity   // the highest-ranked of ids: the canonical ID's identity
+	counts []typeCount
+	dead   bool
 }
 
 // NewStitcher returns an empty stitcher.
 func NewStitcher(cfg StitchConfig) *Stitcher {
-	s := &Stitcher{rank: map[string]int{}, blocked: map[string]bool{}, obs: map[string]*observation{}}
+	s := &Stitcher{rank: map[string]int{}, blocked: map[string]bool{}, cfgErr: cfg.Validate()}
 	pr := cfg.Priority
 	if pr == nil {
 		pr = defaultPriority
@@ -114,18 +166,21 @@ func NewStitcher(cfg StitchConfig) *Stitcher {
 	for _, v := range bl {
 		s.blocked[normalizeBlocked(v)] = true
 	}
+	s.obs = map[string]*observation{}
+	s.byID = map[Identity][]*observation{}
 	s.reset()
 	return s
 }
 
 func normalizeBlocked(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
+// reset forgets every decision (not the observations).
 func (s *Stitcher) reset() {
-	s.owner = map[Identity]int{}
+	s.owner = map[Identity]*stitched{}
 	s.custs = nil
-	s.audit = nil
-	s.byCanon = nil
-	s.last = nil
+	s.dead = 0
+	s.byCanon = map[string]*stitched{}
+	s.applied, s.lastT, s.lastKey, s.lastExact = false, 0, "", false
 }
 
 // compareRank orders identities by priority rank, then type, then value.
@@ -146,6 +201,17 @@ func (s *Stitcher) compareRank(x, y Identity) int {
 // Blocked reports whether an identity is ignored for stitching.
 func (s *Stitcher) Blocked(id Identity) bool {
 	return id.Type == "" || strings.TrimSpace(id.Value) == "" || s.blocked[normalizeBlocked(id.Value)]
+}
+
+// unixNanos is t in Unix nanoseconds, clamped to the range an int64 holds.
+func unixNanos(t time.Time) int64 {
+	switch {
+	case t.Before(minTime):
+		return math.MinInt64
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // Observe records that the identities were seen together at time t. Blocked identities are
@@ -169,26 +235,59 @@ func (s *Stitcher) Observe(t time.Time, ids ...Identity) {
 		kb.WriteString(id.Value)
 		kb.WriteByte(1)
 	}
-	o := &observation{key: kb.String(), ids: kept, t: t.UnixNano()}
+	o := &observation{key: kb.String(), ids: kept, t: unixNanos(t)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.add(o)
+	s.add(o, false)
 }
 
-func (s *Stitcher) add(o *observation) {
+// add records an observation. A new one later than every applied one is applied at once; an
+// older one (or an earlier time for a known one) is left for the next query to replay its
+// component, or, in bulk (Merge), everything.
+func (s *Stitcher) add(o *observation, bulk bool) {
 	if old, ok := s.obs[o.key]; ok {
 		if o.t < old.t {
 			old.t = o.t
-			s.dirty = true
+			if s.lastExact && old.key == s.lastKey {
+				s.lastKey, s.lastExact = "", false
+			}
+			s.late(old, bulk)
 		}
 		return
 	}
 	s.obs[o.key] = o
-	if s.dirty || (s.last != nil && compareObs(o, s.last) < 0) {
-		s.dirty = true
+	for _, id := range o.ids {
+		s.byID[id] = append(s.byID[id], o)
+	}
+	if !s.dirty && (!s.applied || s.after(o)) {
+		// Later than everything applied. If older arrivals wait for the replay of their
+		// component and this one shares it, the replay redoes it.
+		s.apply(o)
+		s.applied, s.lastT, s.lastKey, s.lastExact = true, o.t, o.key, true
 		return
 	}
-	s.apply(o)
+	s.late(o, bulk)
+}
+
+// late schedules the replay of an observation that sorts before some already applied: its
+// component is replayed at the next query, or everything is when many arrived late (a bulk
+// load in no particular order costs one replay, not one per observation).
+func (s *Stitcher) late(o *observation, bulk bool) {
+	if s.dirty {
+		return
+	}
+	s.pending = append(s.pending, o.ids...)
+	if bulk || len(s.pending) > 64+len(s.obs)/8 {
+		s.dirty, s.pending = true, nil
+	}
+}
+
+// after reports whether o sorts after every observation applied so far.
+func (s *Stitcher) after(o *observation) bool {
+	if o.t != s.lastT || !s.lastExact {
+		return o.t > s.lastT
+	}
+	return o.key > s.lastKey
 }
 
 func compareObs(x, y *observation) int {
@@ -220,7 +319,7 @@ func (s *Stitcher) Merge(other *Stitcher) {
 	other.mu.Lock()
 	list := make([]observation, 0, len(other.obs))
 	for _, o := range other.obs {
-		list = append(list, *o)
+		list = append(list, observation{key: o.key, ids: o.ids, t: o.t})
 	}
 	other.mu.Unlock()
 	s.mu.Lock()
@@ -229,15 +328,22 @@ func (s *Stitcher) Merge(other *Stitcher) {
 		o := list[i]
 		o.ids = slices.Clone(o.ids)
 		slices.SortFunc(o.ids, s.compareRank) // other may rank differently
-		s.add(&o)
+		s.add(&o, true)
 	}
 }
 
-// refresh replays all observations in order when one arrived out of order.
+// refresh brings the decisions up to date with the observations that arrived late: it replays
+// their components, or all observations in order when there were many.
 func (s *Stitcher) refresh() {
 	if !s.dirty {
+		if len(s.pending) > 0 {
+			seeds := s.pending
+			s.pending = nil
+			s.replay(seeds, nil)
+		}
 		return
 	}
+	s.pending = nil
 	list := make([]*observation, 0, len(s.obs))
 	for _, o := range s.obs {
 		list = append(list, o)
@@ -247,220 +353,137 @@ func (s *Stitcher) refresh() {
 	for _, o := range list {
 		s.apply(o)
 	}
+	if n := len(list); n > 0 {
+		s.applied, s.lastT, s.lastKey, s.lastExact = true, list[n-1].t, list[n-1].key, true
+	}
 	s.dirty = false
 }
 
-func (s *Stitcher) count(c *stitched, typ string) int {
-	n := 0
-	for _, id := range c.ids {
-		if id.Type == typ {
-			n++
-		}
-	}
-	return n
+// typeCount counts one customer's identities of one type.
+type typeCount struct {
+	typ string
+	n   int
 }
 
-// fits reports whether adding ids to c keeps every limit, and names the broken one if not.
-func (s *Stitcher) fits(c *stitched, ids []Identity) (bool, string) {
-	for _, id := range ids {
-		lim, ok := s.limits[id.Type]
+func countOf(counts []typeCount, typ string) int {
+	for _, c := range counts {
+		if c.typ == typ {
+			return c.n
+		}
+	}
+	return 0
+}
+
+func addCounts(counts []typeCount, typ string, n int) []typeCount {
+	for i := range counts {
+		if counts[i].typ == typ {
+			counts[i].n += n
+			return counts
+		}
+	}
+	return append(counts, typeCount{typ, n})
+}
+
+// fits reports whether adding ids (with their per-type counts) to c keeps every limit, and
+// names the broken one if not. It costs the number of types, not of identities: a customer
+// holding thousands of cookies must not make every further join scan them.
+func (s *Stitcher) fits(c *stitched, add []typeCount) (bool, string) {
+	for _, a := range add {
+		lim, ok := s.limits[a.typ]
 		if !ok || lim <= 0 {
 			continue
 		}
-		n := s.count(c, id.Type)
-		for _, o := range ids {
-			if o.Type == id.Type {
-				n++
-			}
-		}
-		if n > lim {
-			return false, fmt.Sprintf("limit %s=%d would be exceeded", id.Type, lim)
+		if countOf(c.counts, a.typ)+a.n > lim {
+			return false, fmt.Sprintf("limit %s=%d would be exceeded", a.typ, lim)
 		}
 	}
 	return true, ""
 }
 
+func (s *Stitcher) newCustomer(id Identity) *stitched {
+	c := &stitched{ids: []Identity{id}, top: id, counts: []typeCount{{id.Type, 1}}}
+	s.custs = append(s.custs, c)
+	s.owner[id] = c
+	s.byCanon[s.canonOf(c)] = c
+	return c
+}
+
+// uncanon takes a customer out of the canonical index (before its identities change).
+func (s *Stitcher) uncanon(c *stitched) {
+	if k := s.canonOf(c); s.byCanon[k] == c {
+		delete(s.byCanon, k)
+	}
+}
+
+// kill marks a customer dead (merged into another, or forgotten).
+func (s *Stitcher) kill(c *stitched) {
+	s.uncanon(c)
+	c.ids, c.counts, c.top, c.dead = nil, nil, Identity{}, true
+	s.dead++
+}
+
 func (s *Stitcher) apply(o *observation) {
-	s.last = o
-	s.byCanon = nil
+	o.entries = nil
 	t := time.Unix(0, o.t).UTC()
-	target := -1
+	var tc *stitched
 	var anchor Identity
 	for _, id := range o.ids {
 		if c, ok := s.owner[id]; ok {
-			target, anchor = c, id
+			tc, anchor = c, id
 			break
 		}
 	}
-	if target < 0 {
+	if tc == nil {
 		anchor = o.ids[0]
-		target = len(s.custs)
-		s.custs = append(s.custs, &stitched{ids: []Identity{anchor}})
-		s.owner[anchor] = target
+		tc = s.newCustomer(anchor)
 	}
-	tc := s.custs[target]
+	s.uncanon(tc)
 	for _, id := range o.ids {
 		c, ok := s.owner[id]
-		if ok && c == target {
+		if ok && c == tc {
 			continue
 		}
 		entry := AuditEntry{Time: t, Anchor: anchor, Identity: id, Observation: o.ids}
 		if ok {
-			other := s.custs[c]
-			if fit, why := s.fits(tc, other.ids); !fit {
+			if fit, why := s.fits(tc, c.counts); !fit {
 				entry.Action, entry.Reason = "refused", why
 			} else {
 				entry.Action, entry.Reason = "merged", "seen together in one event"
-				for _, m := range other.ids {
-					s.owner[m] = target
+				s.uncanon(c)
+				// The record that holds more identities survives and takes in the other's, so
+				// that a merge costs the smaller side (which record holds the customer makes
+				// no difference to what the stitcher shows).
+				if len(c.ids) > len(tc.ids) {
+					tc, c = c, tc
 				}
-				tc.ids = append(tc.ids, other.ids...)
-				other.ids, other.dead = nil, true
+				for _, m := range c.ids {
+					s.owner[m] = tc
+				}
+				tc.ids = append(tc.ids, c.ids...)
+				for _, k := range c.counts {
+					tc.counts = addCounts(tc.counts, k.typ, k.n)
+				}
+				if s.compareRank(c.top, tc.top) < 0 {
+					tc.top = c.top
+				}
+				s.kill(c)
 			}
-		} else if fit, why := s.fits(tc, []Identity{id}); !fit {
+		} else if fit, why := s.fits(tc, []typeCount{{id.Type, 1}}); !fit {
 			// The identifier must still belong to someone: it starts a customer of its own.
 			entry.Action, entry.Reason = "refused", why+"; started a customer of its own"
-			s.owner[id] = len(s.custs)
-			s.custs = append(s.custs, &stitched{ids: []Identity{id}})
+			s.newCustomer(id)
 		} else {
 			entry.Action, entry.Reason = "joined", "seen together in one event"
-			s.owner[id] = target
+			s.owner[id] = tc
 			tc.ids = append(tc.ids, id)
-		}
-		s.audit = append(s.audit, entry)
-	}
-	slices.SortFunc(tc.ids, s.compareRank)
-}
-
-func (s *Stitcher) canonOf(c *stitched) string { return CanonicalID(c.ids[0]) }
-
-// resolve returns the canonical ID and all identities of the customer holding id, or
-// CanonicalID(id) and id itself when the stitcher does not know it.
-func (s *Stitcher) resolve(id Identity) (string, []Identity) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.refresh()
-	c, ok := s.owner[id]
-	if !ok {
-		return CanonicalID(id), []Identity{id}
-	}
-	ids := slices.Clone(s.custs[c].ids)
-	slices.SortFunc(ids, compareIdentity)
-	return s.canonOf(s.custs[c]), ids
-}
-
-// Canonical returns the canonical customer ID of the customer holding id (CanonicalID(id)
-// itself when the stitcher has not seen it).
-func (s *Stitcher) Canonical(id Identity) string {
-	c, _ := s.resolve(id)
-	return c
-}
-
-func (s *Stitcher) find(customer string) (int, bool) {
-	s.refresh()
-	if s.byCanon == nil {
-		s.byCanon = make(map[string]int, len(s.custs))
-		for i, c := range s.custs {
-			if !c.dead {
-				s.byCanon[s.canonOf(c)] = i
+			tc.counts = addCounts(tc.counts, id.Type, 1)
+			if s.compareRank(id, tc.top) < 0 {
+				tc.top = id
 			}
 		}
+		o.entries = append(o.entries, entry)
 	}
-	i, ok := s.byCanon[customer]
-	return i, ok
+	s.byCanon[s.canonOf(tc)] = tc
 }
 
-// Identities returns every identity of the customer with the given canonical ID, sorted by
-// type and value; nil when there is no such customer.
-func (s *Stitcher) Identities(customer string) []Identity {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.find(customer)
-	if !ok {
-		return nil
-	}
-	ids := slices.Clone(s.custs[i].ids)
-	slices.SortFunc(ids, compareIdentity)
-	return ids
-}
-
-// Audit returns the stitching decisions that involved the customer's identities (as Anchor
-// or Identity), in the order they were made.
-func (s *Stitcher) Audit(customer string) []AuditEntry {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.find(customer)
-	if !ok {
-		return nil
-	}
-	mine := make(map[Identity]bool, len(s.custs[i].ids))
-	for _, id := range s.custs[i].ids {
-		mine[id] = true
-	}
-	var out []AuditEntry
-	for _, e := range s.audit {
-		if mine[e.Anchor] || mine[e.Identity] {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// Customers yields every stitched customer's canonical ID and identities (sorted by type and
-// value), in canonical ID order: a snapshot taken when iteration starts (the lock is not held
-// while yielding, so the loop body may call the stitcher).
-func (s *Stitcher) Customers() iter.Seq2[string, []Identity] {
-	return func(yield func(string, []Identity) bool) {
-		type row struct {
-			id  string
-			ids []Identity
-		}
-		s.mu.Lock()
-		s.refresh()
-		var rows []row
-		for _, c := range s.custs {
-			if c.dead {
-				continue
-			}
-			ids := slices.Clone(c.ids)
-			slices.SortFunc(ids, compareIdentity)
-			rows = append(rows, row{s.canonOf(c), ids})
-		}
-		s.mu.Unlock()
-		slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(a.id, b.id) })
-		for _, r := range rows {
-			if !yield(r.id, r.ids) {
-				return
-			}
-		}
-	}
-}
-
-// Forget erases the customer with the given canonical ID: every observation that mentions any
-// of its identities is deleted (and with it every audit entry), and the rest are replayed.
-// It returns the identities erased (nil for an unknown customer).
-func (s *Stitcher) Forget(customer string) []Identity {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.find(customer)
-	if !ok {
-		return nil
-	}
-	ids := slices.Clone(s.custs[i].ids)
-	mine := make(map[Identity]bool, len(ids))
-	for _, id := range ids {
-		mine[id] = true
-	}
-	for key, o := range s.obs {
-		for _, id := range o.ids {
-			if mine[id] {
-				delete(s.obs, key)
-				break
-			}
-		}
-	}
-	s.dirty = true
-	s.refresh()
-	slices.SortFunc(ids, compareIdentity)
-	return ids
-}
+func (s *Stitcher) canonOf(c *stitched) string { return CanonicalID(c.top) }

@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -210,6 +211,11 @@ func FuzzStitcher(f *testing.F) {
 				}
 			}
 			checkStitchInvariants(t, s)
+			// And it equals a stitcher that never saw the customer's observations.
+			rest := slices.DeleteFunc(slices.Clone(list), func(o obs) bool { return mentionsAny(o, erased) })
+			if want, got := stitchState(stitcherOf(rest)), stitchState(s); !reflect.DeepEqual(want, got) {
+				t.Fatalf("Forget(%s) differs from a rebuild (-rebuilt +forgotten):\n%s", id, cmp.Diff(want, got))
+			}
 			break
 		}
 	})

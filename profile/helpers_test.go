@@ -1,0 +1,13 @@
+package profile
+
+import "testing"
+
+// newBuilder is NewBuilder for a config the test knows to be valid.
+func newBuilder(tb testing.TB, cfg Config) *Builder {
+	tb.Helper()
+	b, err := NewBuilder(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
