@@ -198,7 +198,9 @@ func (m *Model) whereNonFinite() string {
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Load reads a model written by Save. A file that is truncated, corrupted (checksum mismatch),
-// of another version or inconsistent gives an error wrapping ErrFormat, never a panic.
+// of another version or inconsistent gives an error wrapping ErrFormat, never a panic. A model
+// whose users were all forgotten (or hold only returns) saves and loads, and answers every
+// query with nothing, so that a host can persist the erasure of every user.
 //
 // Memory: Load reads the file into one buffer (of the file's size when r tells it), checks
 // the checksum, then counts every record before it allocates anything for the model, so a
@@ -544,9 +546,6 @@ func (lay *layout) build() (*Model, error) {
 	// structures are built.
 	*lay, d = layout{}, nil
 	m.derivePositive()
-	if len(m.popular) == 0 {
-		return nil, fmt.Errorf("%w: no interactions", ErrFormat)
-	}
 	m.rebuildIndex()
 	return m, nil
 }

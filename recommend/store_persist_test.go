@@ -120,7 +120,6 @@ func TestLoadBadStructure(t *testing.T) {
 		"item index out of range": fileWith(t, noCats, twoItems, func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(1); e.uvarint(2); e.float(1) }, twoRows),
 		"infinite affinity":       fileWith(t, noCats, twoItems, func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(1); e.uvarint(0); e.float(math.Inf(1)) }, twoRows),
 		"NaN neighbour weight":    fileWith(t, noCats, twoItems, oneUser, func(e *enc) { e.uvarint(1); e.uvarint(1); e.float(math.NaN()); e.uvarint(0) }),
-		"no positive affinity":    fileWith(t, noCats, twoItems, func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(1); e.uvarint(0); e.float(-1) }, twoRows),
 		"rows missing":            fileWith(t, noCats, twoItems, oneUser, func(e *enc) { e.uvarint(0) }),
 		"trailing bytes":          fileWith(t, noCats, twoItems, oneUser, func(e *enc) { twoRows(e); e.uvarint(0) }),
 	}
@@ -184,5 +183,45 @@ func TestSaveLeavesOutWhatNothingRefersTo(t *testing.T) {
 				t.Fatal("save(load(x)) != x")
 			}
 		})
+	}
+}
+
+// TestEmptiedModelSavesAndLoads: a model whose every user was forgotten, or holds only a
+// return, saves and loads (before, Load refused it as having no interactions, so a host could
+// not persist the erasure of its last users and the old file kept them).
+func TestEmptiedModelSavesAndLoads(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range updateConfigs {
+		m, err := FitSlice(ctx, handData, c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range m.Users() {
+			m.Forget(u)
+		}
+		b := saved(t, m)
+		l, err := Load(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if l.NumUsers() != 0 || l.NumItems() != 0 || len(l.ForUser("A", 3)) != 0 || len(l.SimilarItems("x", 3)) != 0 {
+			t.Fatalf("%s: emptied model answers", c.name)
+		}
+		if !bytes.Equal(b, saved(t, l)) {
+			t.Fatalf("%s: save(load(x)) != x", c.name)
+		}
+		// And it learns again.
+		if err := l.AddSlice(handData); err != nil {
+			t.Fatal(err)
+		}
+		if l.NumUsers() != 4 || len(l.ForUser("D", 2, ExcludeSeen())) != 2 {
+			t.Fatalf("%s: refilled model: %d users", c.name, l.NumUsers())
+		}
+	}
+	// Only returns: nothing positive, still a model.
+	l, err := Load(bytes.NewReader(fileWith(t, func(e *enc) { e.uvarint(0) }, func(e *enc) { e.uvarint(1); e.str("x"); e.uvarint(0) },
+		func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(1); e.uvarint(0); e.float(-1) }, func(e *enc) { e.uvarint(0) })))
+	if err != nil || l.NumUsers() != 1 || l.NumItems() != 0 {
+		t.Fatalf("returns only: %v", err)
 	}
 }
