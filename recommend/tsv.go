@@ -19,7 +19,8 @@ type RowError = textio.RowError
 //
 //	user<TAB>item[<TAB>weight[<TAB>unix_seconds]]
 //
-// with no header, one interaction per line. MovieLens' u.data is exactly this. A missing weight
+// with no header, one interaction per line. MovieLens' u.data is exactly this. Quotes have no
+// meaning (a '"' is part of the value), so no line can run into the next. A missing weight
 // counts 1 and a missing time is the zero Time (no decay). Blank lines are skipped.
 //
 // It yields (interaction, nil) for a good row and (Interaction{}, *RowError) for a bad one,
