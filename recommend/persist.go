@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"math"
 	"reflect"
 	"slices"
@@ -202,96 +201,142 @@ func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // whose users were all forgotten (or hold only returns) saves and loads, and answers every
 // query with nothing, so that a host can persist the erasure of every user.
 //
-// Memory: Load reads the file into one buffer (of the file's size when r tells it), checks
+// Memory: from a random-access source (a regular *os.File, a bytes.Reader, a strings.Reader,
+// an io.SectionReader, read from its current offset to its end) Load reads the file in place
+// through a 64 KiB window; from any other reader it first reads it into memory once. It checks
 // the checksum, then counts every record before it allocates anything for the model, so a
 // count larger than the remaining bytes could hold fails before any allocation; it then
 // allocates every structure at its exact size. Records that carry nothing (a forgotten user's
 // empty record, items and categories nothing refers to, which files written before Save left
-// them out may hold) are skipped without costing memory. So Load allocates the file once plus
-// the model, in all (runtime.MemStats.TotalAlloc, measured): 1.0 and 1.5 times the file for 5M
-// forgotten-user records and for 2M items nobody has, 4.4 times for 100k users of 8 items with
-// 50 neighbours per item, and at most 14 times for the most compact valid files (one item per
-// user or one user per item, IDs of 1-4 bytes, where 100-200 bytes of slice headers and map
-// entries per record outweigh its 12-17 bytes on file); each plus at most 16 MiB.
+// them out may hold) are skipped without costing memory. Measured, in bytes allocated in all
+// (runtime.MemStats.TotalAlloc) over the file's size, read in place: 0.04 for 5M
+// forgotten-user records, 0.5 for 2M items nobody has, 3.4 for 100k users of 8 items with 50
+// neighbours per item, and at most 14 for the most compact valid files (one item per user or
+// one user per item, IDs of 1-4 bytes, where 100-200 bytes of slice headers and map entries per
+// record outweigh its 12-17 bytes on file); from a plain reader, one more (the copy); each
+// plus at most 16 MiB. The tests hold Load to 4 times the file plus 16 MiB in place (5 times
+// from a plain reader) on all but the most compact shapes, and to 5 s on 10 MB hostile files.
 func Load(r io.Reader) (*Model, error) {
-	data, err := readFile(r)
+	if src, size, ok := seekable(r); ok {
+		return loadAt(src, size)
+	}
+	c, err := readChunks(r)
 	if err != nil {
 		return nil, fmt.Errorf("recommend: reading model: %w", err)
 	}
-	if len(data) < len(fileMagic)+8 || string(data[:len(fileMagic)]) != fileMagic {
+	return loadAt(c, c.size)
+}
+
+// seekable returns r as a random-access source of its remaining bytes, when it is one (an
+// *os.File of a regular file, a bytes.Reader, a strings.Reader, an io.SectionReader). Load
+// then reads it in place through a small window instead of copying it into memory, and
+// leaves r at its end, as if read.
+func seekable(r io.Reader) (io.ReaderAt, int64, bool) {
+	ra, ok := r.(io.ReaderAt)
+	sk, ok2 := r.(io.Seeker)
+	if !ok || !ok2 {
+		return nil, 0, false
+	}
+	start, err := sk.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, 0, false
+	}
+	end, err := sk.Seek(0, io.SeekEnd)
+	if err != nil || end < start {
+		sk.Seek(start, io.SeekStart)
+		return nil, 0, false
+	}
+	return io.NewSectionReader(ra, start, end-start), end - start, true
+}
+
+// windowSize is the buffer through which Load reads a random-access source.
+const windowSize = 64 << 10
+
+// loadAt is Load from a random-access source of size bytes: the checksum is computed in one
+// streaming pass, then the body is decoded through windows.
+func loadAt(src io.ReaderAt, size int64) (*Model, error) {
+	head := make([]byte, len(fileMagic)+4)
+	if size < int64(len(fileMagic))+8 {
 		return nil, fmt.Errorf("%w: not a tailor model (magic)", ErrFormat)
 	}
-	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
-	if crc32.Checksum(body, castagnoli) != sum {
+	if _, err := src.ReadAt(head, 0); err != nil {
+		return nil, fmt.Errorf("recommend: reading model: %w", err)
+	}
+	if string(head[:len(fileMagic)]) != fileMagic {
+		return nil, fmt.Errorf("%w: not a tailor model (magic)", ErrFormat)
+	}
+	win := make([]byte, min(windowSize, size)) // >= 16 bytes: more than a number takes
+	crc := uint32(0)
+	for off := int64(0); off < size-4; {
+		n := int(min(int64(len(win)), size-4-off))
+		if _, err := src.ReadAt(win[:n], off); err != nil {
+			return nil, fmt.Errorf("recommend: reading model: %w", err)
+		}
+		crc = crc32.Update(crc, castagnoli, win[:n])
+		off += int64(n)
+	}
+	var tail [4]byte
+	if _, err := src.ReadAt(tail[:], size-4); err != nil {
+		return nil, fmt.Errorf("recommend: reading model: %w", err)
+	}
+	if crc != binary.LittleEndian.Uint32(tail[:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch (truncated or corrupted)", ErrFormat)
 	}
-	if v := binary.LittleEndian.Uint32(body[len(fileMagic):]); v != fileVersion {
+	if v := binary.LittleEndian.Uint32(head[len(fileMagic):]); v != fileVersion {
 		return nil, fmt.Errorf("%w: version %d, this build reads %d", ErrFormat, v, fileVersion)
 	}
-	return decodeModel(body[len(fileMagic)+4:])
+	return decodeModel(&dec{src: src, next: int64(len(head)), end: size - 4, win: win})
 }
 
-// readFile reads r to the end. When r tells its size (bytes.Reader, strings.Reader,
-// bytes.Buffer, a regular *os.File), the buffer is allocated once at that size; otherwise the
-// bytes are read in chunks and joined once, so reading never allocates more than about twice
-// the file (io.ReadAll's doubling allocates up to five times).
-func readFile(r io.Reader) ([]byte, error) {
-	size := -1
-	switch v := r.(type) {
-	case interface{ Len() int }:
-		size = v.Len()
-	case interface{ Stat() (fs.FileInfo, error) }:
-		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < math.MaxInt32 {
-			size = int(fi.Size())
-		}
-	}
-	if size >= 0 {
-		buf := make([]byte, 0, size+1) // +1: reading to EOF needs room to see it
-		for {
-			n, err := r.Read(buf[len(buf):cap(buf)])
-			buf = buf[:len(buf)+n]
-			if err == io.EOF {
-				return buf, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			if len(buf) == cap(buf) { // grew since its size was taken: read the rest in chunks
-				rest, err := readChunks(r)
-				if err != nil {
-					return nil, err
-				}
-				return append(buf, rest...), nil
-			}
-		}
-	}
-	return readChunks(r)
+// chunks holds a stream read to its end, in pieces of growing size (64 KiB to 8 MiB), so
+// that reading it allocates its size once (io.ReadAll's doubling allocates up to five times
+// as much); Load then decodes it in place through ReadAt.
+type chunks struct {
+	pieces [][]byte
+	starts []int64 // offset of each piece
+	size   int64
 }
 
-func readChunks(r io.Reader) ([]byte, error) {
-	var chunks [][]byte
-	total, size := 0, 64<<10
+func readChunks(r io.Reader) (*chunks, error) {
+	c := &chunks{}
+	size := 64 << 10
 	for {
-		chunk := make([]byte, size)
-		n, err := io.ReadFull(r, chunk)
-		chunks = append(chunks, chunk[:n])
-		total += n
+		piece := make([]byte, size)
+		n, err := io.ReadFull(r, piece)
+		if n > 0 {
+			c.pieces = append(c.pieces, piece[:n])
+			c.starts = append(c.starts, c.size)
+			c.size += int64(n)
+		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
+			return c, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 		size = min(2*size, 8<<20)
 	}
-	if len(chunks) == 1 {
-		return chunks[0], nil
+}
+
+// ReadAt implements io.ReaderAt.
+func (c *chunks) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off > c.size {
+		return 0, io.EOF
 	}
-	out := make([]byte, 0, total)
-	for _, c := range chunks {
-		out = append(out, c...)
+	k, found := slices.BinarySearch(c.starts, off)
+	if !found {
+		k--
 	}
-	return out, nil
+	n := 0
+	for ; n < len(p) && k < len(c.pieces); k++ {
+		piece := c.pieces[k]
+		from := int(max(off+int64(n)-c.starts[k], 0))
+		n += copy(p[n:], piece[from:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // layout is what decodeModel's first pass learns of the body: where each section starts, and
@@ -299,9 +344,9 @@ func readChunks(r io.Reader) ([]byte, error) {
 type layout struct {
 	cfg                          Config
 	ref                          int64
-	cats, items, users, rows     []byte // the sections
-	nCats, nItems, nUsers        int    // records in the file
-	keptCats, keptItems          int    // records the model keeps
+	cats, items, users, rows     mark // where the sections start
+	nCats, nItems, nUsers        int  // records in the file
+	keptCats, keptItems          int  // records the model keeps
 	keptUsers, entries, neighbrs int
 	itemNew, catNew              []int32 // new index per record in the file, or -1
 }
@@ -309,13 +354,12 @@ type layout struct {
 // decodeModel reads the body in two passes. The first checks every record and counts them,
 // allocating only one int32 per item and per category (to renumber them); the second builds
 // the model with every slice and map at its final size.
-func decodeModel(body []byte) (*Model, error) {
-	d := &dec{b: body}
+func decodeModel(d *dec) (*Model, error) {
 	lay, err := d.scan()
 	if err != nil {
 		return nil, err
 	}
-	return lay.build()
+	return lay.build(d)
 }
 
 func (d *dec) config() (Config, int64) {
@@ -359,14 +403,14 @@ func (d *dec) scan() (*layout, error) {
 	}
 	lay.cfg, lay.ref = c, ref
 
-	lay.cats = d.b
+	lay.cats = d.mark()
 	lay.nCats = d.count(1)
 	for range lay.nCats {
 		if d.skipStr() == 0 && d.err == nil {
 			d.fail("empty category name")
 		}
 	}
-	lay.items = d.b
+	lay.items = d.mark()
 	lay.nItems = d.count(2)
 	for range lay.nItems {
 		d.skipStr()
@@ -376,7 +420,7 @@ func (d *dec) scan() (*layout, error) {
 		return nil, d.err
 	}
 	lay.itemNew = make([]int32, lay.nItems) // 0: not referred to, 1: referred to
-	lay.users = d.b
+	lay.users = d.mark()
 	lay.nUsers = d.count(2)
 	for range lay.nUsers {
 		idLen := d.skipStr()
@@ -407,7 +451,7 @@ func (d *dec) scan() (*layout, error) {
 			lay.itemNew[it] = 1
 		}
 	}
-	lay.rows = d.b
+	lay.rows = d.mark()
 	for i := range lay.nItems {
 		n := d.count(9)
 		if d.err != nil {
@@ -426,7 +470,7 @@ func (d *dec) scan() (*layout, error) {
 			lay.itemNew[it] = 1
 		}
 	}
-	if d.err == nil && len(d.b) != 0 {
+	if d.err == nil && d.left() != 0 {
 		d.fail("trailing bytes")
 	}
 	if d.err != nil {
@@ -434,7 +478,7 @@ func (d *dec) scan() (*layout, error) {
 	}
 	// Number the kept items in file order, and the categories they use.
 	lay.catNew = make([]int32, lay.nCats)
-	items := dec{b: lay.items}
+	items := d.at(lay.items)
 	items.count(2)
 	for i := range lay.nItems {
 		items.skipStr()
@@ -459,13 +503,17 @@ func (d *dec) scan() (*layout, error) {
 	return lay, nil
 }
 
+// errChanged reports a second pass that read other bytes than the first: the file changed
+// while it was loaded.
+var errChanged = fmt.Errorf("%w: the file changed while it was read", ErrFormat)
+
 // build is the second pass: it allocates the model at its final size and fills it.
-func (lay *layout) build() (*Model, error) {
+func (lay *layout) build(src *dec) (*Model, error) {
 	m := newModel(lay.cfg)
 	m.setRef(lay.ref)
 	m.catNames = make([]string, 0, lay.keptCats)
 	m.catIdx = make(map[string]int32, lay.keptCats)
-	d := &dec{b: lay.cats}
+	d := src.at(lay.cats)
 	d.count(1)
 	for k := range lay.nCats {
 		name := d.str()
@@ -483,7 +531,7 @@ func (lay *layout) build() (*Model, error) {
 	m.itemIdx = make(map[string]int32, n)
 	m.iusers = make([][]int32, n)
 	m.rows = make([][]neighbor, n)
-	d = &dec{b: lay.items}
+	d = src.at(lay.items)
 	d.count(2)
 	for i := range lay.nItems {
 		id := d.strIf(lay.itemNew[i] >= 0)
@@ -506,7 +554,7 @@ func (lay *layout) build() (*Model, error) {
 	m.hist = make([][]entry, 0, lay.keptUsers)
 	m.upos = make([][]int32, lay.keptUsers)
 	entries := make([]entry, 0, lay.entries)
-	d = &dec{b: lay.users}
+	d = src.at(lay.users)
 	d.count(2)
 	for range lay.nUsers {
 		id := d.str()
@@ -514,10 +562,16 @@ func (lay *layout) build() (*Model, error) {
 		start := len(entries)
 		for range k {
 			it := d.index(lay.nItems)
+			if lay.itemNew[it] < 0 {
+				return nil, errChanged
+			}
 			entries = append(entries, entry{Item: lay.itemNew[it], Raw: d.float()})
 		}
 		if id == "" {
 			continue
+		}
+		if len(m.userIDs) == lay.keptUsers {
+			return nil, errChanged
 		}
 		if _, dup := m.userIdx[id]; dup {
 			return nil, fmt.Errorf("%w: duplicate user ID", ErrFormat)
@@ -527,20 +581,23 @@ func (lay *layout) build() (*Model, error) {
 		m.hist = append(m.hist, entries[start:len(entries):len(entries)])
 	}
 	nbs := make([]neighbor, 0, lay.neighbrs)
-	d = &dec{b: lay.rows}
+	d = src.at(lay.rows)
 	for i := range lay.nItems {
 		k := d.count(9)
 		start := len(nbs)
 		for range k {
 			it := d.index(lay.nItems)
+			if lay.itemNew[it] < 0 || lay.itemNew[i] < 0 {
+				return nil, errChanged
+			}
 			nbs = append(nbs, neighbor{Item: lay.itemNew[it], Sim: d.float()})
 		}
 		if j := lay.itemNew[i]; j >= 0 {
 			m.rows[j] = nbs[start:len(nbs):len(nbs)]
 		}
 	}
-	if d.err != nil { // the first pass read the same bytes without error
-		return nil, d.err
+	if d.err != nil || len(m.userIDs) != lay.keptUsers { // the first pass read the same bytes without error
+		return nil, errChanged
 	}
 	// The file's bytes are no longer needed: let the collector have them while the derived
 	// structures are built.
@@ -582,21 +639,61 @@ func (e *enc) bool(v bool) {
 	}
 }
 
-// dec reads the body; after the first error every read returns zero and d.err stays set.
+// dec reads the body, from memory (b holds all of it) or from a random-access source through
+// a window; after the first error every read returns zero and d.err stays set.
 type dec struct {
+	b    []byte      // bytes read and not yet consumed
+	src  io.ReaderAt // where the rest comes from; nil when b holds all of the input
+	next int64       // offset in src of the first byte after b
+	end  int64       // offset in src where the body ends
+	win  []byte      // the window b lives in
+	err  error
+}
+
+// mark is a position in the body, to decode a section again.
+type mark struct {
 	b   []byte
-	err error
+	off int64
+}
+
+func (d *dec) mark() mark { return mark{b: d.b, off: d.next - int64(len(d.b))} }
+
+// at returns a decoder positioned at m.
+func (d *dec) at(m mark) *dec {
+	if d.src == nil {
+		return &dec{b: m.b}
+	}
+	return &dec{src: d.src, next: m.off, end: d.end, win: make([]byte, len(d.win))}
+}
+
+// left returns the number of bytes not yet consumed.
+func (d *dec) left() int64 { return int64(len(d.b)) + d.end - d.next }
+
+// fill makes b hold at least n bytes (n <= len(win)), or all that is left.
+func (d *dec) fill(n int) {
+	if len(d.b) >= n || d.src == nil || d.next >= d.end {
+		return
+	}
+	k := copy(d.win, d.b)
+	m := int(min(int64(len(d.win)-k), d.end-d.next))
+	if got, err := d.src.ReadAt(d.win[k:k+m], d.next); got < m {
+		d.fail(fmt.Sprintf("reading: %v", err))
+		return
+	}
+	d.next += int64(m)
+	d.b = d.win[:k+m]
 }
 
 func (d *dec) fail(what string) {
 	if d.err == nil {
 		d.err = fmt.Errorf("%w: %s", ErrFormat, what)
 	}
-	d.b = nil
+	d.b, d.next = nil, d.end
 }
 
 // uvarint reads a value that must be <= limit.
 func (d *dec) uvarint(limit uint64) uint64 {
+	d.fill(binary.MaxVarintLen64)
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
 		d.fail("truncated or overlong number")
@@ -620,6 +717,7 @@ func (d *dec) index(n int) int32 {
 }
 
 func (d *dec) varint() int64 {
+	d.fill(binary.MaxVarintLen64)
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
 		d.fail("truncated or overlong number")
@@ -632,10 +730,11 @@ func (d *dec) varint() int64 {
 // count reads a length whose elements take at least minBytes each, so a hostile count cannot
 // exceed what the remaining bytes could hold and cannot make Load allocate without bound.
 func (d *dec) count(minBytes int) int {
-	return int(d.uvarint(uint64(len(d.b) / minBytes)))
+	return int(d.uvarint(uint64(d.left() / int64(minBytes))))
 }
 
 func (d *dec) float() float64 {
+	d.fill(8)
 	if len(d.b) < 8 {
 		d.fail("truncated float")
 		return 0
@@ -654,18 +753,29 @@ func (d *dec) bool() bool {
 	return v == 1
 }
 
-// skipStr steps over a string and returns its length.
-func (d *dec) skipStr() int {
+// strLen reads a string's length and checks that its bytes are there.
+func (d *dec) strLen() int {
 	n := d.uvarint(math.MaxInt32)
 	if d.err != nil {
 		return 0
 	}
-	if n > uint64(len(d.b)) {
+	if int64(n) > d.left() {
 		d.fail("truncated string")
 		return 0
 	}
-	d.b = d.b[n:]
 	return int(n)
+}
+
+// skipStr steps over a string and returns its length.
+func (d *dec) skipStr() int {
+	n := d.strLen()
+	if n <= len(d.b) {
+		d.b = d.b[n:]
+	} else {
+		d.next += int64(n - len(d.b))
+		d.b = d.b[:0]
+	}
+	return n
 }
 
 // strIf reads a string, copying it only when keep is set.
@@ -678,15 +788,23 @@ func (d *dec) strIf(keep bool) string {
 }
 
 func (d *dec) str() string {
-	n := d.uvarint(math.MaxInt32)
-	if d.err != nil {
+	n := d.strLen()
+	if n > len(d.b) && n <= len(d.win) {
+		d.fill(n)
+	}
+	if n <= len(d.b) {
+		s := string(d.b[:n])
+		d.b = d.b[n:]
+		return s
+	}
+	// Longer than the window: read it in place.
+	buf := make([]byte, n)
+	k := copy(buf, d.b)
+	if got, err := d.src.ReadAt(buf[k:], d.next); got < n-k {
+		d.fail(fmt.Sprintf("reading: %v", err))
 		return ""
 	}
-	if n > uint64(len(d.b)) {
-		d.fail("truncated string")
-		return ""
-	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
+	d.next += int64(n - k)
+	d.b = d.b[:0]
+	return string(buf)
 }

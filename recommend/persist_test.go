@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"hash/crc32"
+	"io"
 	"math"
 	"testing"
 	"time"
@@ -128,11 +129,19 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, in := range [][]byte{b, fixCRC(b)} {
 			l, err := Load(bytes.NewReader(in))
+			// The same bytes from a reader that can only Read go through the copying path.
+			l2, err2 := Load(struct{ io.Reader }{bytes.NewReader(in)})
+			if (err == nil) != (err2 == nil) {
+				t.Fatalf("in place: %v, from a stream: %v", err, err2)
+			}
 			if err != nil {
-				if !errors.Is(err, ErrFormat) {
-					t.Fatalf("error %v does not wrap ErrFormat", err)
+				if !errors.Is(err, ErrFormat) || !errors.Is(err2, ErrFormat) {
+					t.Fatalf("errors %v, %v do not wrap ErrFormat", err, err2)
 				}
 				continue
+			}
+			if !bytes.Equal(saved(t, l), saved(t, l2)) {
+				t.Fatal("the two reading paths loaded different models")
 			}
 			exerciseModel(t, l)
 		}

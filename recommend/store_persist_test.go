@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -223,5 +226,49 @@ func TestEmptiedModelSavesAndLoads(t *testing.T) {
 		func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(1); e.uvarint(0); e.float(-1) }, func(e *enc) { e.uvarint(0) })))
 	if err != nil || l.NumUsers() != 1 || l.NumItems() != 0 {
 		t.Fatalf("returns only: %v", err)
+	}
+}
+
+// TestLoadReadsFromTheCurrentOffset: Load reads a seekable source from its current offset
+// (a model after a header of the host's), in place, and leaves it at its end; a file on disk
+// loads the same way.
+func TestLoadReadsFromTheCurrentOffset(t *testing.T) {
+	m, err := FitSlice(context.Background(), handData, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := saved(t, m)
+	r := bytes.NewReader(append([]byte("host header\n"), b...))
+	r.Seek(12, io.SeekStart)
+	l, err := Load(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Len() != 0 || !bytes.Equal(saved(t, l), b) {
+		t.Fatalf("left %d bytes unread", r.Len())
+	}
+	path := filepath.Join(t.TempDir(), "model.bin")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if l, err := Load(f); err != nil || !bytes.Equal(saved(t, l), b) {
+		t.Fatalf("from a file: %v", err)
+	}
+	// A stream read in pieces larger than one chunk (64 KiB) loads the same as in place.
+	big, err := FitSlice(context.Background(), synthData(81, 2000, 300, 20), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb := saved(t, big)
+	if len(bb) < 200<<10 {
+		t.Fatalf("model file of %d bytes is too small to span chunks", len(bb))
+	}
+	if l, err := Load(struct{ io.Reader }{bytes.NewReader(bb)}); err != nil || !bytes.Equal(saved(t, l), bb) {
+		t.Fatalf("from a stream: %v", err)
 	}
 }
