@@ -324,7 +324,7 @@ func (c *chunks) ReadAt(p []byte, off int64) (int, error) {
 		return 0, io.EOF
 	}
 	k, found := slices.BinarySearch(c.starts, off)
-	if !found {
+	if !found && k > 0 {
 		k--
 	}
 	n := 0
@@ -525,6 +525,9 @@ func (lay *layout) build(src *dec) (*Model, error) {
 		}
 		m.setCategoryName(name)
 	}
+	if d.err != nil {
+		return nil, errChanged
+	}
 	n := lay.keptItems
 	m.itemIDs = make([]string, 0, n)
 	m.itemCat = make([]int32, 0, n)
@@ -548,6 +551,9 @@ func (lay *layout) build(src *dec) (*Model, error) {
 			cat = lay.catNew[cat]
 		}
 		m.itemCat = append(m.itemCat, cat)
+	}
+	if d.err != nil {
+		return nil, errChanged
 	}
 	m.userIDs = make([]string, 0, lay.keptUsers)
 	m.userIdx = make(map[string]int32, lay.keptUsers)
@@ -580,6 +586,9 @@ func (lay *layout) build(src *dec) (*Model, error) {
 		m.userIDs = append(m.userIDs, id)
 		m.hist = append(m.hist, entries[start:len(entries):len(entries)])
 	}
+	if d.err != nil {
+		return nil, errChanged
+	}
 	nbs := make([]neighbor, 0, lay.neighbrs)
 	d = src.at(lay.rows)
 	for i := range lay.nItems {
@@ -596,7 +605,7 @@ func (lay *layout) build(src *dec) (*Model, error) {
 			m.rows[j] = nbs[start:len(nbs):len(nbs)]
 		}
 	}
-	if d.err != nil || len(m.userIDs) != lay.keptUsers { // the first pass read the same bytes without error
+	if d.err != nil || len(m.userIDs) != lay.keptUsers { // the first pass read these bytes without error
 		return nil, errChanged
 	}
 	// The file's bytes are no longer needed: let the collector have them while the derived

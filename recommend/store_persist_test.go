@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -270,5 +271,66 @@ func TestLoadReadsFromTheCurrentOffset(t *testing.T) {
 	}
 	if l, err := Load(struct{ io.Reader }{bytes.NewReader(bb)}); err != nil || !bytes.Equal(saved(t, l), bb) {
 		t.Fatalf("from a stream: %v", err)
+	}
+}
+
+// TestLoadFileChangingBetweenPasses: a file read in place that changes between Load's first
+// and second pass (another process rewriting it) gives an error or a model, never a panic.
+func TestLoadFileChangingBetweenPasses(t *testing.T) {
+	m, err := FitSlice(context.Background(), synthData(91, 40, 30, 5), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Forget("u0003")
+	good := saved(t, m)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 300 {
+		b := bytes.Clone(good)
+		d := &dec{src: bytes.NewReader(b), next: int64(len(fileMagic) + 4), end: int64(len(b) - 4), win: make([]byte, 64)}
+		lay, err := d.scan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch trial % 3 { // rewrite the body: a few bytes, a run of zeros, or another model
+		case 0:
+			for range 1 + rng.IntN(4) {
+				b[12+rng.IntN(len(b)-16)] ^= byte(1 + rng.IntN(255))
+			}
+		case 1:
+			k := 12 + rng.IntN(len(b)-16)
+			clear(b[k:min(len(b)-4, k+1+rng.IntN(40))])
+		case 2:
+			other, _ := FitSlice(context.Background(), synthData(uint64(trial), 40, 30, 5), Config{})
+			copy(b[12:len(b)-4], saved(t, other)[12:])
+		}
+		if l, err := lay.build(d); err == nil {
+			l.ForUser("u0001", 3)
+		}
+	}
+}
+
+// The targeted case: between the passes a history entry is pointed at an item the first pass
+// found unreferenced and dropped.
+func TestLoadFileChangingToADroppedItem(t *testing.T) {
+	b := fileWith(t, func(e *enc) { e.uvarint(0) }, func(e *enc) {
+		e.uvarint(3)
+		for _, id := range []string{"x", "y", "z"} {
+			e.str(id)
+			e.uvarint(0)
+		}
+	}, func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(2); e.uvarint(0); e.float(1); e.uvarint(1); e.float(1) },
+		func(e *enc) { e.uvarint(0); e.uvarint(0); e.uvarint(0) })
+	at := bytes.Index(b, []byte{1, 'A', 2, 0})
+	if at < 0 {
+		t.Fatal("user record not found")
+	}
+	d := &dec{src: bytes.NewReader(b), next: int64(len(fileMagic) + 4), end: int64(len(b) - 4), win: make([]byte, 64)}
+	lay, err := d.scan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[at+4+8] = 2 // the second entry now names z
+	if _, err := lay.build(d); !errors.Is(err, ErrFormat) {
+		t.Fatalf("got %v, want ErrFormat", err)
 	}
 }
