@@ -318,7 +318,15 @@ func TestLoadFileChangingToADroppedItem(t *testing.T) {
 			e.str(id)
 			e.uvarint(0)
 		}
-	}, func(e *enc) { e.uvarint(1); e.str("A"); e.uvarint(2); e.uvarint(0); e.float(1); e.uvarint(1); e.float(1) },
+	}, func(e *enc) {
+		e.uvarint(1)
+		e.str("A")
+		e.uvarint(2)
+		e.uvarint(0)
+		e.float(1)
+		e.uvarint(1)
+		e.float(1)
+	},
 		func(e *enc) { e.uvarint(0); e.uvarint(0); e.uvarint(0) })
 	at := bytes.Index(b, []byte{1, 'A', 2, 0})
 	if at < 0 {
