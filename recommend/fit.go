@@ -19,9 +19,11 @@ import (
 // user (each user's interactions together, in any order within the user) is fitted without a
 // second copy of it; other orders cost one more pass and 16 bytes per interaction.
 //
-// A bad interaction (empty ID, NaN or infinite weight) is an error naming its 1-based record
-// number and wrapping ErrInteraction. Input without any positive affinity gives ErrEmpty. If ctx
-// is cancelled, Fit returns ctx.Err() and no model.
+// A bad interaction (empty ID; a weight, or the weight of its kind, that is NaN, infinite or
+// above 1e15 in magnitude; a time more than 2^40 s from 1970) is an error naming its 1-based
+// record number and field and wrapping ErrInteraction. Whatever Fit accepts stays finite
+// through every later Add and Merge, and saves and loads. Input without any positive affinity
+// gives ErrEmpty. If ctx is cancelled, Fit returns ctx.Err() and no model.
 func Fit(ctx context.Context, interactions iter.Seq[Interaction], cfg Config) (*Model, error) {
 	cfg, err := cfg.resolved()
 	if err != nil {

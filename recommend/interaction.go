@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // Interaction is one thing a user did with an item: a view, a purchase, a rating, a return.
@@ -20,10 +22,13 @@ type Interaction struct {
 	// Kind is an event type such as "view", "add_to_cart", "purchase" or "return", the same
 	// strings as profile's event types.
 	Kind string
-	// Weight is the explicit weight; negative weights (returns) reduce an affinity.
+	// Weight is the explicit weight; negative weights (returns) reduce an affinity. It must be
+	// finite with |Weight| <= 1e15 (the module's magnitude bound); so must the weight of Kind.
 	Weight float64
 	// Time is when it happened; it matters only with Config.HalfLife. The zero Time counts as
-	// the reference time (no decay).
+	// the reference time (no decay); a time after the reference time counts as the reference
+	// time (no growth). A non-zero Time must lie within ±2^40 seconds (about 34,800 years) of
+	// 1970.
 	Time time.Time
 	// Category optionally names the item's category; the last non-empty category seen for an
 	// item is kept and used by MaxPerCategory and the in-category popularity fallback.
@@ -45,7 +50,8 @@ var DefaultKindWeights = map[string]float64{
 
 // Sentinel errors. Errors that name a record wrap one of these with %w.
 var (
-	// ErrInteraction marks a bad interaction: an empty ID or a NaN or infinite weight.
+	// ErrInteraction marks a bad interaction: an empty ID, a weight that is NaN, infinite or
+	// above 1e15 in magnitude, or a time out of range.
 	ErrInteraction = errors.New("recommend: bad interaction")
 	// ErrEmpty is returned by Fit when no interaction has a positive affinity.
 	ErrEmpty = errors.New("recommend: no interactions with positive weight")
@@ -72,6 +78,12 @@ type weigher struct {
 //
 // The min(1, ·) clip (as in Microsoft Recommenders' SAR) keeps events after the reference time
 // from counting more than one unit.
+//
+// The base weight (Weight, or the weight of Kind) must be finite with |base| <= 1e15
+// (textio.MaxMagnitude), and a non-zero Time must lie within ±2^40 s of 1970 (about ±34,800
+// years, the bound ReadTSV applies): so a summed affinity is at most (number of records) x 1e15
+// in magnitude, which no feasible input takes past math.MaxFloat64 (that would need 1e293
+// records), and an age never overflows.
 func (w *weigher) weight(n int, in *Interaction) (float64, error) {
 	if in.User == "" {
 		return 0, fmt.Errorf("%w: record %d: field User is empty", ErrInteraction, n)
@@ -82,15 +94,32 @@ func (w *weigher) weight(n int, in *Interaction) (float64, error) {
 	if math.IsNaN(in.Weight) || math.IsInf(in.Weight, 0) {
 		return 0, fmt.Errorf("%w: record %d: field Weight = %v is not finite", ErrInteraction, n, in.Weight)
 	}
+	if !textio.InRange(in.Weight) {
+		return 0, fmt.Errorf("%w: record %d: field Weight = %v is above the magnitude bound %g", ErrInteraction, n, in.Weight, float64(textio.MaxMagnitude))
+	}
 	base := in.Weight
 	if base == 0 && in.Kind != "" {
 		base = w.kinds[in.Kind]
+		if !textio.InRange(base) {
+			return 0, fmt.Errorf("%w: record %d: field Kind = %q weighs %v, above the magnitude bound %g (Config.KindWeights)", ErrInteraction, n, in.Kind, base, float64(textio.MaxMagnitude))
+		}
+	}
+	var t int64
+	if !in.Time.IsZero() {
+		t = in.Time.Unix()
+		if t < -maxUnixSeconds || t > maxUnixSeconds {
+			return 0, fmt.Errorf("%w: record %d: field Time = %v is out of range (within ±2^40 s of 1970)", ErrInteraction, n, in.Time.UTC().Format(time.RFC3339))
+		}
 	}
 	if w.halfLife > 0 && !in.Time.IsZero() {
-		age := float64(w.ref - in.Time.Unix())
+		age := float64(w.ref - t)
 		if age > 0 {
 			base *= math.Exp2(-age / w.halfLife)
 		}
 	}
 	return base, nil
 }
+
+// maxUnixSeconds bounds an interaction's time (and ReadTSV's unix_seconds): 2^40 s, about
+// 34,800 years either side of 1970.
+const maxUnixSeconds = 1 << 40

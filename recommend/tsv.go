@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"fmt"
 	"io"
 	"iter"
 	"strings"
@@ -18,13 +19,16 @@ type RowError = textio.RowError
 //
 //	user<TAB>item[<TAB>weight[<TAB>unix_seconds]]
 //
-// with no header, one interaction per line. MovieLens' u.data is exactly this. A missing weight
+// with no header, one interaction per line. MovieLens' u.data is exactly this. Quotes have no
+// meaning (a '"' is part of the value), so no line can run into the next. A missing weight
 // counts 1 and a missing time is the zero Time (no decay). Blank lines are skipped.
 //
 // It yields (interaction, nil) for a good row and (Interaction{}, *RowError) for a bad one,
 // then goes on reading, so the caller picks the policy: stop at the first error or count and
 // skip. Bad rows are: fewer than 2 or more than 4 columns, an empty user or item, a weight
-// that is not a finite number (NaN and infinities are refused), a time that is not an integer.
+// that is not a finite number (NaN and infinities are refused) or is above 1e15 in magnitude
+// (wrapping ErrInteraction), a time that is not an integer or is more than 2^40 seconds from
+// 1970, and a line longer than 1 MiB.
 // A read error is yielded as is and ends the sequence.
 func ReadTSV(r io.Reader) iter.Seq2[Interaction, error] {
 	return func(yield func(Interaction, error) bool) {
@@ -53,6 +57,9 @@ func ReadTSV(r io.Reader) iter.Seq2[Interaction, error] {
 	}
 }
 
+// errWeightRange is the cause of a RowError for a weight above the magnitude bound.
+var errWeightRange = fmt.Errorf("%w: weight magnitude above %g", ErrInteraction, float64(textio.MaxMagnitude))
+
 func parseTSVLine(line textio.Line, cols []string) (Interaction, error) {
 	text := line.Text
 	for len(cols) < cap(cols) {
@@ -79,6 +86,9 @@ func parseTSVLine(line textio.Line, cols []string) (Interaction, error) {
 		if err != nil {
 			return Interaction{}, err
 		}
+		if !textio.InRange(w) {
+			return Interaction{}, textio.NewRowError(line.N, "weight", cols[2], errWeightRange)
+		}
 		in.Weight = w
 	}
 	if len(cols) == 4 {
@@ -86,7 +96,7 @@ func parseTSVLine(line textio.Line, cols []string) (Interaction, error) {
 		if err != nil {
 			return Interaction{}, err
 		}
-		if t < -1<<40 || t > 1<<40 {
+		if t < -maxUnixSeconds || t > maxUnixSeconds {
 			return Interaction{}, textio.NewRowError(line.N, "unix_seconds", cols[3], textio.ErrTime)
 		}
 		in.Time = time.Unix(t, 0).UTC()

@@ -103,8 +103,11 @@ func FuzzReadTSV(f *testing.F) {
 				}
 				continue
 			}
-			if in.User == "" || in.Item == "" || in.Weight != in.Weight {
+			if in.User == "" || in.Item == "" || !textio.InRange(in.Weight) {
 				t.Fatalf("bad interaction %+v", in)
+			}
+			if u := in.Time.Unix(); !in.Time.IsZero() && (u < -maxUnixSeconds || u > maxUnixSeconds) {
+				t.Fatalf("time out of range %+v", in)
 			}
 		}
 	})
