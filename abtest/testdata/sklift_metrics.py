@@ -122,46 +122,51 @@ def weighted_average_uplift(y, s, t, strategy="overall", bins=10):
     return np.dot(nt, rt - rc) / np.sum(nt)
 
 
-# --- self-check against scikit-uplift's test suite (sklift/tests/test_metrics.py) ---
-# make_predictions(binary=True): y_val = [0, 1, 0], treat_val = [0, 1, 1] and a SoloModel whose
-# predictions tie (its curves have only the end point), so any constant score reproduces them.
-yv, tv, tie = np.array([0, 1, 0]), np.array([0, 1, 1]), np.array([0.5, 0.5, 0.5])
-assert np.allclose(uplift_curve(yv, tie, tv), [[0, 3], [0, 1.5]])
-assert np.allclose(perfect_uplift_curve(yv, tv), [[0, 1, 2, 3], [0, 1, 2, 1.5]])
-assert np.allclose(qini_curve(yv, tie, tv), [[0, 3], [0, 1]])
-assert np.allclose(perfect_qini_curve(yv, tv, True), [[0, 1, 3], [0, 1, 1]])
-assert np.allclose(perfect_qini_curve(yv, tv, False), [[0, 1, 3], [0, 1, 1]])
-assert uplift_at_k(yv, tie, tv, "by_group", 1) == 0
-for y, s, t, q, u in [([1, 1], [0.1, 0.3], [0, 1], 1, 1), ([1, 1], [0.1, 0.3], [1, 0], 0, -1),
-                      ([0, 1], [0.1, 0.3], [1, 0], 1, 0), ([1, 0], [0.1, 0.3], [0, 1], 1, 1),
-                      ([0, 1, 2], [0.1, 0.3, 0.9], [0, 1, 0], -0.5, -1.333333),
-                      ([0, 1, 2], [0.1, 0.3, 0.9], [1, 0, 1], 0.75, 1.333333)]:
-    assert abs(qini_auc_score(np.array(y, float), s, t) - q) < 1e-6, (y, s, t)
-    assert abs(uplift_auc_score(np.array(y, float), s, t) - u) < 1e-6, (y, s, t)
-assert np.isclose(weighted_average_uplift(yv, tie, tv, "overall", 1), 0.5)
-print("# scikit-uplift test-suite values reproduced")
+def main():
+    # --- self-check against scikit-uplift's test suite (sklift/tests/test_metrics.py) ---
+    # make_predictions(binary=True): y_val = [0, 1, 0], treat_val = [0, 1, 1] and a SoloModel whose
+    # predictions tie (its curves have only the end point), so any constant score reproduces them.
+    yv, tv, tie = np.array([0, 1, 0]), np.array([0, 1, 1]), np.array([0.5, 0.5, 0.5])
+    assert np.allclose(uplift_curve(yv, tie, tv), [[0, 3], [0, 1.5]])
+    assert np.allclose(perfect_uplift_curve(yv, tv), [[0, 1, 2, 3], [0, 1, 2, 1.5]])
+    assert np.allclose(qini_curve(yv, tie, tv), [[0, 3], [0, 1]])
+    assert np.allclose(perfect_qini_curve(yv, tv, True), [[0, 1, 3], [0, 1, 1]])
+    assert np.allclose(perfect_qini_curve(yv, tv, False), [[0, 1, 3], [0, 1, 1]])
+    assert uplift_at_k(yv, tie, tv, "by_group", 1) == 0
+    for y, s, t, q, u in [([1, 1], [0.1, 0.3], [0, 1], 1, 1), ([1, 1], [0.1, 0.3], [1, 0], 0, -1),
+                          ([0, 1], [0.1, 0.3], [1, 0], 1, 0), ([1, 0], [0.1, 0.3], [0, 1], 1, 1),
+                          ([0, 1, 2], [0.1, 0.3, 0.9], [0, 1, 0], -0.5, -1.333333),
+                          ([0, 1, 2], [0.1, 0.3, 0.9], [1, 0, 1], 0.75, 1.333333)]:
+        assert abs(qini_auc_score(np.array(y, float), s, t) - q) < 1e-6, (y, s, t)
+        assert abs(uplift_auc_score(np.array(y, float), s, t) - u) < 1e-6, (y, s, t)
+    assert np.isclose(weighted_average_uplift(yv, tie, tv, "overall", 1), 0.5)
+    print("# scikit-uplift test-suite values reproduced")
 
-# --- the cases of abtest/qini_test.go ---
-CASES = {
-    # eight units, distinct scores, worked by hand in qini_test.go
-    "hand8": ([1, 0, 1, 1, 0, 0, 0, 1], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], [1, 0, 1, 0, 1, 0, 1, 0]),
-    # ties in the scores and a sleeping dog (treated non-responder ranked first)
-    "ties10": ([0, 1, 1, 0, 1, 0, 0, 1, 1, 0], [3, 3, 2, 2, 2, 1, 1, 1, 0, 0], [1, 1, 0, 1, 1, 0, 1, 0, 1, 0]),
-}
-for name, (y, s, t) in CASES.items():
-    y, s, t = np.array(y, float), np.array(s, float), np.array(t)
-    print(f"## {name}")
-    print("qini_curve", qini_curve(y, s, t))
-    print("perfect_qini_curve(neg=True)", perfect_qini_curve(y, t, True))
-    print("perfect_qini_curve(neg=False)", perfect_qini_curve(y, t, False))
-    print("qini_auc_score(neg=True) %.17g" % qini_auc_score(y, s, t, True))
-    print("qini_auc_score(neg=False) %.17g" % qini_auc_score(y, s, t, False))
-    print("uplift_curve", uplift_curve(y, s, t))
-    print("perfect_uplift_curve", perfect_uplift_curve(y, t))
-    print("uplift_auc_score %.17g" % uplift_auc_score(y, s, t))
-    for k in (0.3, 0.5, 0.75):
+    # --- the cases of abtest/qini_test.go ---
+    CASES = {
+        # eight units, distinct scores, worked by hand in qini_test.go
+        "hand8": ([1, 0, 1, 1, 0, 0, 0, 1], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], [1, 0, 1, 0, 1, 0, 1, 0]),
+        # ties in the scores and a sleeping dog (treated non-responder ranked first)
+        "ties10": ([0, 1, 1, 0, 1, 0, 0, 1, 1, 0], [3, 3, 2, 2, 2, 1, 1, 1, 0, 0], [1, 1, 0, 1, 1, 0, 1, 0, 1, 0]),
+    }
+    for name, (y, s, t) in CASES.items():
+        y, s, t = np.array(y, float), np.array(s, float), np.array(t)
+        print(f"## {name}")
+        print("qini_curve", qini_curve(y, s, t))
+        print("perfect_qini_curve(neg=True)", perfect_qini_curve(y, t, True))
+        print("perfect_qini_curve(neg=False)", perfect_qini_curve(y, t, False))
+        print("qini_auc_score(neg=True) %.17g" % qini_auc_score(y, s, t, True))
+        print("qini_auc_score(neg=False) %.17g" % qini_auc_score(y, s, t, False))
+        print("uplift_curve", uplift_curve(y, s, t))
+        print("perfect_uplift_curve", perfect_uplift_curve(y, t))
+        print("uplift_auc_score %.17g" % uplift_auc_score(y, s, t))
+        for k in (0.3, 0.5, 0.75):
+            for st in ("overall", "by_group"):
+                print(f"uplift_at_k({st}, {k}) %.17g" % uplift_at_k(y, s, t, st, k))
         for st in ("overall", "by_group"):
-            print(f"uplift_at_k({st}, {k}) %.17g" % uplift_at_k(y, s, t, st, k))
-    for st in ("overall", "by_group"):
-        print(f"uplift_by_percentile({st}, bins=3)", uplift_by_percentile(y, s, t, st, 3))
-        print(f"weighted_average_uplift({st}, bins=3) %.17g" % weighted_average_uplift(y, s, t, st, 3))
+            print(f"uplift_by_percentile({st}, bins=3)", uplift_by_percentile(y, s, t, st, 3))
+            print(f"weighted_average_uplift({st}, bins=3) %.17g" % weighted_average_uplift(y, s, t, st, 3))
+
+
+if __name__ == "__main__":
+    main()
