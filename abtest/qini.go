@@ -113,9 +113,29 @@ func rank(seq iter.Seq[ScoredUnit]) (ranked, error) {
 	if r.nT == 0 || r.nC == 0 {
 		return r, fmt.Errorf("%w: uplift metrics need treated and control units (got %d treated, %d control)", ErrTooFewUnits, r.nT, r.nC)
 	}
-	slices.SortStableFunc(r.units, func(a, b ScoredUnit) int { return cmp.Compare(a.Score, b.Score) })
-	slices.Reverse(r.units)
+	r.units = sklearnOrder(r.units)
 	return r, nil
+}
+
+// sklearnOrder returns the units in the order of np.argsort(score, kind="mergesort")[::-1]:
+// by score descending, ties in reverse input order. It sorts (score, position) keys, which is
+// the same order without a stable sort's extra cost.
+func sklearnOrder(units []ScoredUnit) []ScoredUnit {
+	idx := make([]int, len(units))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(units[b].Score, units[a].Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(b, a)
+	})
+	out := make([]ScoredUnit, len(units))
+	for i, j := range idx {
+		out[i] = units[j]
+	}
+	return out
 }
 
 // cumulative returns, at each last position of a run of equal scores, the units so far, the
@@ -207,8 +227,7 @@ func oracle(units []ScoredUnit, score func(ScoredUnit) float64) ranked {
 	for i, u := range units {
 		o.units[i] = ScoredUnit{Score: score(u), Treated: u.Treated, Outcome: u.Outcome}
 	}
-	slices.SortStableFunc(o.units, func(a, b ScoredUnit) int { return cmp.Compare(a.Score, b.Score) })
-	slices.Reverse(o.units)
+	o.units = sklearnOrder(o.units)
 	return o
 }
 
