@@ -90,6 +90,7 @@ func FuzzUpliftScorer(f *testing.F) {
 
 // TestUpliftMetricsTimeBound: on 500,000 units with every score tied (one run, the worst case
 // for the curves' bookkeeping) and on 500,000 distinct scores, QiniAUCScore returns within 2 s
+// (20 s under the race detector)
 // (measured 0.25 s tied and 0.6 s distinct on this machine).
 func TestUpliftMetricsTimeBound(t *testing.T) {
 	if testing.Short() {
@@ -107,7 +108,7 @@ func TestUpliftMetricsTimeBound(t *testing.T) {
 		if _, err := QiniAUCScore(slices.Values(us), true); err != nil && !tied {
 			t.Fatal(err)
 		}
-		if d := time.Since(start); d > 2*time.Second {
+		if d := time.Since(start); d > upliftTimeScale*2*time.Second {
 			t.Errorf("tied %v: %v", tied, d)
 		} else {
 			t.Logf("tied %v: %v", tied, d)
