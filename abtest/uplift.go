@@ -256,6 +256,43 @@ func (r UpliftRow) MarshalJSON() ([]byte, error) {
 		finiteOrNil(r.PValue), finiteOrNil(r.DF), msg})
 }
 
+// UnmarshalJSON decodes what MarshalJSON wrote: null numbers become NaN and an error message
+// an error with that text (no longer matching the sentinels with errors.Is).
+func (r *UpliftRow) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Treatment   string   `json:"treatment"`
+		Segment     string   `json:"segment"`
+		Outcome     string   `json:"outcome"`
+		NTreated    int64    `json:"n_treated"`
+		NControl    int64    `json:"n_control"`
+		MeanTreated *float64 `json:"mean_treated"`
+		MeanControl *float64 `json:"mean_control"`
+		Uplift      *float64 `json:"uplift"`
+		Lower       *float64 `json:"lower"`
+		Upper       *float64 `json:"upper"`
+		PValue      *float64 `json:"p_value"`
+		DF          *float64 `json:"df"`
+		Err         *string  `json:"error"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = UpliftRow{Treatment: v.Treatment, Segment: v.Segment, Outcome: v.Outcome, NTreated: v.NTreated, NControl: v.NControl,
+		MeanTreated: nanIfNil(v.MeanTreated), MeanControl: nanIfNil(v.MeanControl), Uplift: nanIfNil(v.Uplift),
+		Lower: nanIfNil(v.Lower), Upper: nanIfNil(v.Upper), PValue: nanIfNil(v.PValue), DF: nanIfNil(v.DF)}
+	if v.Err != nil {
+		r.Err = errors.New(*v.Err)
+	}
+	return nil
+}
+
+func nanIfNil(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
 func finiteOrNil(v float64) *float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil

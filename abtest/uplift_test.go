@@ -103,6 +103,18 @@ func TestUpliftRowsOrderAndGaps(t *testing.T) {
 			t.Errorf("json %s lacks %s", b, s)
 		}
 	}
+	// The readout decodes back to the same JSON.
+	all, err := json.Marshal(ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back UpliftReadout
+	if err := json.Unmarshal(all, &back); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := json.Marshal(back); string(again) != string(all) || !math.IsNaN(back.Rows[2].MeanTreated) || back.Rows[2].Err == nil {
+		t.Errorf("round trip:\n%s\n%s", all, again)
+	}
 	// t1/b/y: treated 1, 0 against control 0, 1: uplift 0, a computed interval.
 	if r := ro.Rows[4]; r.Uplift != 0 || r.Err != nil || !(r.Lower < 0 && r.Upper > 0) {
 		t.Errorf("t1/b/y = %+v", r)
