@@ -35,9 +35,13 @@ type Comparison struct {
 
 // Compare compares the KPIs of two independent groups (two periods, two variants, with and
 // without personalization). cols are KPIs field names; none means ComparisonColumns. An unknown
-// name is an error wrapping ErrConfig. The groups must not share visitors for the intervals to
-// hold: compare periods or randomized variants, not overlapping segments.
+// name, or a cfg that fails Validate, is an error wrapping ErrConfig. The groups must not share
+// visitors for the intervals to hold: compare periods or randomized variants, not overlapping
+// segments.
 func Compare(baseName string, base KPIs, testName string, test KPIs, cfg IntervalConfig, cols ...string) (Comparison, error) {
+	if err := cfg.Validate(); err != nil {
+		return Comparison{}, err
+	}
 	if len(cols) == 0 {
 		cols = ComparisonColumns
 	}

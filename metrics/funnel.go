@@ -112,10 +112,15 @@ func (f *Funnel) AddAll(ctx context.Context, seq iter.Seq[profile.Event]) error 
 }
 
 // Merge adds o's events to f. o must have the same configuration and not be used afterwards.
-func (f *Funnel) Merge(o *Funnel) {
+// Merging a funnel into itself returns ErrSelfMerge and changes nothing.
+func (f *Funnel) Merge(o *Funnel) error {
+	if f == o {
+		return ErrSelfMerge
+	}
 	for who, ev := range o.people {
 		f.people[who] = append(f.people[who], ev...)
 	}
+	return nil
 }
 
 // FunnelStep is one step of a FunnelResult.
@@ -186,13 +191,13 @@ func (f *Funnel) depth(ev []stepEvent) int {
 		}
 		d := 1
 		if f.cfg.Order == Strict {
-			for d < len(f.steps) && i+d < len(ev) && ev[i+d].typ == f.steps[d] && (window == 0 || ev[i+d].t-e.t <= window) {
+			for d < len(f.steps) && i+d < len(ev) && ev[i+d].typ == f.steps[d] && (window == 0 || within(e.t, ev[i+d].t, window)) {
 				d++
 			}
 		} else {
 			// Greedy: the earliest match of each next step leaves the most room for the rest.
 			for j := i + 1; j < len(ev) && d < len(f.steps); j++ {
-				if window > 0 && ev[j].t-e.t > window {
+				if window > 0 && !within(e.t, ev[j].t, window) {
 					break
 				}
 				if ev[j].typ == f.steps[d] {
