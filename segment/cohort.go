@@ -47,9 +47,16 @@ func (p Period) start(i int32) time.Time {
 
 // CohortConfig configures Activity.Cohorts. The zero value makes monthly cohorts.
 type CohortConfig struct {
-	// Period is the cohort and retention period; default Month (also for a value that is
-	// neither Month nor Week).
+	// Period is the cohort and retention period: Month (the default) or Week.
 	Period Period
+}
+
+// Validate reports a Period other than Month and Week as ErrBadConfig.
+func (c CohortConfig) Validate() error {
+	if c.Period != Month && c.Period != Week {
+		return fmt.Errorf("segment: CohortConfig.Period = %d: %w", c.Period, ErrBadConfig)
+	}
+	return nil
 }
 
 // Cohorts is the acquisition-cohort table: customers grouped by the period of their first
@@ -73,10 +80,14 @@ type Cohorts struct {
 	Repeaters []int
 }
 
-// Cohorts builds the acquisition-cohort table. Customers with no order are left out.
+// Cohorts builds the acquisition-cohort table. Customers with no order are left out. A cfg
+// that fails Validate gives an empty table of cfg's Period (no cohorts), not a monthly one.
 func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
-	a.normalize()
 	p := cfg.Period
+	if cfg.Validate() != nil {
+		return &Cohorts{Period: p}
+	}
+	a.normalize()
 	var lo, hi int32 = 1<<31 - 1, -1 << 31
 	for i := range a.logs {
 		c := &a.logs[i]
