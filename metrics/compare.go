@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -87,10 +88,13 @@ func (c Comparison) WriteMarkdown(w io.Writer) error {
 }
 
 // WriteCSV writes the comparison as CSV: kpi, base, test, lift_percent, lift_lo, lift_hi
-// (empty cells where undefined).
+// (empty cells where undefined). It is meant for spreadsheets: the group names, which come
+// from the caller's data, are neutralised with textio.EscapeCell (OWASP's rule: a leading =,
+// +, -, @, tab or carriage return gets a single quote before it); the figures are written as
+// formatted.
 func (c Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"kpi", c.BaseName, c.TestName, "lift_percent", "lift_lo", "lift_hi"})
+	cw.Write([]string{"kpi", textio.EscapeCell(c.BaseName), textio.EscapeCell(c.TestName), "lift_percent", "lift_lo", "lift_hi"})
 	for _, ch := range c.Changes {
 		rec := []string{ch.KPI, ch.Base, ch.Test, "", "", ""}
 		if ch.Lift.Valid {

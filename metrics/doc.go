@@ -45,7 +45,8 @@
 // # Files
 //
 // ReadEvents and WriteEvents read and write the events CSV format (a header naming Event
-// fields); a bad row is a RowError naming its line, column and value.
+// fields); a bad row is a RowError naming its line, column and value. Comparison.WriteCSV is
+// for spreadsheets: it neutralises the group names with textio.EscapeCell.
 //
 // # Edge cases
 //

@@ -142,8 +142,21 @@ func (r Rate) Value() (float64, bool) {
 func (r Rate) Complement() Rate { return Rate{Successes: r.Trials - r.Successes, Trials: r.Trials} }
 
 // Add returns the pooled rate (k1+k2)/(n1+n2), which is how rates of disjoint shards merge.
+// A pooled count beyond the range of int64 cannot be held: the result is then the undefined
+// rate 0/0, never a count wrapped to the other sign (2^62 + 2^62 trials used to become -2^63).
 func (r Rate) Add(o Rate) Rate {
-	return Rate{Successes: r.Successes + o.Successes, Trials: r.Trials + o.Trials}
+	k, okK := addInt64(r.Successes, o.Successes)
+	n, okN := addInt64(r.Trials, o.Trials)
+	if !okK || !okN {
+		return Rate{}
+	}
+	return Rate{Successes: k, Trials: n}
+}
+
+// addInt64 is a + b and whether it did not overflow.
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s > a) == (b > 0)
 }
 
 // Interval returns the confidence interval chosen by cfg and true, or a zero Interval and false

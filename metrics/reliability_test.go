@@ -462,3 +462,38 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 		t.Errorf("orders %d, sessions %d, units %d, top item units %d", k.Orders, k.Sessions, k.Units, k.TopItemUnits)
 	}
 }
+
+// TestRateAddNoWrap: pooling rates whose counts sum past int64 gives the undefined rate 0/0;
+// before, 2^62 + 2^62 trials wrapped to -2^63 and kept nonsense counts for display.
+func TestRateAddNoWrap(t *testing.T) {
+	for _, c := range [][2]Rate{
+		{NewRate(1, 1<<62), NewRate(1, 1<<62)},
+		{NewRate(1<<62, 1<<62), NewRate(1<<62, 1<<62)},
+		{NewRate(0, math.MaxInt64), NewRate(0, 1)},
+	} {
+		if r := c[0].Add(c[1]); r != (Rate{}) {
+			t.Errorf("%+v + %+v = %+v, want the undefined 0/0", c[0], c[1], r)
+		}
+	}
+	if r := NewRate(1<<61, 1<<62).Add(NewRate(1<<61, 1<<62-1)); r != NewRate(1<<62, math.MaxInt64) {
+		t.Errorf("pooled up to MaxInt64: %+v", r)
+	}
+}
+
+// TestComparisonCSVEscapesNames: group names from the caller's data cannot inject formulas into
+// a spreadsheet (before, "=HYPERLINK(...)" was written verbatim).
+func TestComparisonCSVEscapesNames(t *testing.T) {
+	k := KPIs{CTR: NewRate(1, 10)}
+	c, err := Compare(`=HYPERLINK("http://x")`, k, "@cmd", k, IntervalConfig{}, "CTR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := c.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	header := strings.SplitN(b.String(), "\n", 2)[0]
+	if want := `kpi,"'=HYPERLINK(""http://x"")",'@cmd,lift_percent,lift_lo,lift_hi`; header != want {
+		t.Errorf("header %s, want %s", header, want)
+	}
+}
