@@ -136,6 +136,7 @@ type Accumulator struct {
 
 type personState struct {
 	timeline timeline
+	pending  []*sess          // new sessions before the timeline's end, not yet swept in (see place)
 	byID     map[string]*sess // tracker sessions
 	latest   int64
 }
@@ -222,7 +223,7 @@ func (a *Accumulator) Add(e *profile.Event) error {
 			p.byID[s.id] = s
 		}
 	} else {
-		s = p.timeline.place(t, a.cfg.Session.dayOf(t), a.gap)
+		s = p.place(t, a.cfg.Session.dayOf(t), a.gap)
 	}
 	s.start, s.end = min(s.start, t), max(s.end, t)
 	a.record(s, e, t)
@@ -336,6 +337,8 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 			continue
 		}
 		p.latest = max(p.latest, op.latest)
+		p.flush(a.gap)
+		op.flush(a.gap)
 		p.timeline = mergeTimelines(p.timeline, op.timeline, a.gap)
 		for id, s := range op.byID {
 			if p.byID == nil {
@@ -383,6 +386,7 @@ func (a *Accumulator) Sessions() iter.Seq[Session] {
 func (a *Accumulator) personSessions(who string) iter.Seq[Session] {
 	return func(yield func(Session) bool) {
 		p := a.people[who]
+		p.flush(a.gap)
 		for _, s := range p.timeline {
 			if !yield(a.session(who, s)) {
 				return

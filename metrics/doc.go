@@ -76,7 +76,8 @@
 //     Accumulator built with such a Config refuses every event with that error, Rate and
 //     Estimate intervals are not given and Compare returns it.
 //   - Merge of an Accumulator, Funnel or Orders into itself is ErrSelfMerge. Merging is linear
-//     in the sessions merged, and a session of any number of orders or items costs linear time.
+//     in the sessions merged; events in any order (newest first included) cost O(log n) per
+//     session of a person, and a session of any number of orders or items linear time.
 //   - AddAll checks its context every 4096 records, so a cancellation is honoured within
 //     milliseconds.
 //

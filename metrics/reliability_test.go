@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -495,5 +498,89 @@ func TestComparisonCSVEscapesNames(t *testing.T) {
 	header := strings.SplitN(b.String(), "\n", 2)[0]
 	if want := `kpi,"'=HYPERLINK(""http://x"")",'@cmd,lift_percent,lift_lo,lift_hi`; header != want {
 		t.Errorf("header %s, want %s", header, want)
+	}
+}
+
+// TestNewestFirstLinear: one person's 200,000 sessions arriving newest first (an export sorted
+// by descending time) are accumulated in 1.5 s (10 s allowed, for the race detector); each new
+// session used to be inserted at the front of the timeline, a copy of all the others: 1 s for
+// 50,000, 75 s for 200,000.
+func TestNewestFirstLinear(t *testing.T) {
+	n := 200000
+	if testing.Short() {
+		n = 50000
+	}
+	a := NewAccumulator(Config{})
+	base := at(10, 0, 0)
+	start := time.Now()
+	for i := n - 1; i >= 0; i-- {
+		for j := range 2 { // two events a session, also newest first
+			e := profile.Event{CustomerID: "c", Time: base.Add(time.Duration(i)*time.Hour + time.Duration(1-j)*time.Minute), Type: profile.PageView}
+			if err := a.Add(&e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st := a.SessionStats()
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("%d sessions newest first took %v, want under 10 s", n, took)
+	}
+	if st.Sessions != int64(n) || st.Bounce.Successes != 0 || st.MeanDuration != time.Minute {
+		t.Errorf("sessions %d, bounces %d, mean %v; want %d engaged sessions of 1 minute", st.Sessions, st.Bounce.Successes, st.MeanDuration, n)
+	}
+}
+
+// TestArrivalOrderIrrelevant: the same events in sorted, reversed and shuffled order (one
+// accumulator, and two shards merged) give the same sessions, with and without the midnight
+// split.
+func TestArrivalOrderIrrelevant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var events []profile.Event
+	base := at(10, 0, 0)
+	tm := base
+	for range 3000 {
+		tm = tm.Add(time.Duration(rng.ExpFloat64() * float64(20*time.Minute)))
+		e := profile.Event{CustomerID: []string{"a", "b", "c"}[rng.IntN(3)], Time: tm, Type: profile.PageView}
+		if rng.IntN(5) == 0 {
+			e.Type, e.Quantity, e.Price, e.OrderID, e.ItemID = profile.Purchase, 1+rng.IntN(3), 10, "o"+tm.String(), "i"
+		}
+		events = append(events, e)
+	}
+	sessionsOf := func(cfg Config, evs []profile.Event, shards int) []Session {
+		accs := make([]*Accumulator, shards)
+		for i := range accs {
+			accs[i] = NewAccumulator(cfg)
+		}
+		for i := range evs {
+			if err := accs[i%shards].Add(&evs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, o := range accs[1:] {
+			if err := accs[0].Merge(o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out []Session
+		for s := range accs[0].Sessions() {
+			s.items = nil
+			out = append(out, s)
+		}
+		return out
+	}
+	for _, cfg := range []Config{{}, {Session: SessionConfig{SplitAtMidnight: true}}} {
+		want := sessionsOf(cfg, events, 1)
+		rev := slices.Clone(events)
+		slices.Reverse(rev)
+		shuf := slices.Clone(events)
+		rng.Shuffle(len(shuf), func(i, j int) { shuf[i], shuf[j] = shuf[j], shuf[i] })
+		for name, evs := range map[string][]profile.Event{"reversed": rev, "shuffled": shuf} {
+			for _, shards := range []int{1, 3} {
+				got := sessionsOf(cfg, evs, shards)
+				if !slices.EqualFunc(got, want, func(x, y Session) bool { return reflect.DeepEqual(x, y) }) {
+					t.Errorf("%s, %d shards, midnight %v: %d sessions, sorted order gives %d", name, shards, cfg.Session.SplitAtMidnight, len(got), len(want))
+				}
+			}
+		}
 	}
 }
