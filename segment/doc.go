@@ -62,7 +62,9 @@
 //
 // Activity.Cohorts groups customers by the month or week of their first order and counts, for
 // every later period, how many were active and what they spent; Cohorts.WriteCSV writes
-// retention, active counts, revenue or cumulative value per customer.
+// retention, active counts, revenue or cumulative value per customer. A table holds at most
+// MaxCohortCells cells (64 MiB): orders spread over centuries keep the most recent cohorts and
+// count the older ones' customers in Cohorts.Omitted.
 //
 // # Bad input
 //

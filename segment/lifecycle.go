@@ -147,7 +147,9 @@ type MonthCount struct {
 }
 
 // NewVsReturning counts, per calendar month from the first to the last month with an order,
-// the new and returning customers who ordered in it (a customer counts once per month).
+// the new and returning customers who ordered in it (a customer counts once per month). It
+// reads the monthly Cohorts table, so for orders spread over centuries it covers the months of
+// the cohorts that table keeps.
 func (a *Activity) NewVsReturning() []MonthCount {
 	t := a.Cohorts(CohortConfig{Period: Month})
 	if len(t.Starts) == 0 {

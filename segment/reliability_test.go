@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -491,3 +492,47 @@ func TestSegmentersConcurrent(t *testing.T) {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// TestCohortsBounded: orders spread over millennia no longer make the cohort table quadratic.
+// 120 customers acquired 83 years apart, with one order in 9999, asked for weekly cohorts: a
+// triangle of 120 rows of up to 521,000 weeks, 516 MB allocated before; now at most MaxCohortCells
+// cells, the most recent cohorts whole, the older ones' customers counted in Omitted (also for
+// months: 120 rows of up to 120,000 months do not fit either).
+func TestCohortsBounded(t *testing.T) {
+	a := &Activity{}
+	const n = 120
+	for i := range n {
+		o := order1("o", "c"+string(rune('A'+i)), time.Date(1+i*83, 1, 5, 0, 0, 0, 0, time.UTC), 1, 1)
+		if err := a.Add(&o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := order1("last", "cA", time.Date(9999, 12, 1, 0, 0, 0, 0, time.UTC), 1, 1)
+	if err := a.Add(&last); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	c := a.Cohorts(CohortConfig{Period: Week})
+	runtime.ReadMemStats(&after)
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 150 {
+		t.Errorf("weekly cohorts of %d customers allocated %d MB, want under 150", n, mb)
+	}
+	check := func(c *Cohorts, what string) {
+		cells, sum := 0, 0
+		for k, row := range c.Active {
+			cells += len(row)
+			sum += c.Sizes[k]
+		}
+		if cells > MaxCohortCells || c.Omitted == 0 || sum+c.Omitted != n {
+			t.Errorf("%s: %d cells, %d customers in rows, %d omitted; want at most %d cells and all %d customers accounted for",
+				what, cells, sum, c.Omitted, MaxCohortCells, n)
+		}
+		newest := time.Date(1+(n-1)*83, 1, 5, 0, 0, 0, 0, time.UTC)
+		if got, want := c.Starts[len(c.Starts)-1], c.Period.start(c.Period.periodOf(dayOf(newest.Unix()))); !got.Equal(want) {
+			t.Errorf("%s: latest cohort %v, want the most recent acquisition's %v", what, got, want)
+		}
+	}
+	check(c, "weekly")
+	check(a.Cohorts(CohortConfig{}), "monthly")
+}
