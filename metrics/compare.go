@@ -72,7 +72,7 @@ func plainLift(base, test float64) Lift {
 	if base == 0 {
 		return Lift{}
 	}
-	return Lift{Percent: 100 * (test/base - 1), Valid: true}
+	return Lift{Percent: 100 * (test/base - 1), Valid: true}.finite()
 }
 
 // WriteMarkdown writes the comparison as a Markdown table with the lift in percent and its

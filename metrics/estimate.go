@@ -139,7 +139,9 @@ func (m RatioMoments) Ratio() Estimate {
 }
 
 // Lift is the relative change of a test figure over a base figure, in percent:
-// 100·(test/base − 1), with its confidence interval in percent.
+// 100·(test/base − 1), with its confidence interval in percent. A lift too large for a float64
+// (a base of 5e-324 against a test of 10) is not Valid, and an interval bound beyond float64
+// leaves the lift without an interval: a Valid lift is always finite.
 type Lift struct {
 	// Percent is 100·(test/base − 1); 0 when not Valid.
 	Percent float64
@@ -182,7 +184,7 @@ func RateLift(base, test Rate, cfg IntervalConfig) Lift {
 		l.Interval = logInterval(r, math.Max(0, v), cfg)
 		l.HasInterval = true
 	}
-	return l
+	return l.finite()
 }
 
 // EstimateLift compares two independent estimates. The interval is the delta-method interval on
@@ -201,6 +203,19 @@ func EstimateLift(base, test Estimate, cfg IntervalConfig) Lift {
 		cb, ct := base.SE/base.Value, test.SE/test.Value
 		l.Interval = logInterval(r, cb*cb+ct*ct, cfg)
 		l.HasInterval = true
+	}
+	return l.finite()
+}
+
+// finite enforces Lift's promise: a non-finite percent makes the lift invalid, a non-finite
+// (or NaN) interval bound drops the interval.
+func (l Lift) finite() Lift {
+	if !l.Valid || math.IsNaN(l.Percent) || math.IsInf(l.Percent, 0) {
+		return Lift{}
+	}
+	if lo, hi := l.Interval.Lo, l.Interval.Hi; l.HasInterval &&
+		(math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsNaN(hi) || math.IsInf(hi, 0)) {
+		l.Interval, l.HasInterval = Interval{}, false
 	}
 	return l
 }

@@ -584,3 +584,49 @@ func TestArrivalOrderIrrelevant(t *testing.T) {
 		}
 	}
 }
+
+// TestLiftsFinite: a Valid lift is finite. Before, a base revenue or AOV of 5e-324 (a price
+// Add accepts) against 10 gave a lift of +Inf percent marked Valid, and a huge ratio of
+// estimates an infinite interval bound.
+func TestLiftsFinite(t *testing.T) {
+	base := KPIs{Revenue: 5e-324, AOV: Estimate{Value: 5e-324, SE: 1e-324, Units: 5, Valid: true}, Orders: 1}
+	test := KPIs{Revenue: 10, AOV: Estimate{Value: 10, SE: 1, Units: 5, Valid: true}, Orders: 2}
+	c, err := Compare("a", base, "b", test, IntervalConfig{}, "Revenue", "AOV", "Orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range c.Changes {
+		l := ch.Lift
+		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lo) || !finite(l.Interval.Hi))) {
+			t.Errorf("%s: %+v", ch.KPI, l)
+		}
+	}
+	if l := c.Changes[2].Lift; !l.Valid || l.Percent != 100 {
+		t.Errorf("orders 1 -> 2: %+v, want +100%%", l)
+	}
+	// A large but finite ratio keeps its percent and drops an interval that overflows.
+	l := EstimateLift(Estimate{Value: 1e-300, SE: 1e-300, Valid: true}, Estimate{Value: 1, SE: 0.1, Valid: true}, IntervalConfig{})
+	if !l.Valid || !finite(l.Percent) || l.HasInterval && !finite(l.Interval.Hi) {
+		t.Errorf("1e-300 -> 1: %+v", l)
+	}
+	var b strings.Builder
+	if err := c.WriteMarkdown(&b); err != nil || strings.Contains(b.String(), "Inf") || strings.Contains(b.String(), "NaN") {
+		t.Errorf("markdown %v:\n%s", err, b.String())
+	}
+}
+
+// TestEventCountsPast2to31: shards of one session whose event counts pass 2^31 merge without
+// wrapping (the counters were int32).
+func TestEventCountsPast2to31(t *testing.T) {
+	const big = math.MaxInt32
+	a, b := &sess{start: 1, end: 2}, &sess{start: 1, end: 2}
+	for _, s := range []*sess{a, b} {
+		s.counts[kPageView], s.events, s.keyEvents, s.looseOrd = big, big, big, big
+	}
+	a.absorb(b)
+	acc := NewAccumulator(Config{})
+	s := acc.session("p", a)
+	if want := 2 * big; s.PageViews != want || s.Events != want || s.KeyEvents != want || s.Orders != want {
+		t.Errorf("page views %d, events %d, key events %d, orders %d; want %d each", s.PageViews, s.Events, s.KeyEvents, s.Orders, want)
+	}
+}

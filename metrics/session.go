@@ -120,17 +120,19 @@ type sess struct {
 	day        int32
 	id         string
 	attr       [3]attribution // channel, device, region
-	counts     [nKinds]int32
-	events     int32
-	keyEvents  int32
-	orders     []string
-	looseOrd   int32 // purchase events without an order ID
-	units      int64
-	revenue    float64
-	gross      float64
-	retUnits   int64
-	retValue   float64
-	items      []itemUnits
+	// Event counts are int64: a session of a bot or a replayed log can pass 2^31 events (as
+	// int32 they wrapped negative when shards of such a session merged).
+	counts    [nKinds]int64
+	events    int64
+	keyEvents int64
+	orders    []string
+	looseOrd  int64 // purchase events without an order ID
+	units     int64
+	revenue   float64
+	gross     float64
+	retUnits  int64
+	retValue  float64
+	items     []itemUnits
 	// orderIdx and itemIdx index orders and items once there are more than smallSet.
 	orderIdx map[string]struct{}
 	itemIdx  map[string]int
