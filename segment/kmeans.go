@@ -323,11 +323,42 @@ func meanVariance(p Points) float64 {
 }
 
 // Predict returns the index of the centroid nearest to x (the lowest index on ties). x is in
-// the space of the training points.
+// the space of the training points. A finite x far enough out that every squared distance
+// overflows (1e200, say) is compared after scaling by its largest magnitude, so it still gets
+// its nearest centroid rather than centroid 0.
 func (m *KMeans) Predict(x []float64) int {
 	best, bestD := 0, math.Inf(1)
 	for j := range m.Centroids.Len() {
 		if d := sqDist(x, m.Centroids.Row(j)); d < bestD {
+			best, bestD = j, d
+		}
+	}
+	if math.IsInf(bestD, 1) {
+		return m.predictScaled(x)
+	}
+	return best
+}
+
+// predictScaled is Predict for a far x. The nearest centroid minimises
+// |x - c|² - |x|² = |c|² - 2 x·c, and dividing that by s = max |x_i| keeps it finite (the
+// centroids are within the training points' range) while still telling apart centroids whose
+// distances to x agree in every digit a float64 holds.
+func (m *KMeans) predictScaled(x []float64) int {
+	s := 0.0
+	for _, v := range x {
+		s = math.Max(s, math.Abs(v))
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		return 0
+	}
+	best, bestD := 0, math.Inf(1)
+	for j := range m.Centroids.Len() {
+		var cc, xc float64
+		for i, v := range m.Centroids.Row(j) {
+			cc += v * v
+			xc += x[i] / s * v
+		}
+		if d := cc/s - 2*xc; d < bestD {
 			best, bestD = j, d
 		}
 	}

@@ -536,3 +536,22 @@ func TestCohortsBounded(t *testing.T) {
 	check(c, "weekly")
 	check(a.Cohorts(CohortConfig{}), "monthly")
 }
+
+// TestPredictFarPoints: a point so far out that every squared distance overflows still gets its
+// nearest centroid (before: always centroid 0), in Predict and in Assign.
+func TestPredictFarPoints(t *testing.T) {
+	m := &KMeans{Centroids: Points{Data: []float64{0, 0, 10, 10}, Dim: 2}, Features: []string{"x", "y"}}
+	for _, c := range []struct {
+		x    []float64
+		want int
+	}{{[]float64{1e200, 1e200}, 1}, {[]float64{-1e200, -1e200}, 0}, {[]float64{1e300, -1e300}, 0},
+		{[]float64{1e308, 1e308}, 1}, {[]float64{math.MaxFloat64, 11}, 1}} {
+		if got := m.Predict(c.x); got != c.want {
+			t.Errorf("Predict(%v) = %d, want %d", c.x, got, c.want)
+		}
+	}
+	cu := (&Customer{ID: "far"}).SetNumber("x", 1e200).SetNumber("y", 1e200)
+	if seg, ok := m.Assign(cu); !ok || seg != "cluster 2" {
+		t.Errorf("Assign of a far customer: %q %v, want cluster 2", seg, ok)
+	}
+}
