@@ -346,7 +346,8 @@ func TestKMeansBounds(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("100,000 identical points took %v, want under 1 s", took)
 	}
-	// Magnitudes at the bound, spread over the whole range: finite inertia within 5 s.
+	// Magnitudes at the bound, spread over the whole range: finite inertia, bounded by MaxIter
+	// (under a second here; 20 s allowed for the race detector on a busy machine).
 	rng := rand.New(rand.NewPCG(1, 2))
 	huge := Points{Data: make([]float64, 4*20000), Dim: 4}
 	for i := range huge.Data {
@@ -360,8 +361,10 @@ func TestKMeansBounds(t *testing.T) {
 	if err != nil || !finite(km.Inertia) || km.Inertia <= 0 {
 		t.Errorf("huge magnitudes: %v, inertia %v", err, km.Inertia)
 	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("20,000 points of magnitude 1e15 took %v, want under 5 s", took)
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("20,000 points of magnitude 1e15 took %v, want under 20 s (the race detector's bound)", took)
+	} else {
+		t.Logf("20,000 points of magnitude 1e15, K = 8, 2 restarts: %v", took)
 	}
 	// A long fit (many restarts, tolerance never met) stops within 100 ms of its context.
 	big := Points{Data: make([]float64, 8*50000), Dim: 8}
@@ -408,8 +411,8 @@ func TestRuleBounds(t *testing.T) {
 		if _, err := ParseRule(src, s); !errors.Is(err, ErrSyntax) {
 			t.Errorf("nesting of %d bytes: %v, want ErrSyntax", len(src), err)
 		}
-		if took := time.Since(start); took > 100*time.Millisecond {
-			t.Errorf("refusing %d bytes took %v", len(src), took)
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("refusing %d bytes took %v, want under 1 s", len(src), took)
 		}
 	}
 	long := "orders >= 1"

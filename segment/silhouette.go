@@ -94,15 +94,15 @@ func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfi
 	for w := range workers {
 		wg.Go(func() {
 			sum := make([]float64, L)
-			for s, rows := w, 0; s < m; s, rows = s+workers, rows+1 {
-				if rows%32 == 0 && ctx.Err() != nil {
-					return // each row is m distances: 32 of them take milliseconds
-				}
+			for s := w; s < m; s += workers {
 				clear(sum)
 				x := p.Row(idx[s])
 				for t, i := range idx {
 					if t != s {
 						sum[lab[t]] += math.Sqrt(sqDist(x, p.Row(i)))
+					}
+					if t%4096 == 4095 && ctx.Err() != nil {
+						return
 					}
 				}
 				own := lab[s]
