@@ -77,7 +77,8 @@
 //     Estimate intervals are not given and Compare returns it.
 //   - Merge of an Accumulator, Funnel or Orders into itself is ErrSelfMerge. Merging is linear
 //     in the sessions merged; events in any order (newest first included) cost O(log n) per
-//     session of a person, and a session of any number of orders or items linear time.
+//     session of a person, and a session of any number of orders or items linear time. A
+//     funnel's result is linear in each person's events (windowed loose funnels included).
 //   - AddAll checks its context every 4096 records, so a cancellation is honoured within
 //     milliseconds.
 //
