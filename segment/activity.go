@@ -72,7 +72,13 @@ type logExtra struct {
 	region, channel     string
 	regionAt, channelAt int64
 	cats                []catSpend
+	// catIdx indexes cats by category once there are more than smallCats of them: a scan each
+	// made a customer of many categories quadratic.
+	catIdx map[int32]int
 }
+
+// smallCats is how many categories of a customer are looked up by a linear scan.
+const smallCats = 16
 
 // catSpend is a customer's gross spend in one category.
 type catSpend struct {
@@ -250,12 +256,27 @@ func (c *customerLog) noteOrderTime(t int64) {
 }
 
 func (x *logExtra) addCategory(id int32, spend float64) {
-	for i := range x.cats {
-		if x.cats[i].id == id {
-			x.cats[i].spend += spend
-			return
+	if len(x.cats) < smallCats {
+		for i := range x.cats {
+			if x.cats[i].id == id {
+				x.cats[i].spend += spend
+				return
+			}
+		}
+		x.cats = append(x.cats, catSpend{id, spend})
+		return
+	}
+	if x.catIdx == nil {
+		x.catIdx = make(map[int32]int, 2*len(x.cats))
+		for i, cs := range x.cats {
+			x.catIdx[cs.id] = i
 		}
 	}
+	if i, ok := x.catIdx[id]; ok {
+		x.cats[i].spend += spend
+		return
+	}
+	x.catIdx[id] = len(x.cats)
 	x.cats = append(x.cats, catSpend{id, spend})
 }
 
