@@ -93,13 +93,19 @@
 //     of distinct points (ErrTooFewPoints), found by the seeding in one pass (100,000
 //     identical points: milliseconds); constant columns are allowed (z-score and min-max map
 //     them to 0); an empty cluster during the iterations is moved to a far point; the context
-//     is checked per chunk of points, so a cancelled fit returns within milliseconds.
+//     is checked per chunk of points, so a cancelled fit returns within milliseconds;
+//     LocalTrials is at most MaxLocalTrials (seeding keeps a distance per point and trial).
+//     Predict and Assign give a point far beyond the data (1e200) its nearest centroid.
 //   - configs: zero fields are the documented defaults and every other value out of range
 //     fails the config's Validate (ErrBadConfig, naming the field). It is never replaced by a
 //     default: FitRFM and FitKMeans return the error, and the Activity methods that return no
 //     error (RFM, Lifecycle, Customers, Advocates, Cohorts) return nothing for such a config.
-//   - silhouette: fewer than 2 or more than n-1 clusters (ErrBadConfig); a point alone in its
-//     cluster scores 0.
+//   - silhouette: fewer than 2 or more than n-1 clusters, or a negative SampleSize
+//     (ErrBadConfig); a point alone in its cluster scores 0. The work is at most SampleSize²
+//     distances, and ChooseK's context stops it within milliseconds.
+//   - size: every per-customer structure (days, categories) and the cohort table (at most
+//     MaxCohortCells cells) is linear in the input; a customer with 100,000 categories costs
+//     no more per line than one with three.
 //
 // # Conventions
 //
