@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -35,9 +36,13 @@ type Comparison struct {
 
 // Compare compares the KPIs of two independent groups (two periods, two variants, with and
 // without personalization). cols are KPIs field names; none means ComparisonColumns. An unknown
-// name is an error wrapping ErrConfig. The groups must not share visitors for the intervals to
-// hold: compare periods or randomized variants, not overlapping segments.
+// name, or a cfg that fails Validate, is an error wrapping ErrConfig. The groups must not share
+// visitors for the intervals to hold: compare periods or randomized variants, not overlapping
+// segments.
 func Compare(baseName string, base KPIs, testName string, test KPIs, cfg IntervalConfig, cols ...string) (Comparison, error) {
+	if err := cfg.Validate(); err != nil {
+		return Comparison{}, err
+	}
 	if len(cols) == 0 {
 		cols = ComparisonColumns
 	}
@@ -67,7 +72,7 @@ func plainLift(base, test float64) Lift {
 	if base == 0 {
 		return Lift{}
 	}
-	return Lift{Percent: 100 * (test/base - 1), Valid: true}
+	return Lift{Percent: 100 * (test/base - 1), Valid: true}.finite()
 }
 
 // WriteMarkdown writes the comparison as a Markdown table with the lift in percent and its
@@ -83,10 +88,13 @@ func (c Comparison) WriteMarkdown(w io.Writer) error {
 }
 
 // WriteCSV writes the comparison as CSV: kpi, base, test, lift_percent, lift_lo, lift_hi
-// (empty cells where undefined).
+// (empty cells where undefined). It is meant for spreadsheets: the group names, which come
+// from the caller's data, are neutralised with textio.EscapeCell (OWASP's rule: a leading =,
+// +, -, @, tab or carriage return gets a single quote before it); the figures are written as
+// formatted.
 func (c Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"kpi", c.BaseName, c.TestName, "lift_percent", "lift_lo", "lift_hi"})
+	cw.Write([]string{"kpi", textio.EscapeCell(c.BaseName), textio.EscapeCell(c.TestName), "lift_percent", "lift_lo", "lift_hi"})
 	for _, ch := range c.Changes {
 		rec := []string{ch.KPI, ch.Base, ch.Test, "", "", ""}
 		if ch.Lift.Valid {

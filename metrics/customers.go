@@ -103,13 +103,13 @@ func (o *Orders) Add(ord *profile.Order) error {
 	for _, l := range ord.Lines {
 		q := int64(l.Quantity)
 		if q > 0 {
-			r.soldUnits += q
+			r.soldUnits = satAdd(r.soldUnits, q)
 			r.sold += float64(q) * l.UnitPrice
 			if l.ListPrice > l.UnitPrice {
 				r.discount += float64(q) * (l.ListPrice - l.UnitPrice)
 			}
 		} else {
-			r.retUnit -= q
+			r.retUnit = satAdd(r.retUnit, -q)
 			r.returned -= float64(q) * l.UnitPrice
 		}
 	}
@@ -127,13 +127,18 @@ func (o *Orders) AddAll(ctx context.Context, seq iter.Seq[profile.Order]) error 
 	return feed(ctx, seq, o.cfg.Progress, o.Add)
 }
 
-// Merge adds the orders of other, which must not be used afterwards.
-func (o *Orders) Merge(other *Orders) {
+// Merge adds the orders of other, which must not be used afterwards. Merging an Orders into
+// itself returns ErrSelfMerge and changes nothing.
+func (o *Orders) Merge(other *Orders) error {
+	if o == other {
+		return ErrSelfMerge
+	}
 	for c, rs := range other.customers {
 		o.customers[c] = append(o.customers[c], rs...)
 	}
 	o.guests = append(o.guests, other.guests...)
 	o.invalid += other.invalid
+	return nil
 }
 
 // Invalid returns the number of orders refused by Add.
@@ -190,11 +195,11 @@ func (o *Orders) Report(p Period) CustomerReport {
 		if in(r.t) {
 			if r.purchase() {
 				rep.Orders++
-				rep.Units += r.soldUnits
+				rep.Units = satAdd(rep.Units, r.soldUnits)
 				rep.Revenue += r.sold
 				rep.Discounts += r.discount
 			}
-			rep.ReturnedUnits += r.retUnit
+			rep.ReturnedUnits = satAdd(rep.ReturnedUnits, r.retUnit)
 			rep.Returned += r.returned
 		}
 	}

@@ -45,7 +45,8 @@
 // # Files
 //
 // ReadEvents and WriteEvents read and write the events CSV format (a header naming Event
-// fields); a bad row is a RowError naming its line, column and value.
+// fields); a bad row is a RowError naming its line, column and value. Comparison.WriteCSV is
+// for spreadsheets: it neutralises the group names with textio.EscapeCell.
 //
 // # Edge cases
 //
@@ -54,9 +55,32 @@
 // Clicks beyond impressions make CTR undefined rather than over 100%. Returns are negative
 // amounts: counted in return rates and net revenue, never subtracted from AOV. Unknown event
 // types are kept (they extend sessions) and counted per type; invalid events (no person, no
-// time, NaN prices, amounts above MaxAmount) are refused with an error and counted. Visitors
-// are Event.Person(): anonymous and logged-in activity of one human are two visitors unless
-// Config.Person maps events to identities stitched by package profile.
+// time, NaN prices, a price, quantity or amount above MaxAmount = textio.MaxMagnitude = 1e15)
+// are refused with an error and counted. Visitors are Event.Person(): anonymous and logged-in
+// activity of one human are two visitors unless Config.Person maps events to identities
+// stitched by package profile.
+//
+// # Guarantees
+//
+//   - Whatever Add accepts keeps every KPI finite: prices, quantities and amounts are bounded
+//     by MaxAmount, unit totals saturate at math.MaxInt64 instead of wrapping, and times
+//     centuries apart (the whole 1678-2261 range) are compared without overflow.
+//   - Rate intervals are finite, ordered and inside [0, 1] for every count up to
+//     math.MaxInt64 and every level in (0, 1), including levels within 1e-16 of 1; Wilson and
+//     Agresti-Coull always bracket k/n. Jeffreys bounds beyond n = 1e7 use a Cornish-Fisher or
+//     gamma-tail expansion of the log-odds, within 1e-9 of mpmath up to 2^63. A zero-trial
+//     rate has no value and no interval.
+//   - Configs: zero fields are the documented defaults; any other value out of range (a
+//     negative Session.Gap, a Level outside (0, 1), an unknown Method, ...) fails Validate with
+//     an error wrapping ErrConfig that names the field. It is never replaced by a default: an
+//     Accumulator built with such a Config refuses every event with that error, Rate and
+//     Estimate intervals are not given and Compare returns it.
+//   - Merge of an Accumulator, Funnel or Orders into itself is ErrSelfMerge. Merging is linear
+//     in the sessions merged; events in any order (newest first included) cost O(log n) per
+//     session of a person, and a session of any number of orders or items linear time. A
+//     funnel's result is linear in each person's events (windowed loose funnels included).
+//   - AddAll checks its context every 4096 records, so a cancellation is honoured within
+//     milliseconds.
 //
 // # Concurrency
 //

@@ -32,9 +32,9 @@ func undefined(n int64) Estimate { return Estimate{SE: -1, Units: n} }
 func (e Estimate) Defined() bool { return e.Valid }
 
 // Interval returns the normal interval Value ± z·SE for cfg's level and true, or false when the
-// estimate is undefined or has no standard error.
+// estimate is undefined, has no standard error or cfg fails Validate.
 func (e Estimate) Interval(cfg IntervalConfig) (Interval, bool) {
-	if !e.Valid || e.SE < 0 {
+	if !e.Valid || e.SE < 0 || cfg.Validate() != nil {
 		return Interval{}, false
 	}
 	h := cfg.z() * e.SE
@@ -139,7 +139,9 @@ func (m RatioMoments) Ratio() Estimate {
 }
 
 // Lift is the relative change of a test figure over a base figure, in percent:
-// 100·(test/base − 1), with its confidence interval in percent.
+// 100·(test/base − 1), with its confidence interval in percent. A lift too large for a float64
+// (a base of 5e-324 against a test of 10) is not Valid, and an interval bound beyond float64
+// leaves the lift without an interval: a Valid lift is always finite.
 type Lift struct {
 	// Percent is 100·(test/base − 1); 0 when not Valid.
 	Percent float64
@@ -168,7 +170,7 @@ func (l Lift) String() string {
 //
 //	exp(log r ± z·sqrt(1/k_t − 1/n_t + 1/k_b − 1/n_b)) − 1
 //
-// which needs k > 0 on both sides.
+// which needs k > 0 on both sides (and cfg to pass Validate).
 func RateLift(base, test Rate, cfg IntervalConfig) Lift {
 	pb, okb := base.Value()
 	pt, okt := test.Value()
@@ -177,12 +179,12 @@ func RateLift(base, test Rate, cfg IntervalConfig) Lift {
 	}
 	r := pt / pb
 	l := Lift{Percent: 100 * (r - 1), Valid: true}
-	if base.Successes > 0 && test.Successes > 0 {
+	if base.Successes > 0 && test.Successes > 0 && cfg.Validate() == nil {
 		v := 1/float64(test.Successes) - 1/float64(test.Trials) + 1/float64(base.Successes) - 1/float64(base.Trials)
 		l.Interval = logInterval(r, math.Max(0, v), cfg)
 		l.HasInterval = true
 	}
-	return l
+	return l.finite()
 }
 
 // EstimateLift compares two independent estimates. The interval is the delta-method interval on
@@ -190,17 +192,30 @@ func RateLift(base, test Rate, cfg IntervalConfig) Lift {
 //
 //	exp(log r ± z·sqrt((SE_t/test)² + (SE_b/base)²)) − 1
 //
-// which needs both values positive and both standard errors known.
+// which needs both values positive, both standard errors known and cfg to pass Validate.
 func EstimateLift(base, test Estimate, cfg IntervalConfig) Lift {
 	if !base.Valid || !test.Valid || base.Value == 0 {
 		return Lift{}
 	}
 	r := test.Value / base.Value
 	l := Lift{Percent: 100 * (r - 1), Valid: true}
-	if base.Value > 0 && test.Value > 0 && base.SE >= 0 && test.SE >= 0 {
+	if base.Value > 0 && test.Value > 0 && base.SE >= 0 && test.SE >= 0 && cfg.Validate() == nil {
 		cb, ct := base.SE/base.Value, test.SE/test.Value
 		l.Interval = logInterval(r, cb*cb+ct*ct, cfg)
 		l.HasInterval = true
+	}
+	return l.finite()
+}
+
+// finite enforces Lift's promise: a non-finite percent makes the lift invalid, a non-finite
+// (or NaN) interval bound drops the interval.
+func (l Lift) finite() Lift {
+	if !l.Valid || math.IsNaN(l.Percent) || math.IsInf(l.Percent, 0) {
+		return Lift{}
+	}
+	if lo, hi := l.Interval.Lo, l.Interval.Hi; l.HasInterval &&
+		(math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsNaN(hi) || math.IsInf(hi, 0)) {
+		l.Interval, l.HasInterval = Interval{}, false
 	}
 	return l
 }

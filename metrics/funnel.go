@@ -112,10 +112,15 @@ func (f *Funnel) AddAll(ctx context.Context, seq iter.Seq[profile.Event]) error 
 }
 
 // Merge adds o's events to f. o must have the same configuration and not be used afterwards.
-func (f *Funnel) Merge(o *Funnel) {
+// Merging a funnel into itself returns ErrSelfMerge and changes nothing.
+func (f *Funnel) Merge(o *Funnel) error {
+	if f == o {
+		return ErrSelfMerge
+	}
 	for who, ev := range o.people {
 		f.people[who] = append(f.people[who], ev...)
 	}
+	return nil
 }
 
 // FunnelStep is one step of a FunnelResult.
@@ -186,15 +191,14 @@ func (f *Funnel) depth(ev []stepEvent) int {
 		}
 		d := 1
 		if f.cfg.Order == Strict {
-			for d < len(f.steps) && i+d < len(ev) && ev[i+d].typ == f.steps[d] && (window == 0 || ev[i+d].t-e.t <= window) {
+			for d < len(f.steps) && i+d < len(ev) && ev[i+d].typ == f.steps[d] && (window == 0 || within(e.t, ev[i+d].t, window)) {
 				d++
 			}
+		} else if window > 0 {
+			return f.depthWindowed(ev, window)
 		} else {
 			// Greedy: the earliest match of each next step leaves the most room for the rest.
 			for j := i + 1; j < len(ev) && d < len(f.steps); j++ {
-				if window > 0 && ev[j].t-e.t > window {
-					break
-				}
 				if ev[j].typ == f.steps[d] {
 					d++
 				}
@@ -203,6 +207,38 @@ func (f *Funnel) depth(ev []stepEvent) int {
 		best = max(best, d)
 		if best == len(f.steps) || window == 0 && f.cfg.Order == Loose {
 			break // without a window the earliest start is the best start
+		}
+	}
+	return best
+}
+
+// depthWindowed is depth for a Loose funnel with a window, in one pass over the events: start[k]
+// is the latest start of a chain that has completed steps 0..k so far (a later start leaves
+// more of the window for the steps to come, so it is the only one worth keeping). An event of
+// step k's type extends the chain of step k-1 if it is within the window of that chain's start;
+// steps are updated from the last to the first so that one event never serves two steps.
+// (Trying every occurrence of the first step as a start and scanning its window was quadratic:
+// 100,000 views within one window took tens of seconds.)
+func (f *Funnel) depthWindowed(ev []stepEvent, window int64) int {
+	start := make([]int64, len(f.steps))
+	ok := make([]bool, len(f.steps))
+	best := 0
+	for _, e := range ev {
+		for k := len(f.steps) - 1; k >= 0; k-- {
+			if e.typ != f.steps[k] {
+				continue
+			}
+			if k == 0 {
+				start[0], ok[0] = e.t, true
+			} else if ok[k-1] && within(start[k-1], e.t, window) && (!ok[k] || start[k-1] > start[k]) {
+				start[k], ok[k] = start[k-1], true
+			}
+			if ok[k] {
+				best = max(best, k+1)
+			}
+		}
+		if best == len(f.steps) {
+			break
 		}
 	}
 	return best

@@ -19,8 +19,8 @@ func FuzzRateInterval(f *testing.F) {
 		cfg := IntervalConfig{Method: Method(m % 4), Level: level}
 		r := NewRate(k, n)
 		ci, ok := r.Interval(cfg)
-		if ok != r.Defined() {
-			t.Fatalf("%d/%d: interval ok %v, defined %v", k, n, ok, r.Defined())
+		if want := r.Defined() && cfg.Validate() == nil; ok != want {
+			t.Fatalf("%d/%d %+v: interval ok %v, want %v", k, n, cfg, ok, want)
 		}
 		if ok && (!finite(ci.Lo) || !finite(ci.Hi) || ci.Lo < 0 || ci.Hi > 1 || ci.Lo > ci.Hi) {
 			t.Fatalf("%d/%d %+v: %+v", k, n, cfg, ci)

@@ -127,16 +127,16 @@ func (g *groupAcc) addSession(s *Session) {
 		}
 	}
 	k.Orders += int64(s.Orders)
-	k.Units += int64(s.Units)
+	k.Units = satAdd(k.Units, int64(s.Units))
 	k.Revenue += s.Revenue
 	g.gross += s.Gross
 	k.Returned += s.ReturnedValue
-	g.retUnits += int64(s.ReturnedUnits)
+	g.retUnits = satAdd(g.retUnits, int64(s.ReturnedUnits))
 	for _, iu := range s.items {
 		if g.items == nil {
 			g.items = map[string]int64{}
 		}
-		g.items[iu.item] += iu.units
+		g.items[iu.item] = satAdd(g.items[iu.item], iu.units)
 	}
 }
 

@@ -65,18 +65,30 @@ func (m *Method) UnmarshalText(b []byte) error {
 }
 
 // IntervalConfig chooses how intervals are computed. The zero value gives 95% Wilson
-// intervals.
+// intervals. A config that fails Validate gives no intervals: Rate.Interval and
+// Estimate.Interval report false, lifts have no interval and Compare returns the error.
 type IntervalConfig struct {
-	// Method for rates; default Wilson, which an unknown Method also gets. Money estimates
+	// Method for rates: Wilson (the default), AgrestiCoull or Jeffreys. Money estimates
 	// always use the normal (delta-method) interval.
 	Method Method
-	// Level is the two-sided confidence level in (0, 1); 0 (or anything outside (0, 1)) means
-	// 0.95.
+	// Level is the two-sided confidence level, in (0, 1); 0 means 0.95.
 	Level float64
 }
 
+// Validate reports a Method other than Wilson, AgrestiCoull and Jeffreys, or a Level that is
+// neither 0 nor inside (0, 1) (NaN included), as an error wrapping ErrConfig.
+func (c IntervalConfig) Validate() error {
+	if c.Method < Wilson || c.Method > Jeffreys {
+		return fmt.Errorf("%w: interval Method = %d (want Wilson, AgrestiCoull or Jeffreys)", ErrConfig, int(c.Method))
+	}
+	if c.Level != 0 && !(c.Level > 0 && c.Level < 1) {
+		return fmt.Errorf("%w: interval Level = %v (want 0 for 0.95, or a value in (0, 1))", ErrConfig, c.Level)
+	}
+	return nil
+}
+
 func (c IntervalConfig) level() float64 {
-	if !(c.Level > 0 && c.Level < 1) {
+	if c.Level == 0 {
 		return 0.95
 	}
 	return c.Level
@@ -84,7 +96,9 @@ func (c IntervalConfig) level() float64 {
 
 // z returns the two-sided normal critical value for the configured level.
 func (c IntervalConfig) z() float64 {
-	return distuv.UnitNormal.Quantile(1 - (1-c.level())/2)
+	// The lower tail keeps its precision where 1 - (1-level)/2 would round to 1 (and the
+	// quantile to +Inf) for a level within 1e-16 of 1.
+	return -distuv.UnitNormal.Quantile((1 - c.level()) / 2)
 }
 
 // Interval is a two-sided confidence interval [Lo, Hi].
@@ -128,16 +142,30 @@ func (r Rate) Value() (float64, bool) {
 func (r Rate) Complement() Rate { return Rate{Successes: r.Trials - r.Successes, Trials: r.Trials} }
 
 // Add returns the pooled rate (k1+k2)/(n1+n2), which is how rates of disjoint shards merge.
+// A pooled count beyond the range of int64 cannot be held: the result is then the undefined
+// rate 0/0, never a count wrapped to the other sign (2^62 + 2^62 trials used to become -2^63).
 func (r Rate) Add(o Rate) Rate {
-	return Rate{Successes: r.Successes + o.Successes, Trials: r.Trials + o.Trials}
+	k, okK := addInt64(r.Successes, o.Successes)
+	n, okN := addInt64(r.Trials, o.Trials)
+	if !okK || !okN {
+		return Rate{}
+	}
+	return Rate{Successes: k, Trials: n}
+}
+
+// addInt64 is a + b and whether it did not overflow.
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s > a) == (b > 0)
 }
 
 // Interval returns the confidence interval chosen by cfg and true, or a zero Interval and false
-// when the rate is undefined. The bounds always lie in [0, 1], Lo <= Hi, and Wilson and
-// Agresti-Coull bracket the point estimate. Counts are converted to float64, so above 2^53
-// they lose their last digits (and the interval its meaning long before).
+// when the rate is undefined or cfg fails Validate. The bounds always lie in [0, 1], Lo <= Hi,
+// and Wilson and Agresti-Coull bracket the point estimate, for every count up to
+// math.MaxInt64. Counts are converted to float64, so above 2^53 they lose their last digits
+// (and the interval its meaning long before).
 func (r Rate) Interval(cfg IntervalConfig) (Interval, bool) {
-	if !r.Defined() {
+	if !r.Defined() || cfg.Validate() != nil {
 		return Interval{}, false
 	}
 	k, n := float64(r.Successes), float64(r.Trials)
@@ -148,13 +176,12 @@ func (r Rate) Interval(cfg IntervalConfig) (Interval, bool) {
 		nt := n + z*z
 		pt := (k + z*z/2) / nt
 		h := z * math.Sqrt(pt*(1-pt)/nt)
-		return Interval{Lo: clamp01(pt - h), Hi: clamp01(pt + h)}, true
+		return bracket(pt-h, pt+h, p), true
 	case Jeffreys:
 		a := (1 - cfg.level()) / 2
-		b := distuv.Beta{Alpha: k + 0.5, Beta: n - k + 0.5}
-		lo, hi := clamp01(b.Quantile(a)), clamp01(b.Quantile(1-a))
-		// Near n = 2^53 the inverse incomplete beta loses its last digits and can return the
-		// bounds a few ulps out of order.
+		lo := clamp01(betaLower(k+0.5, n-k+0.5, a))
+		hi := clamp01(betaUpper(k+0.5, n-k+0.5, a))
+		// At counts near 2^63 the bounds can come out a few ulps out of order.
 		return Interval{Lo: min(lo, hi), Hi: max(lo, hi)}, true
 	default:
 		z := cfg.z()
@@ -162,7 +189,7 @@ func (r Rate) Interval(cfg IntervalConfig) (Interval, bool) {
 		den := 1 + z2/n
 		c := (p + z2/(2*n)) / den
 		h := z * math.Sqrt(p*(1-p)/n+z2/(4*n*n)) / den
-		return Interval{Lo: clamp01(c - h), Hi: clamp01(c + h)}, true
+		return bracket(c-h, c+h, p), true
 	}
 }
 
@@ -176,3 +203,10 @@ func (r Rate) String() string {
 }
 
 func clamp01(x float64) float64 { return math.Min(1, math.Max(0, x)) }
+
+// bracket clamps [lo, hi] to [0, 1] and widens it to hold p, which the exact Wilson and
+// Agresti-Coull bounds always do: rounding can leave Wilson's lower bound at 0 successes a few
+// ulps above 0, or its upper bound at n successes below 1.
+func bracket(lo, hi, p float64) Interval {
+	return Interval{Lo: math.Min(clamp01(lo), p), Hi: math.Max(clamp01(hi), p)}
+}

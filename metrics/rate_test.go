@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"testing"
@@ -151,12 +152,21 @@ func TestRateIntervalProperties(t *testing.T) {
 	}
 }
 
+// TestRateLevelDefault: Level 0 is the documented 95%; any other level outside (0, 1) is not
+// replaced by it (before: -1, 1, 2 and NaN all silently gave the 95% interval) but fails
+// Validate, and then no interval is given.
 func TestRateLevelDefault(t *testing.T) {
 	a, _ := NewRate(3, 17).Interval(IntervalConfig{})
-	for _, lv := range []float64{0, -1, 1, 2, math.NaN()} {
-		b, _ := NewRate(3, 17).Interval(IntervalConfig{Level: lv})
-		if a != b {
-			t.Errorf("level %v gives %+v, want the 95%% %+v", lv, b, a)
+	if b, ok := NewRate(3, 17).Interval(IntervalConfig{Level: 0.95}); !ok || a != b {
+		t.Errorf("level 0 gives %+v, level 0.95 %+v", a, b)
+	}
+	for _, lv := range []float64{-1, 1, 2, math.NaN(), math.Inf(1)} {
+		cfg := IntervalConfig{Level: lv}
+		if err := cfg.Validate(); !errors.Is(err, ErrConfig) {
+			t.Errorf("level %v: Validate = %v, want ErrConfig", lv, err)
+		}
+		if b, ok := NewRate(3, 17).Interval(cfg); ok {
+			t.Errorf("level %v gives %+v, want no interval", lv, b)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ type SessionStats struct {
 func (a *Accumulator) SessionStats() SessionStats {
 	st := SessionStats{Events: a.events, Late: a.late, Invalid: a.invalid, Unknown: a.Unknown()}
 	var durs []time.Duration
-	var total time.Duration
+	var total float64 // nanoseconds; a time.Duration sum wraps past 292 years
 	var pages RatioMoments
 	var engaged int64
 	for _, who := range slices.Sorted(maps.Keys(a.people)) {
@@ -45,7 +46,7 @@ func (a *Accumulator) SessionStats() SessionStats {
 		for s := range a.personSessions(who) {
 			d := s.Duration()
 			durs = append(durs, d)
-			total += d
+			total += float64(d)
 			n++
 			p += float64(s.PageViews)
 			if s.Engaged {
@@ -60,7 +61,10 @@ func (a *Accumulator) SessionStats() SessionStats {
 	st.PagesPerSession = pages.Ratio()
 	if st.Sessions > 0 {
 		slices.Sort(durs)
-		st.MeanDuration = total / time.Duration(st.Sessions)
+		// The mean is at most the longest duration; only rounding can take it past MaxInt64.
+		st.MeanDuration = time.Duration(math.Min(total/float64(st.Sessions), math.MaxInt64-1024))
+		st.MeanDuration = max(st.MeanDuration, durs[0])
+		st.MeanDuration = min(st.MeanDuration, durs[len(durs)-1])
 		st.MedianDuration = durs[(len(durs)-1)/2]
 		st.P90Duration = durs[(len(durs)*9+9)/10-1]
 		st.EventsPerSession = float64(st.Events) / float64(st.Sessions)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -71,7 +72,13 @@ type logExtra struct {
 	region, channel     string
 	regionAt, channelAt int64
 	cats                []catSpend
+	// catIdx indexes cats by category once there are more than smallCats of them: a scan each
+	// made a customer of many categories quadratic.
+	catIdx map[int32]int
 }
+
+// smallCats is how many categories of a customer are looked up by a linear scan.
+const smallCats = 16
 
 // catSpend is a customer's gross spend in one category.
 type catSpend struct {
@@ -99,27 +106,62 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// valid is a quick check of what Order.Validate checks, without its allocations; Add calls
-// Validate for the error only when this fails.
+// minOrderTime and maxOrderTime bound the order times Add accepts: the years 1 to 9999, which
+// every day count here (int32 days since 1970) and every time encoding (RFC 3339, JSON) holds.
+var (
+	minOrderTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxOrderTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// valid is a quick check of what Order.Validate and checkRange check, without their
+// allocations; Add calls them for the error only when this fails.
 func valid(o *profile.Order) bool {
-	if o.ID == "" || o.Time.IsZero() || len(o.Lines) == 0 {
+	if o.ID == "" || o.Time.IsZero() || len(o.Lines) == 0 || o.Time.Before(minOrderTime) || !o.Time.Before(maxOrderTime) {
 		return false
 	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		if l.Quantity == 0 || !(l.UnitPrice >= 0) || !(l.ListPrice >= 0) || math.IsInf(l.UnitPrice, 1) || math.IsInf(l.ListPrice, 1) {
+		q := math.Abs(float64(l.Quantity))
+		if l.Quantity == 0 || !(l.UnitPrice >= 0) || !(l.ListPrice >= 0) || l.UnitPrice > textio.MaxMagnitude ||
+			l.ListPrice > textio.MaxMagnitude || q > textio.MaxMagnitude || q*l.UnitPrice > textio.MaxMagnitude {
 			return false
 		}
 	}
 	return true
 }
 
+// checkRange reports, as ErrOutOfRange naming the field, an order time outside the years 1 to
+// 9999 or a line whose price, list price, quantity or amount (quantity times price) is beyond
+// textio.MaxMagnitude: bounded so that every revenue sum stays finite.
+func checkRange(o *profile.Order) error {
+	if o.Time.Before(minOrderTime) || !o.Time.Before(maxOrderTime) {
+		return fmt.Errorf("Time: year %d outside 1..9999: %w", o.Time.Year(), ErrOutOfRange)
+	}
+	for i, l := range o.Lines {
+		q := math.Abs(float64(l.Quantity))
+		for _, f := range [...]struct {
+			name string
+			v    float64
+		}{{"UnitPrice", l.UnitPrice}, {"ListPrice", l.ListPrice}, {"Quantity", q}, {"Amount", q * l.UnitPrice}} {
+			if f.v > textio.MaxMagnitude {
+				return fmt.Errorf("Lines[%d].%s = %g beyond %g: %w", i, f.name, f.v, textio.MaxMagnitude, ErrOutOfRange)
+			}
+		}
+	}
+	return nil
+}
+
 // Add records one order. It returns an error, naming the order, when the order fails
-// profile's validation (a missing ID or time, no lines, a zero quantity, a bad price); the
-// Activity is then unchanged.
+// profile's validation (a missing ID or time, no lines, a zero quantity, a bad price), and
+// ErrOutOfRange when a price, quantity or amount is beyond textio.MaxMagnitude or the time is
+// outside the years 1 to 9999; the Activity is then unchanged. Orders are not deduplicated:
+// an order added twice counts twice.
 func (a *Activity) Add(o *profile.Order) error {
 	if !valid(o) {
 		if err := o.Validate(); err != nil {
+			return fmt.Errorf("segment: order %q: %w", o.ID, err)
+		}
+		if err := checkRange(o); err != nil {
 			return fmt.Errorf("segment: order %q: %w", o.ID, err)
 		}
 	}
@@ -214,12 +256,27 @@ func (c *customerLog) noteOrderTime(t int64) {
 }
 
 func (x *logExtra) addCategory(id int32, spend float64) {
-	for i := range x.cats {
-		if x.cats[i].id == id {
-			x.cats[i].spend += spend
-			return
+	if len(x.cats) < smallCats {
+		for i := range x.cats {
+			if x.cats[i].id == id {
+				x.cats[i].spend += spend
+				return
+			}
+		}
+		x.cats = append(x.cats, catSpend{id, spend})
+		return
+	}
+	if x.catIdx == nil {
+		x.catIdx = make(map[int32]int, 2*len(x.cats))
+		for i, cs := range x.cats {
+			x.catIdx[cs.id] = i
 		}
 	}
+	if i, ok := x.catIdx[id]; ok {
+		x.cats[i].spend += spend
+		return
+	}
+	x.catIdx[id] = len(x.cats)
 	x.cats = append(x.cats, catSpend{id, spend})
 }
 
@@ -309,9 +366,12 @@ func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg Co
 
 // Merge adds b's history to a. Merging shards gives the same result as adding all their orders
 // to one Activity (revenue sums may differ in the last bits, as floating-point addition is not
-// associative). b is not modified; a.Merge(a) counts a's orders twice, as adding them again
-// would.
-func (a *Activity) Merge(b *Activity) {
+// associative). b is not modified. a.Merge(a) returns ErrSelfMerge and changes nothing (it
+// used to count every order twice).
+func (a *Activity) Merge(b *Activity) error {
+	if a == b {
+		return fmt.Errorf("segment: Activity.Merge: %w", ErrSelfMerge)
+	}
 	a.GuestOrders += b.GuestOrders
 	a.Returns += b.Returns
 	a.Invalid += b.Invalid
@@ -353,6 +413,7 @@ func (a *Activity) Merge(b *Activity) {
 			a.record(d)
 		}
 	}
+	return nil
 }
 
 // Len returns the number of customers (including those with only returns).

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -47,9 +48,16 @@ func (p Period) start(i int32) time.Time {
 
 // CohortConfig configures Activity.Cohorts. The zero value makes monthly cohorts.
 type CohortConfig struct {
-	// Period is the cohort and retention period; default Month (also for a value that is
-	// neither Month nor Week).
+	// Period is the cohort and retention period: Month (the default) or Week.
 	Period Period
+}
+
+// Validate reports a Period other than Month and Week as ErrBadConfig.
+func (c CohortConfig) Validate() error {
+	if c.Period != Month && c.Period != Week {
+		return fmt.Errorf("segment: CohortConfig.Period = %d: %w", c.Period, ErrBadConfig)
+	}
+	return nil
 }
 
 // Cohorts is the acquisition-cohort table: customers grouped by the period of their first
@@ -71,12 +79,29 @@ type Cohorts struct {
 	Revenue [][]float64
 	// Repeaters[c] is the number of cohort c's customers with at least two orders, ever.
 	Repeaters []int
+	// Omitted counts the customers of the oldest cohorts left out because the table would
+	// have held more than MaxCohortCells cells; 0 unless orders span centuries.
+	Omitted int
 }
 
-// Cohorts builds the acquisition-cohort table. Customers with no order are left out.
+// MaxCohortCells bounds the cells of a Cohorts table (about 16 bytes each, so 64 MiB). A table
+// has a cell per cohort and later period, so orders spread over millennia made it quadratic:
+// 51 orders 190 years apart took 245 MB in weekly periods, 5,000 would have taken 24 GB.
+// A century of weekly cohorts (5,200 periods, 13.5M cells at most) would not fit, a century of
+// monthly ones (720,000) or two decades of weekly ones (540,000) fit many times over. When the
+// bound is reached the most recent cohorts are kept, whole, and the customers of the older
+// ones are counted in Omitted.
+const MaxCohortCells = 1 << 22
+
+// Cohorts builds the acquisition-cohort table. Customers with no order are left out, and so
+// are those of the oldest cohorts when the table would exceed MaxCohortCells (see Omitted). A
+// cfg that fails Validate gives an empty table of cfg's Period (no cohorts), not a monthly one.
 func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
-	a.normalize()
 	p := cfg.Period
+	if cfg.Validate() != nil {
+		return &Cohorts{Period: p}
+	}
+	a.normalize()
 	var lo, hi int32 = 1<<31 - 1, -1 << 31
 	for i := range a.logs {
 		c := &a.logs[i]
@@ -92,6 +117,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 	if hi < lo {
 		return out
 	}
+	lo = a.cohortCutoff(p, lo, hi)
 	span := int(hi-lo) + 1
 	size := make([]int, span)
 	rep := make([]int, span)
@@ -103,6 +129,10 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 			continue
 		}
 		first := p.periodOf(dayOf(c.first))
+		if first < lo {
+			out.Omitted++
+			continue
+		}
 		row := int(first - lo)
 		if active[row] == nil {
 			active[row] = make([]int, int(hi-first)+1)
@@ -136,6 +166,31 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		out.Repeaters = append(out.Repeaters, rep[row])
 	}
 	return out
+}
+
+// cohortCutoff returns the first cohort period to tabulate: lo, unless the rows from lo to hi
+// (one per period with an acquisition, hi - first + 1 cells each) would exceed MaxCohortCells,
+// in which case the oldest rows are dropped until the rest fit.
+func (a *Activity) cohortCutoff(p Period, lo, hi int32) int32 {
+	var firsts []int32
+	for i := range a.logs {
+		if c := &a.logs[i]; c.orders > 0 {
+			firsts = append(firsts, p.periodOf(dayOf(c.first)))
+		}
+	}
+	slices.Sort(firsts)
+	firsts = slices.Compact(firsts)
+	cells := 0
+	for k := len(firsts) - 1; k >= 0; k-- {
+		cells += int(hi-firsts[k]) + 1
+		if cells > MaxCohortCells {
+			if k+1 < len(firsts) {
+				return firsts[k+1]
+			}
+			return hi + 1 // not even the latest row fits: no rows (cannot happen for one row)
+		}
+	}
+	return lo
 }
 
 // Retention returns Active[c][o] / Sizes[c], the share of cohort c active o periods after

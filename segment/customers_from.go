@@ -12,8 +12,12 @@ import (
 // cfg.Now, as Activity.RFM counts them), first_order, last_order, lifecycle (by cfg, whose Now
 // is also the reference here; zero means the latest order), categories (when lines name them),
 // region (of the last order naming one) and channel (of the first order naming one). A host then
-// adds its CRM attributes (age, interests, ...) with the Set methods before segmenting.
+// adds its CRM attributes (age, interests, ...) with the Set methods before segmenting. A cfg
+// that fails Validate gives nil.
 func (a *Activity) Customers(cfg LifecycleConfig) []Customer {
+	if cfg.Validate() != nil {
+		return nil
+	}
 	a.normalize()
 	cfg = cfg.withDefaults()
 	now := cfg.Now

@@ -62,7 +62,9 @@
 //
 // Activity.Cohorts groups customers by the month or week of their first order and counts, for
 // every later period, how many were active and what they spent; Cohorts.WriteCSV writes
-// retention, active counts, revenue or cumulative value per customer.
+// retention, active counts, revenue or cumulative value per customer. A table holds at most
+// MaxCohortCells cells (64 MiB): orders spread over centuries keep the most recent cohorts and
+// count the older ones' customers in Cohorts.Omitted.
 //
 // # Bad input
 //
@@ -73,21 +75,37 @@
 //     column; nesting deeper than 200 and rules over 64 KiB are ErrSyntax. A customer lacking
 //     an attribute does not match a comparison on it. Check does the same for predicates built
 //     in Go, and refuses (ErrSyntax) those that would print as text that does not parse.
-//   - orders: an order failing profile's validation is an error naming the order; guest
-//     orders are counted and skipped; return-only customers have no RFM values, cohort or
-//     stage; dates before 1970 are ordinary dates. Orders after an analysis date (Now) are
-//     not dropped: they give a negative recency (and a new or active stage), so add only the
-//     orders up to a past date to analyse as of it.
+//   - orders: an order failing profile's validation is an error naming the order; so is
+//     (ErrOutOfRange, naming the field) a price, list price, quantity or line amount beyond
+//     textio.MaxMagnitude (1e15), which keeps every revenue sum finite, and a time outside the
+//     years 1 to 9999; guest orders are counted and skipped; an order added twice counts
+//     twice; return-only customers have no RFM values, cohort or stage; dates before 1970 are
+//     ordinary dates. Orders after an analysis date (Now) are not dropped: they give a
+//     negative recency (and a new or active stage), so add only the orders up to a past date
+//     to analyse as of it. Activity.Merge of an Activity into itself is ErrSelfMerge.
 //   - RFM: no customers (ErrEmpty); NaN or infinite values (ErrNotFinite, naming customer and
-//     column); bad cut points (ErrBadConfig). Identical values share a score; a constant column
-//     scores everyone in bin 1 (recency: q for BinsR, 1 for BinsQcut); new values beyond the
-//     fitted range get the end bins.
-//   - k-means: no points (ErrEmpty); NaN or infinite features (ErrNotFinite, naming point and
-//     column); k above the number of points or of distinct points (ErrTooFewPoints); constant
-//     columns are allowed (z-score and min-max map them to 0); an empty cluster during the
-//     iterations is moved to a far point.
-//   - silhouette: fewer than 2 or more than n-1 clusters (ErrBadConfig); a point alone in its
-//     cluster scores 0.
+//     column) and values beyond ±1e15 (ErrOutOfRange); Bins above MaxBins and cut points that
+//     are not ascending and within ±1e15 (ErrBadConfig). Identical values share a score; a
+//     constant column scores everyone in bin 1 (recency: q for BinsR, 1 for BinsQcut); new
+//     values beyond the fitted range get the end bins.
+//   - k-means: no points (ErrEmpty); NaN or infinite features (ErrNotFinite) and features
+//     beyond ±1e15 (ErrOutOfRange), naming point and column; k above the number of points or
+//     of distinct points (ErrTooFewPoints), found by the seeding in one pass (100,000
+//     identical points: milliseconds); constant columns are allowed (z-score and min-max map
+//     them to 0); an empty cluster during the iterations is moved to a far point; the context
+//     is checked per chunk of points, so a cancelled fit returns within milliseconds;
+//     LocalTrials is at most MaxLocalTrials (seeding keeps a distance per point and trial).
+//     Predict and Assign give a point far beyond the data (1e200) its nearest centroid.
+//   - configs: zero fields are the documented defaults and every other value out of range
+//     fails the config's Validate (ErrBadConfig, naming the field). It is never replaced by a
+//     default: FitRFM and FitKMeans return the error, and the Activity methods that return no
+//     error (RFM, Lifecycle, Customers, Advocates, Cohorts) return nothing for such a config.
+//   - silhouette: fewer than 2 or more than n-1 clusters, or a negative SampleSize
+//     (ErrBadConfig); a point alone in its cluster scores 0. The work is at most SampleSize²
+//     distances, and ChooseK's context stops it within milliseconds.
+//   - size: every per-customer structure (days, categories) and the cohort table (at most
+//     MaxCohortCells cells) is linear in the input; a customer with 100,000 categories costs
+//     no more per line than one with three.
 //
 // # Conventions
 //

@@ -131,7 +131,9 @@ func FuzzActivity(f *testing.F) {
 				_ = h2.Add(&orders[i])
 			}
 		}
-		h1.Merge(&h2)
+		if err := h1.Merge(&h2); err != nil {
+			t.Fatal(err)
+		}
 		if h1.Repeat() != a.Repeat() {
 			t.Fatalf("merged repeat %+v, whole %+v", h1.Repeat(), a.Repeat())
 		}

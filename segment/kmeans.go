@@ -30,15 +30,45 @@ type KMeansConfig struct {
 	Seed uint64
 	// LocalTrials is the number of candidates greedy k-means++ tries for each new centre,
 	// keeping the one that lowers the potential most; default 2 + floor(ln K), as
-	// scikit-learn.
+	// scikit-learn; at most MaxLocalTrials.
 	LocalTrials int
-	// Workers is the number of goroutines; default GOMAXPROCS. Up to 4 restarts run at once
+	// Workers is the number of goroutines; default (0) GOMAXPROCS. Up to 4 restarts run at once
 	// (fewer when there are fewer restarts or workers), each splitting its steps over its
 	// share of the workers. The result does not depend on it.
 	Workers int
 	// Progress, if set, is called after each restart with (restarts done, Restarts); it may be
 	// called from several goroutines, but never concurrently.
 	Progress func(done, total int)
+}
+
+// MaxLocalTrials bounds KMeansConfig.LocalTrials: seeding keeps a distance per point and
+// trial, so LocalTrials = 10^6 on a million points asked for 8 TB.
+const MaxLocalTrials = 100
+
+// Validate reports, as ErrBadConfig naming the field, a negative K, Restarts, MaxIter or
+// Workers, a LocalTrials outside 0..MaxLocalTrials, or a Tol that is NaN or infinite (a
+// negative finite Tol is allowed: it stops on stable labels). Zero fields are the documented
+// defaults.
+func (c KMeansConfig) Validate() error {
+	var field string
+	var v any
+	switch {
+	case c.K < 0:
+		field, v = "K", c.K
+	case c.Restarts < 0:
+		field, v = "Restarts", c.Restarts
+	case c.MaxIter < 0:
+		field, v = "MaxIter", c.MaxIter
+	case c.Workers < 0:
+		field, v = "Workers", c.Workers
+	case c.LocalTrials < 0 || c.LocalTrials > MaxLocalTrials:
+		field, v = "LocalTrials", c.LocalTrials
+	case math.IsNaN(c.Tol) || math.IsInf(c.Tol, 0):
+		field, v = "Tol", c.Tol
+	default:
+		return nil
+	}
+	return fmt.Errorf("segment: FitKMeans: %s = %v: %w", field, v, ErrBadConfig)
 }
 
 // KMeans is a fitted clustering. Centroids, Labels, Sizes and Inertia describe the fit; set
@@ -77,9 +107,10 @@ type KMeans struct {
 // from PCG(Seed, r), points are processed in fixed chunks whose partial sums are combined in
 // chunk order, and the best restart is the one with the lowest inertia (the lowest r on ties).
 //
-// Errors: ErrEmpty for no points, ErrNotFinite for NaN or infinite values (naming point and
-// column), ErrTooFewPoints when K exceeds the number of distinct points, ErrBadConfig for
-// negative K, Restarts or MaxIter, and ctx.Err() when ctx is done. Constant columns are
+// Errors: ErrEmpty for no points, ErrNotFinite for NaN or infinite values and ErrOutOfRange
+// for values beyond ±textio.MaxMagnitude (naming point and column), ErrTooFewPoints when K
+// exceeds the number of distinct points, ErrBadConfig when cfg fails Validate, and ctx.Err()
+// when ctx is done. Constant columns are
 // allowed (they add nothing to any distance).
 func FitKMeans(ctx context.Context, p Points, cfg KMeansConfig) (*KMeans, error) {
 	if err := p.check(); err != nil {
@@ -91,9 +122,8 @@ func FitKMeans(ctx context.Context, p Points, cfg KMeansConfig) (*KMeans, error)
 	}
 	restarts := cmpOrInt(cfg.Restarts, 10)
 	maxIter := cmpOrInt(cfg.MaxIter, 300)
-	if k < 0 || restarts < 0 || maxIter < 0 || cfg.LocalTrials < 0 || math.IsNaN(cfg.Tol) {
-		return nil, fmt.Errorf("segment: FitKMeans: K = %d, Restarts = %d, MaxIter = %d, LocalTrials = %d, Tol = %v: %w",
-			cfg.K, cfg.Restarts, cfg.MaxIter, cfg.LocalTrials, cfg.Tol, ErrBadConfig)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	n := p.Len()
 	if k > n {
@@ -293,11 +323,42 @@ func meanVariance(p Points) float64 {
 }
 
 // Predict returns the index of the centroid nearest to x (the lowest index on ties). x is in
-// the space of the training points.
+// the space of the training points. A finite x far enough out that every squared distance
+// overflows (1e200, say) is compared after scaling by its largest magnitude, so it still gets
+// its nearest centroid rather than centroid 0.
 func (m *KMeans) Predict(x []float64) int {
 	best, bestD := 0, math.Inf(1)
 	for j := range m.Centroids.Len() {
 		if d := sqDist(x, m.Centroids.Row(j)); d < bestD {
+			best, bestD = j, d
+		}
+	}
+	if math.IsInf(bestD, 1) {
+		return m.predictScaled(x)
+	}
+	return best
+}
+
+// predictScaled is Predict for a far x. The nearest centroid minimises
+// |x - c|² - |x|² = |c|² - 2 x·c, and dividing that by s = max |x_i| keeps it finite (the
+// centroids are within the training points' range) while still telling apart centroids whose
+// distances to x agree in every digit a float64 holds.
+func (m *KMeans) predictScaled(x []float64) int {
+	s := 0.0
+	for _, v := range x {
+		s = math.Max(s, math.Abs(v))
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		return 0
+	}
+	best, bestD := 0, math.Inf(1)
+	for j := range m.Centroids.Len() {
+		var cc, xc float64
+		for i, v := range m.Centroids.Row(j) {
+			cc += v * v
+			xc += x[i] / s * v
+		}
+		if d := cc/s - 2*xc; d < bestD {
 			best, bestD = j, d
 		}
 	}

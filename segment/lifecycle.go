@@ -2,6 +2,8 @@ package segment
 
 import (
 	"cmp"
+	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -39,11 +41,29 @@ func LifecycleFromProfile(c profile.Config) LifecycleConfig {
 	return LifecycleConfig{Now: c.Now, Window: c.Window, Windows: c.Windows, ChurnFactor: c.ChurnFactor}
 }
 
+// Validate reports, as ErrBadConfig naming the field, a negative Window or Windows entry, a
+// ChurnFactor that is negative, NaN or infinite, or a Now outside the years 1 to 9999. Zero
+// fields are the documented defaults (a zero Windows entry means Window).
+func (c LifecycleConfig) Validate() error {
+	if c.Window < 0 {
+		return fmt.Errorf("segment: LifecycleConfig.Window = %s: %w", c.Window, ErrBadConfig)
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Windows)) {
+		if w := c.Windows[name]; w < 0 {
+			return fmt.Errorf("segment: LifecycleConfig.Windows[%q] = %s: %w", name, w, ErrBadConfig)
+		}
+	}
+	if c.ChurnFactor < 0 || math.IsNaN(c.ChurnFactor) || math.IsInf(c.ChurnFactor, 0) {
+		return fmt.Errorf("segment: LifecycleConfig.ChurnFactor = %v: %w", c.ChurnFactor, ErrBadConfig)
+	}
+	return checkNow("LifecycleConfig", c.Now)
+}
+
 func (c LifecycleConfig) withDefaults() LifecycleConfig {
-	if c.Window <= 0 {
+	if c.Window == 0 {
 		c.Window = 90 * 24 * time.Hour
 	}
-	if c.ChurnFactor <= 0 {
+	if c.ChurnFactor == 0 {
 		c.ChurnFactor = 3
 	}
 	return c
@@ -76,8 +96,12 @@ type CustomerStage struct {
 
 // Lifecycle returns every customer's stage, sorted by ID. Recency and tenure are measured in
 // days (86400 s) from the first and last order to Now, as profile does. Customers with no order
-// are left out (profile calls them prospects).
+// are left out (profile calls them prospects). A cfg that fails Validate gives nil: it is not
+// replaced by the defaults (a NaN ChurnFactor used to turn every lapsed customer churned).
 func (a *Activity) Lifecycle(cfg LifecycleConfig) []CustomerStage {
+	if cfg.Validate() != nil {
+		return nil
+	}
 	cfg = cfg.withDefaults()
 	now := cfg.Now
 	if now.IsZero() {
@@ -123,7 +147,9 @@ type MonthCount struct {
 }
 
 // NewVsReturning counts, per calendar month from the first to the last month with an order,
-// the new and returning customers who ordered in it (a customer counts once per month).
+// the new and returning customers who ordered in it (a customer counts once per month). It
+// reads the monthly Cohorts table, so for orders spread over centuries it covers the months of
+// the cohorts that table keeps.
 func (a *Activity) NewVsReturning() []MonthCount {
 	t := a.Cohorts(CohortConfig{Period: Month})
 	if len(t.Starts) == 0 {
@@ -194,12 +220,11 @@ func (a *Activity) Repeat() RepeatStats {
 // AdvocateConfig configures Activity.Advocates. The zero value picks the top 1% by net
 // revenue among customers with at least two orders.
 type AdvocateConfig struct {
-	// Top is the fraction of eligible customers to return, in (0, 1]; default 0.01 (also for
-	// a value outside that range or NaN). At least one customer is returned when any is
-	// eligible: the count is ceil(Top * eligible).
+	// Top is the fraction of eligible customers to return, in (0, 1]; default (0) 0.01. At
+	// least one customer is returned when any is eligible: the count is ceil(Top * eligible).
 	Top float64
-	// MinOrders is the smallest number of orders to be eligible; default 2 (a brand advocate
-	// has come back at least once). Set 1 to rank everyone.
+	// MinOrders is the smallest number of orders to be eligible; default (0) 2 (a brand
+	// advocate has come back at least once). Set 1 to rank everyone.
 	MinOrders int
 	// Now, if set, also requires an order within ActiveWithin of Now, so lapsed big spenders
 	// are not rewarded as advocates. Zero disables the check.
@@ -216,15 +241,33 @@ type Advocate struct {
 	Rank int
 }
 
+// Validate reports, as ErrBadConfig naming the field, a Top outside (0, 1] other than 0 (NaN
+// included), a negative MinOrders or ActiveWithin, or a Now outside the years 1 to 9999.
+func (c AdvocateConfig) Validate() error {
+	switch {
+	case c.Top != 0 && !(c.Top > 0 && c.Top <= 1):
+		return fmt.Errorf("segment: AdvocateConfig.Top = %v (want 0 for 0.01, or a fraction in (0, 1]): %w", c.Top, ErrBadConfig)
+	case c.MinOrders < 0:
+		return fmt.Errorf("segment: AdvocateConfig.MinOrders = %d: %w", c.MinOrders, ErrBadConfig)
+	case c.ActiveWithin < 0:
+		return fmt.Errorf("segment: AdvocateConfig.ActiveWithin = %s: %w", c.ActiveWithin, ErrBadConfig)
+	}
+	return checkNow("AdvocateConfig", c.Now)
+}
+
 // Advocates returns the top customers by net revenue (ties by more orders, then by ID), the
-// customers to thank and reward as a brand's advocates.
+// customers to thank and reward as a brand's advocates. A cfg that fails Validate gives nil (a
+// Top of 5, meant as 5%, used to become 1% without a word).
 func (a *Activity) Advocates(cfg AdvocateConfig) []Advocate {
+	if cfg.Validate() != nil {
+		return nil
+	}
 	top := cfg.Top
-	if top <= 0 || top > 1 || math.IsNaN(top) {
+	if top == 0 {
 		top = 0.01
 	}
 	minOrders := cfg.MinOrders
-	if minOrders <= 0 {
+	if minOrders == 0 {
 		minOrders = 2
 	}
 	var eligible []Advocate

@@ -3,6 +3,8 @@ package segment
 import (
 	"fmt"
 	"math"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // Points is a row-major matrix of n points in Dim dimensions: point i is
@@ -43,7 +45,9 @@ func (p Points) Len() int {
 // Row returns point i, sharing memory with p.
 func (p Points) Row(i int) []float64 { return p.Data[i*p.Dim : (i+1)*p.Dim : (i+1)*p.Dim] }
 
-// check reports empty input, a ragged Data and the first NaN or infinity (by row and column).
+// check reports empty input, a ragged Data and the first NaN or infinity (ErrNotFinite) or
+// value beyond ±textio.MaxMagnitude (ErrOutOfRange), by row and column: within it every squared
+// distance and every sum of them over 2^53 points stays finite.
 func (p Points) check() error {
 	if p.Dim <= 0 || len(p.Data) == 0 {
 		return fmt.Errorf("segment: no points: %w", ErrEmpty)
@@ -54,6 +58,9 @@ func (p Points) check() error {
 	for i, v := range p.Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("segment: point %d, column %d = %v: %w", i/p.Dim, i%p.Dim, v, ErrNotFinite)
+		}
+		if !textio.InRange(v) {
+			return fmt.Errorf("segment: point %d, column %d = %v beyond %g: %w", i/p.Dim, i%p.Dim, v, textio.MaxMagnitude, ErrOutOfRange)
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // BinMethod says how FitRFM turns a column of values into scores.
@@ -123,9 +125,15 @@ type ScoredRFM struct {
 	RFMScore
 }
 
+// MaxBins is the largest RFMConfig.Bins: beyond a hundred quantile bins of a customer base
+// there is nothing left to score (and Bins = 2^40 would allocate terabytes of cut points).
+const MaxBins = 100
+
 // FitRFM cuts each column of values into bins as cfg says. Errors: ErrEmpty for no values,
-// ErrNotFinite (naming the customer and column) for NaN or infinite values, ErrBadConfig for
-// negative Bins, an unknown Method or cut points that are not strictly ascending and finite.
+// ErrNotFinite (naming the customer and column) for NaN or infinite values, ErrOutOfRange for
+// values beyond ±textio.MaxMagnitude (1e15), ErrBadConfig for Bins negative or above MaxBins,
+// an unknown Method or cut points that are not strictly ascending, finite and within
+// ±textio.MaxMagnitude.
 func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 	if len(values) == 0 {
 		return nil, fmt.Errorf("segment: FitRFM: no customers: %w", ErrEmpty)
@@ -134,8 +142,8 @@ func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 	if q == 0 {
 		q = 5
 	}
-	if q < 1 {
-		return nil, fmt.Errorf("segment: FitRFM: Bins = %d: %w", cfg.Bins, ErrBadConfig)
+	if q < 1 || q > MaxBins {
+		return nil, fmt.Errorf("segment: FitRFM: Bins = %d (want 0 for 5, or 1..%d): %w", cfg.Bins, MaxBins, ErrBadConfig)
 	}
 	if cfg.Method != BinsR && cfg.Method != BinsQcut {
 		return nil, fmt.Errorf("segment: FitRFM: Method = %d: %w", cfg.Method, ErrBadConfig)
@@ -147,6 +155,9 @@ func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 		}{{"Recency", v.Recency}, {"Frequency", v.Frequency}, {"Monetary", v.Monetary}} {
 			if math.IsNaN(f.x) || math.IsInf(f.x, 0) {
 				return nil, fmt.Errorf("segment: FitRFM: customer %q: %s = %v: %w", v.ID, f.name, f.x, ErrNotFinite)
+			}
+			if !textio.InRange(f.x) {
+				return nil, fmt.Errorf("segment: FitRFM: customer %q: %s = %v beyond %g: %w", v.ID, f.name, f.x, textio.MaxMagnitude, ErrOutOfRange)
 			}
 		}
 	}
@@ -223,9 +234,9 @@ func halfOpen(sorted, cuts []float64) Bins {
 
 func customBins(sorted, cuts []float64, name string) (Bins, error) {
 	for i, c := range cuts {
-		if math.IsNaN(c) || math.IsInf(c, 0) || i > 0 && c <= cuts[i-1] {
-			return Bins{}, fmt.Errorf("segment: FitRFM: %s[%d] = %v: cut points must be finite and strictly ascending: %w",
-				name, i, c, ErrBadConfig)
+		if !textio.InRange(c) || i > 0 && c <= cuts[i-1] {
+			return Bins{}, fmt.Errorf("segment: FitRFM: %s[%d] = %v: cut points must be finite, within ±%g and strictly ascending: %w",
+				name, i, c, textio.MaxMagnitude, ErrBadConfig)
 		}
 	}
 	return halfOpen(sorted, cuts), nil

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -48,9 +49,30 @@ type RFMValuesConfig struct {
 	Basis RFMBasis
 }
 
+// Validate reports a Basis other than PerOrder and PerDay, or a Now outside the years 1 to
+// 9999, as ErrBadConfig.
+func (c RFMValuesConfig) Validate() error {
+	if c.Basis != PerOrder && c.Basis != PerDay {
+		return fmt.Errorf("segment: RFMValuesConfig.Basis = %d: %w", c.Basis, ErrBadConfig)
+	}
+	return checkNow("RFMValuesConfig", c.Now)
+}
+
+// checkNow refuses a reference time outside the years Add accepts (zero means the latest order).
+func checkNow(cfg string, now time.Time) error {
+	if !now.IsZero() && (now.Before(minOrderTime) || !now.Before(maxOrderTime)) {
+		return fmt.Errorf("segment: %s.Now: year %d outside 1..9999: %w", cfg, now.Year(), ErrBadConfig)
+	}
+	return nil
+}
+
 // RFM returns every customer's RFM values, sorted by ID. Customers with no order (only
-// returns) are left out, as they have no recency.
+// returns) are left out, as they have no recency. A cfg that fails Validate gives nil (it is
+// not replaced by the defaults); check cfg.Validate to tell that from an empty Activity.
 func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
+	if cfg.Validate() != nil {
+		return nil
+	}
 	a.normalize()
 	now := cfg.Now
 	if now.IsZero() {

@@ -30,6 +30,12 @@ var (
 	ErrTooFewPoints = errors.New("fewer distinct points than clusters")
 	// ErrBadConfig: a configuration value out of range (negative bins, unsorted cut points, ...).
 	ErrBadConfig = errors.New("bad configuration")
+	// ErrOutOfRange: a finite number beyond ±textio.MaxMagnitude (1e15, the module's one
+	// accepted magnitude for amounts, prices, quantities and features), or an order time
+	// outside the years 1 to 9999.
+	ErrOutOfRange = errors.New("out of range")
+	// ErrSelfMerge: an Activity merged into itself, which would count everything twice.
+	ErrSelfMerge = errors.New("merged into itself")
 )
 
 // SegmenterFunc adapts a function to the Segmenter interface.

@@ -15,7 +15,8 @@ import (
 type SilhouetteConfig struct {
 	// SampleSize is the largest number of points scored exactly; above it a random sample of
 	// that many points (without replacement, drawn with Seed) is scored among themselves, as
-	// scikit-learn's silhouette_score(sample_size=...) does. Default 2000.
+	// scikit-learn's silhouette_score(sample_size=...) does. Default (0) 2000; negative is an
+	// error.
 	SampleSize int
 	// Seed draws the sample.
 	Seed uint64
@@ -28,18 +29,27 @@ type SilhouetteConfig struct {
 //	s(i) = (b(i) - a(i)) / max(a(i), b(i)),  and s(i) = 0 when i is alone in its cluster,
 //
 // in [-1, 1], higher meaning tighter, better separated clusters. Distances are Euclidean.
-// Errors: ErrEmpty, ErrNotFinite, and ErrBadConfig when labels and points differ in length,
-// a label is negative, or the (sampled) points do not have between 2 and n-1 clusters.
+// Errors: ErrEmpty, ErrNotFinite, ErrOutOfRange, and ErrBadConfig when labels and points
+// differ in length, a label is negative, SampleSize is negative, or the (sampled) points do
+// not have between 2 and n-1 clusters. The work is SampleSize² distances at most (4 million by
+// default); ChooseK also stops it when its context is done.
 func Silhouette(p Points, labels []int, cfg SilhouetteConfig) (float64, error) {
+	return silhouette(context.Background(), p, labels, cfg)
+}
+
+func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfig) (float64, error) {
 	if err := p.check(); err != nil {
 		return 0, err
+	}
+	if cfg.SampleSize < 0 {
+		return 0, fmt.Errorf("segment: Silhouette: SampleSize = %d: %w", cfg.SampleSize, ErrBadConfig)
 	}
 	n := p.Len()
 	if len(labels) != n {
 		return 0, fmt.Errorf("segment: Silhouette: %d labels for %d points: %w", len(labels), n, ErrBadConfig)
 	}
 	size := cfg.SampleSize
-	if size <= 0 {
+	if size == 0 {
 		size = 2000
 	}
 	idx := make([]int, n)
@@ -91,6 +101,9 @@ func Silhouette(p Points, labels []int, cfg SilhouetteConfig) (float64, error) {
 					if t != s {
 						sum[lab[t]] += math.Sqrt(sqDist(x, p.Row(i)))
 					}
+					if t%4096 == 4095 && ctx.Err() != nil {
+						return
+					}
 				}
 				own := lab[s]
 				if count[own] == 1 {
@@ -110,6 +123,9 @@ func Silhouette(p Points, labels []int, cfg SilhouetteConfig) (float64, error) {
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	var total float64
 	for _, v := range scores {
 		total += v
@@ -148,7 +164,7 @@ func ChooseK(ctx context.Context, p Points, ks []int, cfg KMeansConfig, sil Silh
 		if err != nil {
 			return 0, nil, err
 		}
-		s, err := Silhouette(p, m.Labels, sil)
+		s, err := silhouette(ctx, p, m.Labels, sil)
 		if err != nil {
 			return 0, nil, err
 		}
