@@ -24,8 +24,9 @@ var (
 	// ErrConfig wraps a configuration that cannot be honoured (see FunnelConfig).
 	ErrConfig = errors.New("metrics: bad configuration")
 	// ErrTooLarge wraps an event or order line whose amount (price or list price times
-	// quantity) exceeds MaxAmount.
-	ErrTooLarge = errors.New("metrics: amount too large")
+	// quantity) exceeds MaxAmount. The module's one out-of-range sentinel: the same value as
+	// ErrRange, profile.ErrOutOfRange and segment.ErrOutOfRange.
+	ErrTooLarge = textio.ErrRange
 	// ErrSelfMerge is returned by the Merge methods (Accumulator, Funnel, Orders) when a value
 	// is merged into itself, which would count everything twice.
 	ErrSelfMerge = errors.New("metrics: merged into itself")

@@ -167,7 +167,7 @@ func TestBadInputMagnitudes(t *testing.T) {
 	}
 	o := NewOrders(OrdersConfig{})
 	ord := profile.Order{ID: "o", CustomerID: "c", Time: at(10, 0, 0), Lines: []profile.Line{{ItemID: "i", Quantity: 1 << 62, UnitPrice: 0}}}
-	if err := o.Add(&ord); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), `order "o" line 0`) {
+	if err := o.Add(&ord); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), `order "o"`) || !strings.Contains(err.Error(), `Lines[0]`) {
 		t.Errorf("order line of quantity 2^62: %v, want ErrTooLarge naming order and line", err)
 	}
 }

@@ -15,8 +15,10 @@ var (
 	ErrZeroQuantity = errors.New("zero quantity")
 	// ErrOutOfRange: a price, list price or quantity above textio.MaxMagnitude (1e15) in
 	// absolute value (Validate), or a time a Builder cannot hold: outside what
-	// time.Time.UnixNano represents, the years 1678 to 2262 (AddOrder, AddEvent).
-	ErrOutOfRange = errors.New("out of range")
+	// time.Time.UnixNano represents, the years 1678 to 2262 (AddOrder, AddEvent). It is the
+	// module's one out-of-range sentinel, the same value as the readers' ErrRange and
+	// segment.ErrOutOfRange, so errors.Is matches it from any package.
+	ErrOutOfRange = textio.ErrRange
 )
 
 // ErrConfig is wrapped by Config.Validate and StitchConfig.Validate (and so by NewBuilder and

@@ -1,6 +1,10 @@
 package segment
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/tailorkit/tailor/internal/textio"
+)
 
 // Segmenter assigns a customer to a segment. Rule segments, RFM models and k-means models all
 // implement it, so a host can swap one for another or compose them with FirstMatch and
@@ -32,8 +36,9 @@ var (
 	ErrBadConfig = errors.New("bad configuration")
 	// ErrOutOfRange: a finite number beyond ±textio.MaxMagnitude (1e15, the module's one
 	// accepted magnitude for amounts, prices, quantities and features), or an order time
-	// outside the years 1 to 9999.
-	ErrOutOfRange = errors.New("out of range")
+	// outside the years 1 to 9999. The module's one out-of-range sentinel: the same value as
+	// profile.ErrOutOfRange and the readers' ErrRange, so a profile validation error matches it.
+	ErrOutOfRange = textio.ErrRange
 	// ErrSelfMerge: an Activity merged into itself, which would count everything twice.
 	ErrSelfMerge = errors.New("merged into itself")
 )
