@@ -10,8 +10,9 @@ import (
 	"github.com/tailorkit/tailor/internal/textio"
 )
 
-// ErrSelfMerge is returned by Builder.Merge when a builder is merged into itself.
-var ErrSelfMerge = errors.New("profile: builder merged into itself")
+// ErrSelfMerge is returned by Builder.Merge and Stitcher.Merge for a store merged into itself
+// (which would count everything twice).
+var ErrSelfMerge = errors.New("profile: merge of a store into itself")
 
 const maxFutureExamples = 10
 

@@ -88,8 +88,18 @@ func (c *Consents) Records(subject string) []ConsentRecord {
 	return slices.Clone(c.records[subject])
 }
 
-// Forget erases every decision recorded under the subjects and returns how many were erased.
-func (c *Consents) Forget(subjects ...string) int {
+// Forget erases every decision recorded under subject. The report counts them as "consents";
+// for a subject with no decisions it has Found false and lists nothing. Decisions recorded
+// under a stitched customer's other identifiers are not the subject's: Builder.Forget erases
+// those too.
+func (c *Consents) Forget(subject string) ForgetReport {
+	rep := ForgetReport{Person: subject}
+	rep.Add("consents", c.forget([]string{subject}))
+	return rep
+}
+
+// forget erases every decision recorded under the subjects and returns how many were erased.
+func (c *Consents) forget(subjects []string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0

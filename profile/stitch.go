@@ -311,10 +311,11 @@ func (s *Stitcher) ObserveEvent(e Event) {
 	s.Observe(e.Time, ids...)
 }
 
-// Merge adds every observation of other into s (other is unchanged).
-func (s *Stitcher) Merge(other *Stitcher) {
+// Merge adds every observation of other into s (other is unchanged). Merging a stitcher into
+// itself is ErrSelfMerge.
+func (s *Stitcher) Merge(other *Stitcher) error {
 	if s == other {
-		return
+		return ErrSelfMerge
 	}
 	other.mu.Lock()
 	list := make([]observation, 0, len(other.obs))
@@ -330,6 +331,7 @@ func (s *Stitcher) Merge(other *Stitcher) {
 		slices.SortFunc(o.ids, s.compareRank) // other may rank differently
 		s.add(&o, true)
 	}
+	return nil
 }
 
 // refresh brings the decisions up to date with the observations that arrived late: it replays

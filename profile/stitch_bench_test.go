@@ -51,7 +51,7 @@ func BenchmarkStitcherForget(b *testing.B) {
 			s, next = benchStitcher(list), 0
 			b.StartTimer()
 		}
-		if s.Forget("u"+strconv.Itoa(next)) == nil {
+		if !s.Forget("u" + strconv.Itoa(next)).Found {
 			b.Fatal("nothing forgotten")
 		}
 		next++
@@ -93,7 +93,7 @@ func BenchmarkBuilderForget(b *testing.B) {
 			bl, next = build(), 0
 			b.StartTimer()
 		}
-		if rep := bl.Forget("u" + strconv.Itoa(next)); rep.Accumulators == 0 {
+		if rep := bl.Forget("u" + strconv.Itoa(next)); rep.Removed["accumulators"] == 0 {
 			b.Fatalf("nothing forgotten: %+v", rep)
 		}
 		next++

@@ -50,9 +50,9 @@ func TestStitcherForgetEqualsRebuild(t *testing.T) {
 				break
 			}
 			who := names[r.IntN(len(names))]
-			erased := s.Forget(who)
-			if len(erased) == 0 {
-				t.Fatalf("trial %d: Forget(%s) erased nothing", trial, who)
+			erased := s.Identities(who)
+			if rep := s.Forget(who); !rep.Found || rep.Removed["identities"] != len(erased) || rep.Removed["observations"] == 0 {
+				t.Fatalf("trial %d: Forget(%s) = %v, want %d identities and some observations", trial, who, rep, len(erased))
 			}
 			list = slices.DeleteFunc(list, func(o obs) bool { return mentionsAny(o, erased) })
 			if diff := cmp.Diff(stitchState(stitcherOf(list)), stitchState(s)); diff != "" {
@@ -79,10 +79,13 @@ func TestStitcherForgetAfterMerge(t *testing.T) {
 	for trial := 0; trial < 100; trial++ {
 		a, b := randomObservations(r, 1+r.IntN(20)), randomObservations(r, 1+r.IntN(20))
 		s := stitcherOf(a)
-		s.Merge(stitcherOf(b))
+		if err := s.Merge(stitcherOf(b)); err != nil {
+			t.Fatal(err)
+		}
 		all := append(slices.Clone(a), b...)
 		for id := range stitcherOf(all).Customers() {
-			erased := s.Forget(id)
+			erased := s.Identities(id)
+			s.Forget(id)
 			all = slices.DeleteFunc(all, func(o obs) bool { return mentionsAny(o, erased) })
 			break
 		}

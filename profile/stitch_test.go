@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -131,7 +132,9 @@ func TestStitchOrderIndependent(t *testing.T) {
 			for _, o := range sh[cut:] {
 				b.Observe(o.t, o.ids...)
 			}
-			a.Merge(b)
+			if err := a.Merge(b); err != nil {
+				t.Fatal(err)
+			}
 			if diff := cmp.Diff(want, customersOf(a)); diff != "" {
 				t.Fatalf("trial %d perm %d: customers differ (-sorted +shuffled):\n%s", trial, perm, diff)
 			}
@@ -201,9 +204,9 @@ func FuzzStitcher(f *testing.F) {
 		}
 		// Forgetting a customer removes every one of its identities.
 		for id, ids := range s.Customers() {
-			erased := s.Forget(id)
-			if !slices.Equal(erased, ids) {
-				t.Fatalf("Forget(%s) = %v, want %v", id, erased, ids)
+			erased := ids
+			if rep := s.Forget(id); rep.Removed["identities"] != len(ids) {
+				t.Fatalf("Forget(%s) = %v, want %d identities", id, rep, len(ids))
 			}
 			for _, x := range ids {
 				if c := s.Canonical(x); c != CanonicalID(x) || s.Identities(c) != nil {
@@ -226,14 +229,22 @@ func TestStitcherForget(t *testing.T) {
 	s.Observe(day0(0), anon("a1"), uid("u1"))
 	s.Observe(day0(1), anon("a1"), mail("m1"))
 	s.Observe(day0(2), uid("u2"), dev("d2"))
-	erased := s.Forget("u1")
-	if diff := cmp.Diff([]Identity{anon("a1"), mail("m1"), uid("u1")}, erased); diff != "" {
-		t.Errorf("erased (-want +got):\n%s", diff)
+	// u1 holds a1, m1 and u1, seen in two observations; a1 and m1 each joined once (u1 started
+	// the customer, which is no decision of its own).
+	want := ForgetReport{Person: "u1", Found: true, Removed: map[string]int{"identities": 3, "observations": 2, "audit_entries": 2}}
+	if diff := cmp.Diff(want, s.Forget("u1")); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(map[string][]Identity{"u2": {dev("d2"), uid("u2")}}, customersOf(s)); diff != "" {
 		t.Errorf("left (-want +got):\n%s", diff)
 	}
-	if s.Audit("u1") != nil || s.Forget("u1") != nil {
-		t.Error("forgotten customer still has an audit or can be forgotten twice")
+	if s.Audit("u1") != nil {
+		t.Error("forgotten customer still has an audit")
+	}
+	if diff := cmp.Diff(ForgetReport{Person: "u1"}, s.Forget("u1")); diff != "" {
+		t.Errorf("second Forget (-want +got):\n%s", diff)
+	}
+	if err := s.Merge(s); !errors.Is(err, ErrSelfMerge) {
+		t.Errorf("Merge(self) = %v, want ErrSelfMerge", err)
 	}
 }
