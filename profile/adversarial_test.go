@@ -52,7 +52,7 @@ func TestStitcherHub(t *testing.T) {
 	}
 	const n = 30_000
 	start := time.Now()
-	s := NewStitcher(StitchConfig{})
+	s := newStitcher(t, StitchConfig{})
 	for i := range n {
 		s.Observe(day0(1).Add(time.Duration(i)*time.Second), uid("kiosk"), anon("a"+strconv.Itoa(i)))
 	}

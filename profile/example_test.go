@@ -46,7 +46,11 @@ func ExampleBuild() {
 }
 
 func ExampleStitcher() {
-	st := profile.NewStitcher(profile.StitchConfig{})
+	st, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	// Browsing on a cookie, then a login on it, then the same e-mail hash on a phone.
 	st.Observe(day(0), profile.Identity{Type: profile.IDAnonymous, Value: "cookie-1"})
 	st.Observe(day(1), profile.Identity{Type: profile.IDAnonymous, Value: "cookie-1"},

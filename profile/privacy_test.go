@@ -83,7 +83,7 @@ func stitchedShop() ([]Order, []Event) {
 
 func TestBuilderWithStitchingConsentForgetExport(t *testing.T) {
 	orders, events := stitchedShop()
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	var cons Consents
 	if err := cons.Grant("a1", PurposeAnalytics, day0(1)); err != nil { // recorded under the cookie
 		t.Fatal(err)

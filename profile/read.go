@@ -20,9 +20,12 @@ var (
 	ErrTime   = textio.ErrTime
 )
 
-// OnlineRetailHeader is the header row ReadOnlineRetail expects: the columns of the UCI Online
-// Retail data set, in this order (matched without regard to case or surrounding spaces).
-var OnlineRetailHeader = []string{"InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"}
+// OnlineRetailHeader returns the header row ReadOnlineRetail expects and WriteOnlineRetail
+// writes: the columns of the UCI Online Retail data set, in this order (matched without
+// regard to case or surrounding spaces). Each call returns a fresh copy.
+func OnlineRetailHeader() []string { return slices.Clone(onlineRetailHeader) }
+
+var onlineRetailHeader = []string{"InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"}
 
 // DateOrder says how to read a slash date such as 01/02/2011.
 type DateOrder int
@@ -174,7 +177,7 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			}
 			if header {
 				header = false
-				if err := checkHeader(rec.Line, rec.Fields, OnlineRetailHeader); err != nil {
+				if err := checkHeader(rec.Line, rec.Fields, onlineRetailHeader); err != nil {
 					yield(Order{}, err)
 					return
 				}
@@ -183,7 +186,7 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			if len(rec.Fields) == 1 && strings.TrimSpace(rec.Fields[0]) == "" {
 				continue
 			}
-			if order == DateAuto && len(rec.Fields) == len(OnlineRetailHeader) {
+			if order == DateAuto && len(rec.Fields) == len(onlineRetailHeader) {
 				if d := slashOrder(rec.Fields[4]); d != DateAuto {
 					order = d
 					if !release() {
@@ -279,8 +282,8 @@ func checkHeader(line int, rec, want []string) error {
 }
 
 func parseRetailRow(line int, rec []string, order DateOrder) (Order, Line, error) {
-	if len(rec) != len(OnlineRetailHeader) {
-		return Order{}, Line{}, textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d, want %d", textio.ErrColumns, len(rec), len(OnlineRetailHeader)))
+	if len(rec) != len(onlineRetailHeader) {
+		return Order{}, Line{}, textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d, want %d", textio.ErrColumns, len(rec), len(onlineRetailHeader)))
 	}
 	invoice := cell(rec[0])
 	if invoice == "" {

@@ -3,6 +3,7 @@ package profile
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -33,8 +34,7 @@ var (
 )
 
 // Validate reports, wrapping ErrConfig, a type listed twice or empty in Priority or a negative
-// limit. A Builder refuses (Config.Validate) a Stitcher made from a config that fails it;
-// NewStitcher itself does not check, and treats a negative limit as no limit.
+// limit. NewStitcher calls it.
 func (c StitchConfig) Validate() error {
 	seen := make(map[string]bool, len(c.Priority))
 	for i, t := range c.Priority {
@@ -105,7 +105,6 @@ type Stitcher struct {
 	rank    map[string]int
 	limits  map[string]int
 	blocked map[string]bool
-	cfgErr  error // StitchConfig.Validate of the config it was made with
 
 	obs  map[string]*observation     // by key
 	byID map[Identity][]*observation // the observations that mention each identity
@@ -143,21 +142,23 @@ type stitched struct {
 	dead   bool
 }
 
-// NewStitcher returns an empty stitcher.
-func NewStitcher(cfg StitchConfig) *Stitcher {
-	s := &Stitcher{rank: map[string]int{}, blocked: map[string]bool{}, cfgErr: cfg.Validate()}
+// NewStitcher returns an empty stitcher, or an error wrapping ErrConfig when cfg fails
+// Validate.
+func NewStitcher(cfg StitchConfig) (*Stitcher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Stitcher{rank: map[string]int{}, blocked: map[string]bool{}}
 	pr := cfg.Priority
 	if pr == nil {
 		pr = defaultPriority
 	}
 	for i, t := range pr {
-		if _, dup := s.rank[t]; !dup {
-			s.rank[t] = i
-		}
+		s.rank[t] = i
 	}
-	s.limits = cfg.Limits
+	s.limits = maps.Clone(cfg.Limits) // the caller's map may change later
 	if s.limits == nil {
-		s.limits = defaultLimits
+		s.limits = maps.Clone(defaultLimits)
 	}
 	bl := cfg.Blocked
 	if bl == nil {
@@ -169,7 +170,7 @@ func NewStitcher(cfg StitchConfig) *Stitcher {
 	s.obs = map[string]*observation{}
 	s.byID = map[Identity][]*observation{}
 	s.reset()
-	return s
+	return s, nil
 }
 
 func normalizeBlocked(v string) string { return strings.ToLower(strings.TrimSpace(v)) }

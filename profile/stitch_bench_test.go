@@ -28,7 +28,7 @@ func benchPeople(r *rand.Rand, n int) []obs {
 }
 
 func benchStitcher(list []obs) *Stitcher {
-	s := NewStitcher(StitchConfig{})
+	s, _ := NewStitcher(StitchConfig{}) // the zero config is valid
 	for _, o := range list {
 		s.Observe(o.t, o.ids...)
 	}

@@ -22,7 +22,7 @@ func stitchState(s *Stitcher) map[string]any {
 }
 
 func stitcherOf(list []obs) *Stitcher {
-	s := NewStitcher(StitchConfig{})
+	s, _ := NewStitcher(StitchConfig{}) // the zero config is valid
 	for _, o := range list {
 		s.Observe(o.t, o.ids...)
 	}
@@ -108,7 +108,7 @@ func TestStitchLateArrivals(t *testing.T) {
 		want := stitchState(stitcherOf(list))
 		sh := slices.Clone(list)
 		r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
-		s := NewStitcher(StitchConfig{})
+		s := newStitcher(t, StitchConfig{})
 		every := 1 + r.IntN(100)
 		for i, o := range sh {
 			s.Observe(o.t, o.ids...)

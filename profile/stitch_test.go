@@ -31,7 +31,7 @@ func customersOf(s *Stitcher) map[string][]Identity {
 }
 
 func TestStitchSegmentSemantics(t *testing.T) {
-	s := NewStitcher(StitchConfig{})
+	s := newStitcher(t, StitchConfig{})
 	// A visitor browses anonymously on two cookies, logs in on one, then the other cookie is
 	// seen with the same e-mail hash.
 	s.Observe(day0(0), anon("a1"))
@@ -73,7 +73,7 @@ func TestStitchSegmentSemantics(t *testing.T) {
 }
 
 func TestStitchCustomLimitsAndBlocked(t *testing.T) {
-	s := NewStitcher(StitchConfig{Limits: map[string]int{IDEmailHash: 1}, Blocked: []string{"guest"}})
+	s := newStitcher(t, StitchConfig{Limits: map[string]int{IDEmailHash: 1}, Blocked: []string{"guest"}})
 	s.Observe(day0(0), uid("u1"), mail("m1"))
 	s.Observe(day0(1), uid("u1"), mail("m2")) // a second e-mail: refused
 	s.Observe(day0(2), uid("u9"), uid("u8"))  // user_id unlimited here: joined
@@ -114,7 +114,7 @@ func TestStitchOrderIndependent(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 200; trial++ {
 		list := randomObservations(r, 1+r.IntN(30))
-		ref := NewStitcher(StitchConfig{})
+		ref := newStitcher(t, StitchConfig{})
 		sorted := slices.Clone(list)
 		slices.SortStableFunc(sorted, func(a, b obs) int { return a.t.Compare(b.t) })
 		for _, o := range sorted {
@@ -124,7 +124,7 @@ func TestStitchOrderIndependent(t *testing.T) {
 		for perm := 0; perm < 5; perm++ {
 			sh := slices.Clone(list)
 			r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
-			a, b := NewStitcher(StitchConfig{}), NewStitcher(StitchConfig{})
+			a, b := newStitcher(t, StitchConfig{}), newStitcher(t, StitchConfig{})
 			cut := r.IntN(len(sh) + 1)
 			for _, o := range sh[:cut] {
 				a.Observe(o.t, o.ids...)
@@ -189,13 +189,13 @@ func FuzzStitcher(f *testing.F) {
 			}
 			list = append(list, obs{day0(int(data[i] >> 4)), ids})
 		}
-		s := NewStitcher(StitchConfig{})
+		s := newStitcher(t, StitchConfig{})
 		for _, o := range list {
 			s.Observe(o.t, o.ids...)
 		}
 		checkStitchInvariants(t, s)
 		// Reversed order gives the same customers.
-		r := NewStitcher(StitchConfig{})
+		r := newStitcher(t, StitchConfig{})
 		for i := len(list) - 1; i >= 0; i-- {
 			r.Observe(list[i].t, list[i].ids...)
 		}
@@ -225,7 +225,7 @@ func FuzzStitcher(f *testing.F) {
 }
 
 func TestStitcherForget(t *testing.T) {
-	s := NewStitcher(StitchConfig{})
+	s := newStitcher(t, StitchConfig{})
 	s.Observe(day0(0), anon("a1"), uid("u1"))
 	s.Observe(day0(1), anon("a1"), mail("m1"))
 	s.Observe(day0(2), uid("u2"), dev("d2"))

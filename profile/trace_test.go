@@ -67,7 +67,7 @@ func reachableStrings(v any, marker string) []string {
 // customer), and an event of hers is dated after Now. Bob is a bystander. Every value of
 // alice's contains "7f3a".
 func alicesShop(t *testing.T) (*Builder, *Stitcher, *Consents) {
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	cons := &Consents{}
 	b := newBuilder(t, Config{Now: day0(30), Stitcher: st, Consents: cons, EventPurchases: true})
 	must := func(err error) {
@@ -203,7 +203,7 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 // on their own.
 func TestStitcherAndConsentsForgetLeaveNoTrace(t *testing.T) {
 	const marker = "7f3a"
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	st.Observe(day0(1), anon("anon-alice-7f3a"))
 	st.Observe(day0(2), anon("anon-alice-7f3a"), uid("alice-7f3a"), mail("mail-alice-7f3a"))
 	st.Observe(day0(3), anon("anon-alice-7f3a"), uid("bob")) // refused, then erased with alice
