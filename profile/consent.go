@@ -42,16 +42,19 @@ type Consents struct {
 	records map[string][]ConsentRecord // by subject, in time order
 }
 
-// Record adds a decision. It refuses (wrapping ErrConsent) a record without subject, purpose
-// or time.
+// Record adds a decision. It refuses a record without subject, purpose or time with an
+// error wrapping ErrConsent and a *FieldError wrapping ErrMissing.
 func (c *Consents) Record(r ConsentRecord) error {
+	missing := func(field string) error {
+		return fmt.Errorf("%w: %w", ErrConsent, &FieldError{Field: field, Err: ErrMissing})
+	}
 	switch {
 	case r.Subject == "":
-		return fmt.Errorf("%w: field %q = %q: missing", ErrConsent, "Subject", r.Subject)
+		return missing("Subject")
 	case r.Purpose == "":
-		return fmt.Errorf("%w: field %q = %q: missing", ErrConsent, "Purpose", r.Purpose)
+		return missing("Purpose")
 	case r.Time.IsZero():
-		return fmt.Errorf("%w: field %q = %q: missing", ErrConsent, "Time", r.Time)
+		return missing("Time")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

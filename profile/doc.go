@@ -9,6 +9,18 @@
 // the line index) and its value, wrapping one of the sentinel errors (ErrMissing, ErrNotFinite,
 // ErrNegative, ErrZeroQuantity, ErrOutOfRange) so that callers can branch with errors.Is.
 //
+// # Errors
+//
+// Every error a function of the package returns starts with "profile: " once (`profile: order
+// "o1": field "Lines[0].Quantity" = "0": zero quantity`), except the two positional types,
+// which start with their position and are meant to be wrapped by the caller: the *FieldError
+// of Validate and the *RowError a reader yields for a bad row (`line 12: field "Quantity" =
+// "x": not an integer`). A header that is not the format's, or an I/O error, ends a reader's
+// sequence with an error that is not a *RowError (a header one wraps ErrHeader). The reader
+// causes (ErrMissing, ErrNumber, ErrInteger, ErrTime, ErrColumns, ErrHeader, ErrLineTooLong,
+// ErrQuote, ErrRange) are the values every tailor reader wraps, so errors.Is matches them
+// from here whichever package read the file.
+//
 // # Accepted range
 //
 // Prices, list prices and quantities are accepted up to textio.MaxMagnitude (1e15) in absolute

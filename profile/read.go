@@ -13,13 +13,6 @@ import (
 	"github.com/tailorkit/tailor/internal/textio"
 )
 
-// Errors the readers wrap in a *RowError, besides the textio causes (missing value, not a
-// number, wrong number of columns, ...) and the validation sentinels above.
-var (
-	ErrHeader = textio.ErrHeader
-	ErrTime   = textio.ErrTime
-)
-
 // OnlineRetailHeader returns the header row ReadOnlineRetail expects and WriteOnlineRetail
 // writes: the columns of the UCI Online Retail data set, in this order (matched without
 // regard to case or surrounding spaces). Each call returns a fresh copy.
@@ -85,8 +78,9 @@ type OnlineRetailConfig struct {
 // The sequence yields (order, nil) for each order and (Order{}, *RowError) for each bad row, then
 // goes on: return from the loop to stop at the first bad row, or count and continue to skip bad
 // rows (the order keeps its good lines). A header that does not match (or a first line that
-// cannot be read as one) is a RowError for its line wrapping ErrHeader and ends the sequence; so
-// does an I/O error. An empty input, or a header alone, yields nothing.
+// cannot be read as one) is an error wrapping ErrHeader, not a *RowError, and ends the sequence;
+// so does an I/O error. Both start with "profile: read Online Retail: ". An empty input, or a
+// header alone, yields nothing.
 func ReadOnlineRetail(r io.Reader) iter.Seq2[Order, error] {
 	return OnlineRetailConfig{}.Read(r)
 }
@@ -163,11 +157,12 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			if err != nil {
 				var re *textio.RowError
 				if !errors.As(err, &re) {
-					yield(Order{}, err)
+					yield(Order{}, fmt.Errorf("profile: read Online Retail: %w", err))
 					return
 				}
 				if header {
-					yield(Order{}, textio.NewRowError(re.Line, re.Field, re.Value, fmt.Errorf("%w: %w", ErrHeader, re.Err)))
+					// Not a bad row: the file is not one this reader can read at all.
+					yield(Order{}, fmt.Errorf("profile: read Online Retail: %w: line %d: %w", ErrHeader, re.Line, re.Err))
 					return
 				}
 				if !yield(Order{}, err) {
@@ -178,7 +173,7 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			if header {
 				header = false
 				if err := checkHeader(rec.Line, rec.Fields, onlineRetailHeader); err != nil {
-					yield(Order{}, err)
+					yield(Order{}, fmt.Errorf("profile: read Online Retail: %w", err))
 					return
 				}
 				continue
@@ -268,14 +263,21 @@ var (
 	monthFirstLayouts = append([]string{"1/2/2006 15:04", "1/2/2006 15:04:05"}, isoLayouts...)
 )
 
+// checkHeader reports a header row that is not want's as an error wrapping ErrHeader (not a
+// *RowError: a wrong header is no bad row, it ends the reading). It names the first column
+// that differs and what it holds, cut to 80 bytes; a file without a header shows its first
+// InvoiceNo there, an ID.
 func checkHeader(line int, rec, want []string) error {
 	if len(rec) != len(want) {
-		return textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d columns, want %d (%s)", ErrHeader, len(rec), len(want), strings.Join(want, ",")))
+		return fmt.Errorf("%w: line %d: %d columns, want %d (%s)", ErrHeader, line, len(rec), len(want), strings.Join(want, ","))
 	}
 	for i, w := range want {
 		got := strings.TrimSpace(strings.TrimPrefix(rec[i], "\ufeff"))
 		if !strings.EqualFold(got, w) {
-			return textio.NewRowError(line, w, rec[i], fmt.Errorf("%w: column %d is %q, want %q", ErrHeader, i+1, got, w))
+			if len(got) > 80 {
+				got = got[:80]
+			}
+			return fmt.Errorf("%w: line %d: column %d is %q, want %q", ErrHeader, line, i+1, got, w)
 		}
 	}
 	return nil
@@ -379,7 +381,7 @@ func ReadCDNOW(r io.Reader) iter.Seq2[Order, error] {
 					}
 					continue
 				}
-				yield(Order{}, err)
+				yield(Order{}, fmt.Errorf("profile: read CDNOW: %w", err))
 				return
 			}
 			if ln.N == 1 {
