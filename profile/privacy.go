@@ -118,11 +118,11 @@ func (b *Builder) ForgetAll(customers ...string) []ForgetReport {
 //	{
 //	  "customer_id": "c42",
 //	  "exported_at": "2025-06-01T00:00:00Z",
-//	  "identities": [{"Type": "user_id", "Value": "c42"}, {"Type": "email_hash", "Value": "…"}],
+//	  "identities": [{"type": "user_id", "value": "c42"}, {"type": "email_hash", "value": "…"}],
 //	  "profile": { …every Profile field, by its json name (see Profile)… },
 //	  "orders": [{"id": "o1", "time": "2025-01-01T10:00:00Z"}],
 //	  "consents": [{"subject": "c42", "purpose": "marketing", "granted": true, "time": "…"}],
-//	  "stitching": [{"time": "…", "action": "joined", "anchor": {"Type": …}, "identity": {…},
+//	  "stitching": [{"time": "…", "action": "joined", "anchor": {"type": …}, "identity": {…},
 //	                 "observation": [{…}], "reason": "seen together in one event"}]
 //	}
 //
