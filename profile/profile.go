@@ -7,7 +7,7 @@ import (
 )
 
 // Stage is where a customer is in their lifecycle, judged from recency against the customer's
-// activity window (see Config.Windows and Profile.Window).
+// activity window (see Config.Windows and Profile.WindowDays).
 type Stage string
 
 // The lifecycle stages. With r = Now - LastPurchase and w = the customer's activity window:

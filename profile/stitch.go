@@ -75,12 +75,12 @@ type AuditEntry struct {
 // devices) into one customer, with the semantics of Segment's identity resolution:
 //
 //  1. An observation is the set of identifiers seen together in one event. Blocked values are
-//     dropped; the rest are ranked by type priority (Config.Priority), then type and value.
+//     dropped; the rest are ranked by type priority (StitchConfig.Priority), then type and value.
 //  2. The observation joins the customer of its highest-ranked identifier that already has one,
 //     or starts a new customer with that identifier.
 //  3. Every other identifier, in rank order, is added to that customer if it is new, or its
 //     customer is merged in if it belongs to another one, unless that would give the customer
-//     more identifiers of a type than Config.Limits allows: then the link is refused and
+//     more identifiers of a type than StitchConfig.Limits allows: then the link is refused and
 //     audited, and the identifier stays with its own customer (a new identifier starts one).
 //  4. A customer's canonical ID is CanonicalID of its highest-ranked identifier, so a customer
 //     with a user ID is known by it, whatever order the events came in.
