@@ -2,6 +2,7 @@ package profile_test
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -62,5 +63,35 @@ func TestStitcherKeepsItsOwnLimits(t *testing.T) {
 	st.Observe(at.Add(time.Hour), cookie, profile.Identity{Type: profile.IDUser, Value: "bob"})
 	if got := st.Canonical(profile.Identity{Type: profile.IDUser, Value: "bob"}); got != "bob" {
 		t.Errorf("bob stitched into %s: the caller's edit of Limits reached the stitcher", got)
+	}
+}
+
+// TestOnlineRetailConfigValidate: a DateOrder that is none of the three is an error, not a
+// silent ISO-only reading (before, DateOrder(7) read the file and refused every slash date).
+func TestOnlineRetailConfigValidate(t *testing.T) {
+	in := "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n1,A,x,1,01/02/2011 10:00,1,7,UK\n"
+	for _, d := range []profile.DateOrder{profile.DateAuto, profile.DayFirst, profile.MonthFirst} {
+		if err := (profile.OnlineRetailConfig{DateOrder: d}).Validate(); err != nil {
+			t.Errorf("DateOrder %d: %v", d, err)
+		}
+	}
+	for _, d := range []profile.DateOrder{-1, 3, 7} {
+		cfg := profile.OnlineRetailConfig{DateOrder: d}
+		if err := cfg.Validate(); !errors.Is(err, profile.ErrConfig) || !strings.Contains(err.Error(), "DateOrder") {
+			t.Errorf("DateOrder %d: Validate = %v, want ErrConfig naming DateOrder", d, err)
+		}
+		var errs []error
+		n := 0
+		for _, err := range cfg.Read(strings.NewReader(in)) {
+			if err != nil {
+				errs = append(errs, err)
+			} else {
+				n++
+			}
+		}
+		var re *profile.RowError
+		if n != 0 || len(errs) != 1 || !errors.Is(errs[0], profile.ErrConfig) || errors.As(errs[0], &re) {
+			t.Errorf("DateOrder %d: Read gave %d orders and %v, want only the config error", d, n, errs)
+		}
 	}
 }

@@ -46,7 +46,18 @@ var ErrAmbiguousDate = errors.New("slash dates never show whether day or month c
 
 // OnlineRetailConfig configures ReadOnlineRetail. The zero value detects the date order.
 type OnlineRetailConfig struct {
+	// DateOrder is DateAuto (0, the default), DayFirst or MonthFirst; any other value is an
+	// error.
 	DateOrder DateOrder
+}
+
+// Validate reports, wrapping ErrConfig, a DateOrder that is none of the three. Read calls it.
+func (c OnlineRetailConfig) Validate() error {
+	switch c.DateOrder {
+	case DateAuto, DayFirst, MonthFirst:
+		return nil
+	}
+	return fmt.Errorf("%w: OnlineRetailConfig.DateOrder = %d: want DateAuto (0), DayFirst or MonthFirst", ErrConfig, c.DateOrder)
 }
 
 // ReadOnlineRetail reads orders from a CSV file in the UCI Online Retail format (header
@@ -101,9 +112,14 @@ type heldRow struct {
 	rec  []string
 }
 
-// Read is ReadOnlineRetail with this configuration.
+// Read is ReadOnlineRetail with this configuration. A configuration that fails Validate is
+// the sequence's only error (wrapping ErrConfig, not a *RowError); nothing is read.
 func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
+		if err := c.Validate(); err != nil {
+			yield(Order{}, err)
+			return
+		}
 		order := c.DateOrder
 		var cur Order
 		curLine := 0
