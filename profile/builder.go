@@ -269,7 +269,7 @@ func (b *Builder) addLine(a *acc, item, category, brand string, q int, price, li
 }
 
 // Merge adds everything other has accumulated into b (other is left unchanged). Both builders
-// should share one Config; b's is kept.
+// should share one Config; b's is kept. Merging a builder into itself is ErrSelfMerge.
 func (b *Builder) Merge(other *Builder) error {
 	if b == other {
 		return ErrSelfMerge
