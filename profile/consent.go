@@ -101,6 +101,20 @@ func (c *Consents) Forget(subject string) ForgetReport {
 	return rep
 }
 
+// ForgetAll is Forget for several subjects under one lock, returning one report per subject in
+// the order given (a subject named twice: the second report has Found false).
+func (c *Consents) ForgetAll(subjects ...string) []ForgetReport {
+	reps := make([]ForgetReport, len(subjects))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, s := range subjects {
+		reps[i] = ForgetReport{Person: s}
+		reps[i].Add("consents", len(c.records[s]))
+		delete(c.records, s)
+	}
+	return reps
+}
+
 // forget erases every decision recorded under the subjects and returns how many were erased.
 func (c *Consents) forget(subjects []string) int {
 	c.mu.Lock()

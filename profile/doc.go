@@ -91,7 +91,7 @@
 // Builder.Forget, Stitcher.Forget and Consents.Forget return the one ForgetReport of every
 // tailor store: the person, whether anything was held, and how many records of each kind were
 // removed (each Forget's doc lists its kinds); for someone held nowhere it says found: false
-// and lists nothing. Builder.ForgetAll forgets several customers in one call. Merging a
+// and lists nothing. ForgetAll on each forgets several people in one call. Merging a
 // Builder or a Stitcher into itself is ErrSelfMerge. Builder.Export returns everything held
 // about a customer as a CustomerExport, whose JSON shape is documented on the type (data
 // portability).

@@ -59,3 +59,31 @@ func TestForgetAllEqualsForgets(t *testing.T) {
 		t.Errorf("examples left: %v", b2.Report().FutureExamples)
 	}
 }
+
+// TestStitcherAndConsentsForgetAll: the batch forms give one report per person in the order
+// asked, as Forget one by one does, with a repeated person not found the second time.
+func TestStitcherAndConsentsForgetAll(t *testing.T) {
+	_, st1, cons1 := alicesShop(t)
+	_, st2, cons2 := alicesShop(t)
+	who := []string{"bob", "alice-7f3a", "nobody", "bob"}
+	var wantSt, wantCons []ForgetReport
+	for _, w := range who {
+		wantSt = append(wantSt, st1.Forget(w))
+		wantCons = append(wantCons, cons1.Forget(w))
+	}
+	if diff := cmp.Diff(wantSt, st2.ForgetAll(who...)); diff != "" {
+		t.Errorf("Stitcher.ForgetAll (-Forget each +ForgetAll):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantCons, cons2.ForgetAll(who...)); diff != "" {
+		t.Errorf("Consents.ForgetAll (-Forget each +ForgetAll):\n%s", diff)
+	}
+	// Hand-worked: bob granted analytics once; alice's consents were recorded under her
+	// e-mail hash and cookie, not under her user ID.
+	want := []ForgetReport{{Person: "bob", Found: true, Removed: map[string]int{"consents": 1}}, {Person: "alice-7f3a"}, {Person: "nobody"}, {Person: "bob"}}
+	if diff := cmp.Diff(want, wantCons); diff != "" {
+		t.Errorf("Consents.Forget reports (-want +got):\n%s", diff)
+	}
+	if wantSt[0].Removed["identities"] != 1 || wantSt[1].Removed["identities"] != 4 || wantSt[2].Found || wantSt[3].Found {
+		t.Errorf("Stitcher.Forget reports %v: want bob's 1 identity, alice's 4, then nothing", wantSt)
+	}
+}

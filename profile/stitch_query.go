@@ -120,6 +120,16 @@ func (s *Stitcher) Forget(customer string) ForgetReport {
 	return rep
 }
 
+// ForgetAll is Forget for several customers, returning one report per customer in the order
+// given (a customer named twice: the second report has Found false).
+func (s *Stitcher) ForgetAll(customers ...string) []ForgetReport {
+	reps := make([]ForgetReport, len(customers))
+	for i, c := range customers {
+		reps[i], _ = s.forget(c)
+	}
+	return reps
+}
+
 // forget is Forget that also returns the identities erased, sorted by type and value (nil for
 // an unknown customer).
 func (s *Stitcher) forget(customer string) (ForgetReport, []Identity) {
