@@ -140,7 +140,7 @@ func TestBuilderBadInputTable(t *testing.T) {
 			},
 		},
 		{
-			name: "blocked and empty identity values stitch nothing", cfg: Config{Stitcher: NewStitcher(StitchConfig{})},
+			name: "blocked and empty identity values stitch nothing", cfg: Config{Stitcher: newStitcher(t, StitchConfig{})},
 			in: records{events: []Event{{CustomerID: "c", Time: day0(1), Type: View, Identities: []Identity{{IDEmailHash, ""}, {IDDevice, "null"}}},
 				{CustomerID: "d", Time: day0(1), Type: View, Identities: []Identity{{IDEmailHash, ""}, {IDDevice, "null"}}}}},
 			check: func(t *testing.T, b *Builder) {
@@ -178,7 +178,7 @@ func TestBuilderBadInputTable(t *testing.T) {
 // TestStitcherTimesClamped: Observe takes any time; those outside what UnixNano holds (the
 // zero time included) are clamped, so they still sort first or last.
 func TestStitcherTimesClamped(t *testing.T) {
-	s := NewStitcher(StitchConfig{})
+	s := newStitcher(t, StitchConfig{})
 	s.Observe(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), uid("u2"), anon("a"))
 	s.Observe(time.Time{}, uid("u1"), anon("a"))
 	// The zero-time observation is the earlier: a joins u1, and u2 is refused.

@@ -35,8 +35,12 @@ func TestBuildOnShopsim(t *testing.T) {
 	for cat, d := range shopsim.CycleDays() {
 		windows[cat] = time.Duration(2*d*24) * time.Hour
 	}
+	st, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ps, err := profile.Build(context.Background(), shop.Orders(), shop.Events(),
-		profile.Config{Now: shop.End(), Windows: windows, Stitcher: profile.NewStitcher(profile.StitchConfig{})})
+		profile.Config{Now: shop.End(), Windows: windows, Stitcher: st})
 	if err != nil {
 		t.Fatal(err)
 	}

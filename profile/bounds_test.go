@@ -139,7 +139,7 @@ func TestIssue13Overflow(t *testing.T) {
 // a report and an export whose every number is finite, and json.Marshal succeeds.
 func TestExtremesStayFinite(t *testing.T) {
 	const big = 1e15
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	b := newBuilder(t, Config{Now: maxTime, Stitcher: st, BrandPrior: big, CatalogCategories: 1 << 62})
 	n := 10000 // 10,000 x 1e15 units overflow an int64: the unit counts saturate
 	for i := range n {

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"fmt"
 	"iter"
 )
 
@@ -20,7 +21,7 @@ func (p *progress) step() error {
 	p.done++
 	if p.done&4095 == 0 {
 		if err := p.ctx.Err(); err != nil {
-			return err
+			return fmt.Errorf("profile: build: %w", err)
 		}
 		if p.fn != nil && p.done&65535 == 0 {
 			p.fn(p.done, 0)
@@ -33,7 +34,8 @@ func (p *progress) step() error {
 // one pass. A config that fails Validate is an error wrapping ErrConfig. A record that fails
 // Validate stops the build with an error naming it, unless cfg.SkipInvalid is set (then it is
 // counted in Report.Invalid). Guest orders and records dated after cfg.Now are skipped and
-// counted. Build checks ctx every 4096 records and reports progress to cfg.Progress. The snapshot at the end uses every core; to accumulate on several
+// counted. Build checks ctx every 4096 records (a cancelled build returns an error wrapping ctx.Err())
+// and reports progress to cfg.Progress. The snapshot at the end uses every core; to accumulate on several
 // cores, feed one Builder per shard and Merge them (routing records by customer through
 // channels cost more than they saved when measured; see BENCHMARKS.md).
 func Build(ctx context.Context, orders iter.Seq[Order], events iter.Seq[Event], cfg Config) (*Profiles, error) {
@@ -63,7 +65,7 @@ func Build(ctx context.Context, orders iter.Seq[Order], events iter.Seq[Event], 
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("profile: build: %w", err)
 	}
 	return b.Profiles(), nil
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/tailorkit/tailor/internal/textio"
 )
 
-// ErrSelfMerge is returned by Builder.Merge when a builder is merged into itself.
-var ErrSelfMerge = errors.New("profile: builder merged into itself")
+// ErrSelfMerge is returned by Builder.Merge and Stitcher.Merge for a store merged into itself
+// (which would count everything twice).
+var ErrSelfMerge = errors.New("profile: merge of a store into itself")
 
 const maxFutureExamples = 10
 
@@ -268,7 +269,7 @@ func (b *Builder) addLine(a *acc, item, category, brand string, q int, price, li
 }
 
 // Merge adds everything other has accumulated into b (other is left unchanged). Both builders
-// should share one Config; b's is kept.
+// should share one Config; b's is kept. Merging a builder into itself is ErrSelfMerge.
 func (b *Builder) Merge(other *Builder) error {
 	if b == other {
 		return ErrSelfMerge

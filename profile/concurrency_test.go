@@ -12,7 +12,7 @@ import (
 // queried and forgotten; a Consents written, read and erased; builders on their own goroutines
 // sharing both; Profiles snapshots read from many goroutines. It fails if anything deadlocks.
 func TestConcurrentCrossCalls(t *testing.T) {
-	a, b := NewStitcher(StitchConfig{}), NewStitcher(StitchConfig{})
+	a, b := newStitcher(t, StitchConfig{}), newStitcher(t, StitchConfig{})
 	var cons Consents
 	rounds := 300
 	if testing.Short() {

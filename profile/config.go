@@ -79,8 +79,7 @@ type Config struct {
 
 const day = 24 * time.Hour
 
-// Validate reports the first field of c out of its documented range, wrapping ErrConfig (a
-// Stitcher made from a StitchConfig that fails its Validate counts as such a field). The zero
+// Validate reports the first field of c out of its documented range, wrapping ErrConfig. The zero
 // value of every field is valid (it means the documented default). NewBuilder and Build call
 // it.
 func (c Config) Validate() error {
@@ -100,8 +99,6 @@ func (c Config) Validate() error {
 		return bad("BrandPrior", c.BrandPrior, "want a finite number of magnitude at most 1e15")
 	case c.CatalogCategories < 0:
 		return bad("CatalogCategories", c.CatalogCategories, "want 0 (categories bought) or a positive count")
-	case c.Stitcher != nil && c.Stitcher.cfgErr != nil:
-		return c.Stitcher.cfgErr
 	}
 	cats := make([]string, 0, len(c.Windows))
 	for cat := range c.Windows {

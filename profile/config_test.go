@@ -14,7 +14,6 @@ import (
 // allows none are errors wrapping ErrConfig and naming the field (before, most were silently
 // replaced by the default or ignored).
 func TestConfigValidate(t *testing.T) {
-	badStitcher := NewStitcher(StitchConfig{Limits: map[string]int{IDEmailHash: -1}})
 	cases := []struct {
 		name  string
 		cfg   Config
@@ -54,7 +53,6 @@ func TestConfigValidate(t *testing.T) {
 		{"TopBrands 2^62", Config{TopBrands: 1 << 62}, ""},
 		{"CatalogCategories negative", Config{CatalogCategories: -1}, "CatalogCategories"},
 		{"CatalogCategories 2^62", Config{CatalogCategories: 1 << 62}, ""},
-		{"Stitcher with a bad config", Config{Stitcher: badStitcher}, `Limits["email_hash"]`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -89,14 +87,20 @@ func TestStitchConfigValidate(t *testing.T) {
 		{StitchConfig{Limits: map[string]int{IDDevice: math.MinInt}}, `Limits["device_id"]`},
 	} {
 		err := c.cfg.Validate()
+		s, newErr := NewStitcher(c.cfg)
 		if c.field == "" {
-			if err != nil {
-				t.Errorf("%+v: %v", c.cfg, err)
+			if err != nil || newErr != nil || s == nil {
+				t.Errorf("%+v: Validate %v, NewStitcher %v", c.cfg, err, newErr)
 			}
 			continue
 		}
 		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: %v, want ErrConfig naming %s", c.cfg, err, c.field)
+		}
+		// NewStitcher refuses it too (before, it took the config and treated a negative limit
+		// as none; only a Builder refused the stitcher later).
+		if s != nil || !errors.Is(newErr, ErrConfig) || !strings.HasPrefix(newErr.Error(), "profile: ") || !strings.Contains(newErr.Error(), c.field) {
+			t.Errorf("NewStitcher(%+v) = %v, %v, want ErrConfig naming %s", c.cfg, s, newErr, c.field)
 		}
 	}
 }

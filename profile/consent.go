@@ -42,16 +42,19 @@ type Consents struct {
 	records map[string][]ConsentRecord // by subject, in time order
 }
 
-// Record adds a decision. It refuses (wrapping ErrConsent) a record without subject, purpose
-// or time.
+// Record adds a decision. It refuses a record without subject, purpose or time with an
+// error wrapping ErrConsent and a *FieldError wrapping ErrMissing.
 func (c *Consents) Record(r ConsentRecord) error {
+	missing := func(field string) error {
+		return fmt.Errorf("%w: %w", ErrConsent, &FieldError{Field: field, Err: ErrMissing})
+	}
 	switch {
 	case r.Subject == "":
-		return fmt.Errorf("%w: field %q = %q: missing", ErrConsent, "Subject", r.Subject)
+		return missing("Subject")
 	case r.Purpose == "":
-		return fmt.Errorf("%w: field %q = %q: missing", ErrConsent, "Purpose", r.Purpose)
+		return missing("Purpose")
 	case r.Time.IsZero():
-		return fmt.Errorf("%w: field %q = %q: missing", ErrConsent, "Time", r.Time)
+		return missing("Time")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -88,8 +91,32 @@ func (c *Consents) Records(subject string) []ConsentRecord {
 	return slices.Clone(c.records[subject])
 }
 
-// Forget erases every decision recorded under the subjects and returns how many were erased.
-func (c *Consents) Forget(subjects ...string) int {
+// Forget erases every decision recorded under subject. The report counts them as "consents";
+// for a subject with no decisions it has Found false and lists nothing. Decisions recorded
+// under a stitched customer's other identifiers are not the subject's: Builder.Forget erases
+// those too.
+func (c *Consents) Forget(subject string) ForgetReport {
+	rep := ForgetReport{Person: subject}
+	rep.Add("consents", c.forget([]string{subject}))
+	return rep
+}
+
+// ForgetAll is Forget for several subjects under one lock, returning one report per subject in
+// the order given (a subject named twice: the second report has Found false).
+func (c *Consents) ForgetAll(subjects ...string) []ForgetReport {
+	reps := make([]ForgetReport, len(subjects))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, s := range subjects {
+		reps[i] = ForgetReport{Person: s}
+		reps[i].Add("consents", len(c.records[s]))
+		delete(c.records, s)
+	}
+	return reps
+}
+
+// forget erases every decision recorded under the subjects and returns how many were erased.
+func (c *Consents) forget(subjects []string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0

@@ -9,6 +9,18 @@
 // the line index) and its value, wrapping one of the sentinel errors (ErrMissing, ErrNotFinite,
 // ErrNegative, ErrZeroQuantity, ErrOutOfRange) so that callers can branch with errors.Is.
 //
+// # Errors
+//
+// Every error a function of the package returns starts with "profile: " once (`profile: order
+// "o1": field "Lines[0].Quantity" = "0": zero quantity`), except the two positional types,
+// which start with their position and are meant to be wrapped by the caller: the *FieldError
+// of Validate and the *RowError a reader yields for a bad row (`line 12: field "Quantity" =
+// "x": not an integer`). A header that is not the format's, or an I/O error, ends a reader's
+// sequence with an error that is not a *RowError (a header one wraps ErrHeader). The reader
+// causes (ErrMissing, ErrNumber, ErrInteger, ErrTime, ErrColumns, ErrHeader, ErrLineTooLong,
+// ErrQuote, ErrRange) are the values every tailor reader wraps, so errors.Is matches them
+// from here whichever package read the file.
+//
 // # Accepted range
 //
 // Prices, list prices and quantities are accepted up to textio.MaxMagnitude (1e15) in absolute
@@ -18,8 +30,9 @@
 // field, Report and CustomerExport is finite and encodes as JSON: an amount is at most 1e30,
 // sums of them stay far from overflow, unit counts saturate at math.MaxInt instead of
 // wrapping, and day differences are exact across the whole time range. Config.Validate and
-// StitchConfig.Validate refuse (ErrConfig) every field out of its documented range: zero is
-// the documented default, nothing is silently replaced.
+// StitchConfig.Validate refuse (ErrConfig) every field out of its documented range, and
+// NewBuilder, NewStitcher and Build call them: zero is the documented default, nothing is
+// silently replaced. The package has no mutable globals: OnlineRetailHeader returns a copy.
 //
 // Errors hold field names, positions, numbers, times and IDs, never an identifier's value (an
 // e-mail address, a phone number) or free text.
@@ -74,8 +87,21 @@
 // byte, and every string reachable in memory); counts, which name no one, are kept.
 // Stitcher.Forget replays only the observations connected to the customer, so its cost grows
 // with the history of the people concerned, not with the stitcher's size (about 15 us among
-// 80,000 observations), with exactly the result of rebuilding the stitcher without them. Builder.Export returns everything held about a customer as a CustomerExport,
-// whose JSON shape is documented on the type (data portability).
+// 80,000 observations), with exactly the result of rebuilding the stitcher without them.
+// Builder.Forget, Stitcher.Forget and Consents.Forget return the one ForgetReport of every
+// tailor store: the person, whether anything was held, and how many records of each kind were
+// removed (each Forget's doc lists its kinds); for someone held nowhere it says found: false
+// and lists nothing. ForgetAll on each forgets several people in one call. Merging a
+// Builder or a Stitcher into itself is ErrSelfMerge. Builder.Export returns everything held
+// about a customer as a CustomerExport, whose JSON shape is documented on the type (data
+// portability).
+//
+// # JSON
+//
+// Every result type (Profile, Report, CustomerExport with its AuditEntry and ConsentRecord
+// values, ForgetReport, InteractionReport) encodes with snake_case field names, the Stage,
+// Purpose and EventType values as their text and times as RFC 3339, and decodes back to an
+// equal value. Every number in them is finite (see Accepted range), so encoding never fails.
 //
 // # Events into the recommender, with consent
 //

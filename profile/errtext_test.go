@@ -63,7 +63,7 @@ func TestErrorsHoldNoPersonalValues(t *testing.T) {
 		}
 		msgs = append(msgs, what+": "+err.Error())
 	}
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	var cons Consents
 	b := newBuilder(t, Config{Stitcher: st, Consents: &cons})
 	for name, e := range events {

@@ -97,10 +97,11 @@ func (e *Event) Person() string {
 // Discounted reports whether the event's price is below its known list price.
 func (e *Event) Discounted() bool { return e.ListPrice > 0 && e.Price < e.ListPrice }
 
-// Validate reports the first problem with e as a *FieldError naming the field and its value:
-// no customer or anonymous ID, a zero time, an empty type, a price or list price that is negative, NaN,
-// infinite or above textio.MaxMagnitude (1e15), a quantity above 1e15 in absolute value, a
-// purchase or return without a quantity, or an identity without a type. The error never holds
+// Validate reports the first problem with e as a *FieldError (positional: no package prefix)
+// naming the field and its value: no customer or anonymous ID, a zero time, an empty type, a
+// price or list price that is negative, NaN, infinite or above textio.MaxMagnitude (1e15), a
+// quantity above 1e15 in absolute value, a purchase or return without a quantity, or an
+// identity without a type. The error never holds
 // an identifier's value (an e-mail address, a phone number): only field names, numbers and
 // times.
 func (e *Event) Validate() error {

@@ -46,7 +46,11 @@ func ExampleBuild() {
 }
 
 func ExampleStitcher() {
-	st := profile.NewStitcher(profile.StitchConfig{})
+	st, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	// Browsing on a cookie, then a login on it, then the same e-mail hash on a phone.
 	st.Observe(day(0), profile.Identity{Type: profile.IDAnonymous, Value: "cookie-1"})
 	st.Observe(day(1), profile.Identity{Type: profile.IDAnonymous, Value: "cookie-1"},
@@ -87,11 +91,14 @@ func ExampleBuilder_Export() {
 	fmt.Println(len(shape), "keys; orders:", string(shape["orders"]))
 
 	rep := b.Forget("ann")
-	fmt.Println("erased", rep.Accumulators, "accumulator and", rep.Consents, "consent record")
+	fmt.Println(rep)
+	raw, _ = json.Marshal(b.Forget("nobody"))
+	fmt.Println(string(raw))
 	_, err = b.Export("ann", day(10))
 	fmt.Println(err)
 	// Output:
 	// 7 keys; orders: [{"id":"o1","time":"2025-03-02T00:00:00Z"}]
-	// erased 1 accumulator and 1 consent record
+	// ann: removed 1 accumulators, 1 consents, 1 orders
+	// {"person":"nobody","found":false}
 	// profile: unknown customer
 }

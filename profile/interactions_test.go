@@ -15,7 +15,10 @@ import (
 // seen the login that carries both IDs; events without an item are counted, not passed on.
 func TestInteractionsStitchedPerson(t *testing.T) {
 	events := shoptest.FixtureEvents()
-	st := profile.NewStitcher(profile.StitchConfig{})
+	st, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range events {
 		st.ObserveEvent(e)
 	}
@@ -71,7 +74,10 @@ func TestConsentKeepsPeopleOutOfTheRecommender(t *testing.T) {
 		}
 	}
 	events := slices.Collect(shop.Events())
-	st := profile.NewStitcher(profile.StitchConfig{})
+	st, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range events {
 		st.ObserveEvent(e)
 	}

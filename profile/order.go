@@ -86,8 +86,9 @@ func (o *Order) IsReturn() bool {
 	return true
 }
 
-// Validate reports the first problem with o as a *FieldError naming the field (with the line
-// index, as in "Lines[2].Quantity") and its value: a missing ID, a zero time, no lines, a zero quantity or one above textio.MaxMagnitude (1e15) in
+// Validate reports the first problem with o as a *FieldError (positional: no package prefix)
+// naming the field (with the line index, as in "Lines[2].Quantity") and its value: a missing
+// ID, a zero time, no lines, a zero quantity or one above textio.MaxMagnitude (1e15) in
 // absolute value, or a unit or list price that is negative, NaN, infinite or above 1e15. The
 // bound keeps every amount (at most 1e30) and every sum of amounts finite, so whatever
 // Validate accepts can be built, exported and encoded as JSON.

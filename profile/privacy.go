@@ -5,22 +5,19 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/forget"
 )
 
 // ErrUnknownCustomer is returned by Export for a customer the builder holds nothing about.
 var ErrUnknownCustomer = errors.New("profile: unknown customer")
 
-// ForgetReport says what Builder.Forget erased.
-type ForgetReport struct {
-	// Customer is the ID Forget was called with.
-	Customer string
-	// Identities are the identifiers erased (all those stitched to the customer).
-	Identities []Identity
-	// Accumulators is the number of per-identifier accumulators deleted from the builder.
-	Accumulators int
-	// Consents is the number of consent decisions deleted.
-	Consents int
-}
+// ForgetReport is what a Forget removed for one person: the ID asked for, whether anything
+// was held, and how many records of each kind were removed ({"person":"c42","found":true,
+// "removed":{"orders":3}}). For a person held nowhere, Found is false and Removed is empty. It
+// is the one report type of every tailor store (internal/forget.Report); each Forget's doc
+// lists the kinds it counts.
+type ForgetReport = forget.Report
 
 // identitiesOf returns the identities that make up a canonical customer ID: the stitched ones
 // when a stitcher knows the customer, else the identity the ID names (a user ID, or a
@@ -53,36 +50,66 @@ func (b *Builder) identitiesOf(customer string) []Identity {
 // name no one. Profiles snapshots taken before are not changed: take a new one. A builder fed
 // from shards must forget on every shard (or forget after merging). Item, category, brand,
 // channel and device names stay interned: they describe the catalog, not the customer.
+//
+// The report counts, by kind: "accumulators" (per-identifier accumulators deleted), "orders"
+// (distinct order IDs they held), "report_examples" (Report.FutureExamples dropped), and what
+// Stitcher.Forget ("identities", "observations", "audit_entries") and Consents.Forget
+// ("consents") removed. For a customer held nowhere it has Found false and lists nothing.
 func (b *Builder) Forget(customer string) ForgetReport {
-	ids := b.identitiesOf(customer)
-	rep := ForgetReport{Customer: customer}
-	if b.cfg.Stitcher != nil {
-		if erased := b.cfg.Stitcher.Forget(customer); erased != nil {
-			ids = erased
+	return b.ForgetAll(customer)[0]
+}
+
+// ForgetAll is Forget for several customers, returning one report per customer in the order
+// given, with one pass over the report's examples for all of them. A customer named twice is
+// forgotten once: the second report has Found false.
+func (b *Builder) ForgetAll(customers ...string) []ForgetReport {
+	reps := make([]ForgetReport, len(customers))
+	gone := make([]map[Identity]bool, len(customers))
+	for k, customer := range customers {
+		rep := &reps[k]
+		rep.Person = customer
+		ids := b.identitiesOf(customer)
+		if b.cfg.Stitcher != nil {
+			srep, erased := b.cfg.Stitcher.forget(customer)
+			if erased != nil {
+				ids = erased
+			}
+			rep.Merge(srep)
 		}
-	}
-	gone := make(map[Identity]bool, len(ids)+1)
-	gone[Identity{IDUser, customer}] = true
-	for _, id := range ids {
-		gone[id] = true
-		if i, ok := b.lookup(id); ok {
-			b.remove(id)
-			*b.accs[i] = acc{} // the slab would otherwise keep the order IDs reachable
-			b.accs[i] = nil
-			rep.Accumulators++
+		g := make(map[Identity]bool, len(ids)+1)
+		g[Identity{IDUser, customer}] = true
+		orders := make(map[string]bool)
+		for _, id := range ids {
+			g[id] = true
+			if i, ok := b.lookup(id); ok {
+				b.remove(id)
+				for _, o := range b.accs[i].orders {
+					orders[o.id] = true
+				}
+				*b.accs[i] = acc{} // the slab would otherwise keep the order IDs reachable
+				b.accs[i] = nil
+				rep.Add("accumulators", 1)
+			}
+		}
+		rep.Add("orders", len(orders))
+		gone[k] = g
+		if b.cfg.Consents != nil {
+			rep.Add("consents", b.cfg.Consents.forget(subjectsOf(customer, ids)))
 		}
 	}
 	b.lastKey, b.lastAcc = Identity{}, nil
 	// The examples of records dated after Now name their order and customer: drop those of
-	// the forgotten customer (Report.Future still counts them: a count names no one).
+	// the forgotten customers (Report.Future still counts them: a count names no one).
 	b.future = slices.DeleteFunc(b.future, func(ex futureExample) bool {
-		return slices.ContainsFunc(ex.who, func(id Identity) bool { return gone[id] || CanonicalID(id) == customer })
+		for k, customer := range customers {
+			if slices.ContainsFunc(ex.who, func(id Identity) bool { return gone[k][id] || CanonicalID(id) == customer }) {
+				reps[k].Add("report_examples", 1)
+				return true
+			}
+		}
+		return false
 	})
-	if b.cfg.Consents != nil {
-		rep.Consents = b.cfg.Consents.Forget(subjectsOf(customer, ids)...)
-	}
-	rep.Identities = ids
-	return rep
+	return reps
 }
 
 // CustomerExport is everything a builder holds about one customer, for data portability
@@ -91,11 +118,11 @@ func (b *Builder) Forget(customer string) ForgetReport {
 //	{
 //	  "customer_id": "c42",
 //	  "exported_at": "2025-06-01T00:00:00Z",
-//	  "identities": [{"Type": "user_id", "Value": "c42"}, {"Type": "email_hash", "Value": "…"}],
+//	  "identities": [{"type": "user_id", "value": "c42"}, {"type": "email_hash", "value": "…"}],
 //	  "profile": { …every Profile field, by its json name (see Profile)… },
 //	  "orders": [{"id": "o1", "time": "2025-01-01T10:00:00Z"}],
 //	  "consents": [{"subject": "c42", "purpose": "marketing", "granted": true, "time": "…"}],
-//	  "stitching": [{"time": "…", "action": "joined", "anchor": {"Type": …}, "identity": {…},
+//	  "stitching": [{"time": "…", "action": "joined", "anchor": {"type": …}, "identity": {…},
 //	                 "observation": [{…}], "reason": "seen together in one event"}]
 //	}
 //

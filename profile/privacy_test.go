@@ -57,8 +57,11 @@ func TestConsentRules(t *testing.T) {
 			t.Errorf("Record(%+v) = %v, want ErrConsent", r, err)
 		}
 	}
-	if n := c.Forget("c1"); n != 3 || len(c.Records("c1")) != 0 {
-		t.Errorf("Forget erased %d, want 3", n)
+	if rep := c.Forget("c1"); !rep.Found || rep.Removed["consents"] != 3 || len(rep.Removed) != 1 || len(c.Records("c1")) != 0 {
+		t.Errorf("Forget = %+v, want 3 consents", rep)
+	}
+	if rep := c.Forget("c1"); rep.Found || len(rep.Removed) != 0 || rep.Person != "c1" {
+		t.Errorf("second Forget = %+v, want nothing found", rep)
 	}
 }
 
@@ -80,7 +83,7 @@ func stitchedShop() ([]Order, []Event) {
 
 func TestBuilderWithStitchingConsentForgetExport(t *testing.T) {
 	orders, events := stitchedShop()
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	var cons Consents
 	if err := cons.Grant("a1", PurposeAnalytics, day0(1)); err != nil { // recorded under the cookie
 		t.Fatal(err)
@@ -138,7 +141,7 @@ func TestBuilderWithStitchingConsentForgetExport(t *testing.T) {
 
 	// Forget erases the customer, its stitched identities and its consent decisions.
 	rep := b.Forget("u1")
-	if rep.Accumulators != 2 || rep.Consents != 1 || len(rep.Identities) != 3 { // accumulators of u1 and a1
+	if rep.Removed["accumulators"] != 2 || rep.Removed["consents"] != 1 || rep.Removed["identities"] != 3 || !rep.Found { // accumulators of u1 and a1
 		t.Errorf("forget report = %+v", rep)
 	}
 	if _, err := b.Export("u1", day0(11)); !errors.Is(err, ErrUnknownCustomer) {

@@ -7,7 +7,7 @@ import (
 )
 
 // Stage is where a customer is in their lifecycle, judged from recency against the customer's
-// activity window (see Config.Windows and Profile.Window).
+// activity window (see Config.Windows and Profile.WindowDays).
 type Stage string
 
 // The lifecycle stages. With r = Now - LastPurchase and w = the customer's activity window:
@@ -204,23 +204,25 @@ func newProfiles(list []Profile, rep Report) *Profiles {
 }
 
 // Report counts what a build skipped or flagged. Nothing is skipped silently: every record
-// the builder did not use is counted here.
+// the builder did not use is counted here. It encodes to JSON with the snake_case names of its
+// fields ({"orders":5000,"events":0,"guest_orders":12,...}) and decodes back.
 type Report struct {
 	// Orders and Events are the records added (including skipped ones).
-	Orders, Events int
+	Orders int `json:"orders"`
+	Events int `json:"events"`
 	// GuestOrders counts orders without a CustomerID (skipped: they belong to no profile).
-	GuestOrders int
+	GuestOrders int `json:"guest_orders"`
 	// Invalid counts records that failed Validate and were skipped (Build with SkipInvalid).
-	Invalid int
+	Invalid int `json:"invalid"`
 	// Future counts records dated after Config.Now (skipped); FutureExamples describes the
 	// first few ("order 123 at 2031-01-01T00:00:00Z"). Builder.Forget drops the examples
 	// that name the forgotten customer (the count stays).
-	Future         int
-	FutureExamples []string
+	Future         int      `json:"future"`
+	FutureExamples []string `json:"future_examples,omitempty"`
 	// UnmatchedReturnValue is the value of returned lines that found no purchase of the same
 	// item by the same customer to net against (so it reduced nothing).
-	UnmatchedReturnValue float64
+	UnmatchedReturnValue float64 `json:"unmatched_return_value"`
 	// NoConsent counts customers left out because they had not consented to Config.Purpose
 	// as of Now.
-	NoConsent int
+	NoConsent int `json:"no_consent"`
 }

@@ -13,16 +13,12 @@ import (
 	"github.com/tailorkit/tailor/internal/textio"
 )
 
-// Errors the readers wrap in a *RowError, besides the textio causes (missing value, not a
-// number, wrong number of columns, ...) and the validation sentinels above.
-var (
-	ErrHeader = textio.ErrHeader
-	ErrTime   = textio.ErrTime
-)
+// OnlineRetailHeader returns the header row ReadOnlineRetail expects and WriteOnlineRetail
+// writes: the columns of the UCI Online Retail data set, in this order (matched without
+// regard to case or surrounding spaces). Each call returns a fresh copy.
+func OnlineRetailHeader() []string { return slices.Clone(onlineRetailHeader) }
 
-// OnlineRetailHeader is the header row ReadOnlineRetail expects: the columns of the UCI Online
-// Retail data set, in this order (matched without regard to case or surrounding spaces).
-var OnlineRetailHeader = []string{"InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"}
+var onlineRetailHeader = []string{"InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"}
 
 // DateOrder says how to read a slash date such as 01/02/2011.
 type DateOrder int
@@ -50,7 +46,18 @@ var ErrAmbiguousDate = errors.New("slash dates never show whether day or month c
 
 // OnlineRetailConfig configures ReadOnlineRetail. The zero value detects the date order.
 type OnlineRetailConfig struct {
+	// DateOrder is DateAuto (0, the default), DayFirst or MonthFirst; any other value is an
+	// error.
 	DateOrder DateOrder
+}
+
+// Validate reports, wrapping ErrConfig, a DateOrder that is none of the three. Read calls it.
+func (c OnlineRetailConfig) Validate() error {
+	switch c.DateOrder {
+	case DateAuto, DayFirst, MonthFirst:
+		return nil
+	}
+	return fmt.Errorf("%w: OnlineRetailConfig.DateOrder = %d: want DateAuto (0), DayFirst or MonthFirst", ErrConfig, c.DateOrder)
 }
 
 // ReadOnlineRetail reads orders from a CSV file in the UCI Online Retail format (header
@@ -82,8 +89,9 @@ type OnlineRetailConfig struct {
 // The sequence yields (order, nil) for each order and (Order{}, *RowError) for each bad row, then
 // goes on: return from the loop to stop at the first bad row, or count and continue to skip bad
 // rows (the order keeps its good lines). A header that does not match (or a first line that
-// cannot be read as one) is a RowError for its line wrapping ErrHeader and ends the sequence; so
-// does an I/O error. An empty input, or a header alone, yields nothing.
+// cannot be read as one) is an error wrapping ErrHeader, not a *RowError, and ends the sequence;
+// so does an I/O error. Both start with "profile: read Online Retail: ". An empty input, or a
+// header alone, yields nothing.
 func ReadOnlineRetail(r io.Reader) iter.Seq2[Order, error] {
 	return OnlineRetailConfig{}.Read(r)
 }
@@ -104,9 +112,14 @@ type heldRow struct {
 	rec  []string
 }
 
-// Read is ReadOnlineRetail with this configuration.
+// Read is ReadOnlineRetail with this configuration. A configuration that fails Validate is
+// the sequence's only error (wrapping ErrConfig, not a *RowError); nothing is read.
 func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 	return func(yield func(Order, error) bool) {
+		if err := c.Validate(); err != nil {
+			yield(Order{}, err)
+			return
+		}
 		order := c.DateOrder
 		var cur Order
 		curLine := 0
@@ -160,11 +173,12 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			if err != nil {
 				var re *textio.RowError
 				if !errors.As(err, &re) {
-					yield(Order{}, err)
+					yield(Order{}, fmt.Errorf("profile: read Online Retail: %w", err))
 					return
 				}
 				if header {
-					yield(Order{}, textio.NewRowError(re.Line, re.Field, re.Value, fmt.Errorf("%w: %w", ErrHeader, re.Err)))
+					// Not a bad row: the file is not one this reader can read at all.
+					yield(Order{}, fmt.Errorf("profile: read Online Retail: %w: line %d: %w", ErrHeader, re.Line, re.Err))
 					return
 				}
 				if !yield(Order{}, err) {
@@ -174,8 +188,8 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			}
 			if header {
 				header = false
-				if err := checkHeader(rec.Line, rec.Fields, OnlineRetailHeader); err != nil {
-					yield(Order{}, err)
+				if err := checkHeader(rec.Line, rec.Fields, onlineRetailHeader); err != nil {
+					yield(Order{}, fmt.Errorf("profile: read Online Retail: %w", err))
 					return
 				}
 				continue
@@ -183,7 +197,7 @@ func (c OnlineRetailConfig) Read(r io.Reader) iter.Seq2[Order, error] {
 			if len(rec.Fields) == 1 && strings.TrimSpace(rec.Fields[0]) == "" {
 				continue
 			}
-			if order == DateAuto && len(rec.Fields) == len(OnlineRetailHeader) {
+			if order == DateAuto && len(rec.Fields) == len(onlineRetailHeader) {
 				if d := slashOrder(rec.Fields[4]); d != DateAuto {
 					order = d
 					if !release() {
@@ -265,22 +279,29 @@ var (
 	monthFirstLayouts = append([]string{"1/2/2006 15:04", "1/2/2006 15:04:05"}, isoLayouts...)
 )
 
+// checkHeader reports a header row that is not want's as an error wrapping ErrHeader (not a
+// *RowError: a wrong header is no bad row, it ends the reading). It names the first column
+// that differs and what it holds, cut to 80 bytes; a file without a header shows its first
+// InvoiceNo there, an ID.
 func checkHeader(line int, rec, want []string) error {
 	if len(rec) != len(want) {
-		return textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d columns, want %d (%s)", ErrHeader, len(rec), len(want), strings.Join(want, ",")))
+		return fmt.Errorf("%w: line %d: %d columns, want %d (%s)", ErrHeader, line, len(rec), len(want), strings.Join(want, ","))
 	}
 	for i, w := range want {
 		got := strings.TrimSpace(strings.TrimPrefix(rec[i], "\ufeff"))
 		if !strings.EqualFold(got, w) {
-			return textio.NewRowError(line, w, rec[i], fmt.Errorf("%w: column %d is %q, want %q", ErrHeader, i+1, got, w))
+			if len(got) > 80 {
+				got = got[:80]
+			}
+			return fmt.Errorf("%w: line %d: column %d is %q, want %q", ErrHeader, line, i+1, got, w)
 		}
 	}
 	return nil
 }
 
 func parseRetailRow(line int, rec []string, order DateOrder) (Order, Line, error) {
-	if len(rec) != len(OnlineRetailHeader) {
-		return Order{}, Line{}, textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d, want %d", textio.ErrColumns, len(rec), len(OnlineRetailHeader)))
+	if len(rec) != len(onlineRetailHeader) {
+		return Order{}, Line{}, textio.NewRowError(line, "", strings.Join(rec, ","), fmt.Errorf("%w: %d, want %d", textio.ErrColumns, len(rec), len(onlineRetailHeader)))
 	}
 	invoice := cell(rec[0])
 	if invoice == "" {
@@ -376,7 +397,7 @@ func ReadCDNOW(r io.Reader) iter.Seq2[Order, error] {
 					}
 					continue
 				}
-				yield(Order{}, err)
+				yield(Order{}, fmt.Errorf("profile: read CDNOW: %w", err))
 				return
 			}
 			if ln.N == 1 {

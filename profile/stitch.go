@@ -3,6 +3,7 @@ package profile
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -33,8 +34,7 @@ var (
 )
 
 // Validate reports, wrapping ErrConfig, a type listed twice or empty in Priority or a negative
-// limit. A Builder refuses (Config.Validate) a Stitcher made from a config that fails it;
-// NewStitcher itself does not check, and treats a negative limit as no limit.
+// limit. NewStitcher calls it.
 func (c StitchConfig) Validate() error {
 	seen := make(map[string]bool, len(c.Priority))
 	for i, t := range c.Priority {
@@ -75,12 +75,12 @@ type AuditEntry struct {
 // devices) into one customer, with the semantics of Segment's identity resolution:
 //
 //  1. An observation is the set of identifiers seen together in one event. Blocked values are
-//     dropped; the rest are ranked by type priority (Config.Priority), then type and value.
+//     dropped; the rest are ranked by type priority (StitchConfig.Priority), then type and value.
 //  2. The observation joins the customer of its highest-ranked identifier that already has one,
 //     or starts a new customer with that identifier.
 //  3. Every other identifier, in rank order, is added to that customer if it is new, or its
 //     customer is merged in if it belongs to another one, unless that would give the customer
-//     more identifiers of a type than Config.Limits allows: then the link is refused and
+//     more identifiers of a type than StitchConfig.Limits allows: then the link is refused and
 //     audited, and the identifier stays with its own customer (a new identifier starts one).
 //  4. A customer's canonical ID is CanonicalID of its highest-ranked identifier, so a customer
 //     with a user ID is known by it, whatever order the events came in.
@@ -105,7 +105,6 @@ type Stitcher struct {
 	rank    map[string]int
 	limits  map[string]int
 	blocked map[string]bool
-	cfgErr  error // StitchConfig.Validate of the config it was made with
 
 	obs  map[string]*observation     // by key
 	byID map[Identity][]*observation // the observations that mention each identity
@@ -143,21 +142,23 @@ type stitched struct {
 	dead   bool
 }
 
-// NewStitcher returns an empty stitcher.
-func NewStitcher(cfg StitchConfig) *Stitcher {
-	s := &Stitcher{rank: map[string]int{}, blocked: map[string]bool{}, cfgErr: cfg.Validate()}
+// NewStitcher returns an empty stitcher, or an error wrapping ErrConfig when cfg fails
+// Validate.
+func NewStitcher(cfg StitchConfig) (*Stitcher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Stitcher{rank: map[string]int{}, blocked: map[string]bool{}}
 	pr := cfg.Priority
 	if pr == nil {
 		pr = defaultPriority
 	}
 	for i, t := range pr {
-		if _, dup := s.rank[t]; !dup {
-			s.rank[t] = i
-		}
+		s.rank[t] = i
 	}
-	s.limits = cfg.Limits
+	s.limits = maps.Clone(cfg.Limits) // the caller's map may change later
 	if s.limits == nil {
-		s.limits = defaultLimits
+		s.limits = maps.Clone(defaultLimits)
 	}
 	bl := cfg.Blocked
 	if bl == nil {
@@ -169,7 +170,7 @@ func NewStitcher(cfg StitchConfig) *Stitcher {
 	s.obs = map[string]*observation{}
 	s.byID = map[Identity][]*observation{}
 	s.reset()
-	return s
+	return s, nil
 }
 
 func normalizeBlocked(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
@@ -311,10 +312,11 @@ func (s *Stitcher) ObserveEvent(e Event) {
 	s.Observe(e.Time, ids...)
 }
 
-// Merge adds every observation of other into s (other is unchanged).
-func (s *Stitcher) Merge(other *Stitcher) {
+// Merge adds every observation of other into s (other is unchanged). Merging a stitcher into
+// itself is ErrSelfMerge.
+func (s *Stitcher) Merge(other *Stitcher) error {
 	if s == other {
-		return
+		return ErrSelfMerge
 	}
 	other.mu.Lock()
 	list := make([]observation, 0, len(other.obs))
@@ -330,6 +332,7 @@ func (s *Stitcher) Merge(other *Stitcher) {
 		slices.SortFunc(o.ids, s.compareRank) // other may rank differently
 		s.add(&o, true)
 	}
+	return nil
 }
 
 // refresh brings the decisions up to date with the observations that arrived late: it replays

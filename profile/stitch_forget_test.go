@@ -22,7 +22,7 @@ func stitchState(s *Stitcher) map[string]any {
 }
 
 func stitcherOf(list []obs) *Stitcher {
-	s := NewStitcher(StitchConfig{})
+	s, _ := NewStitcher(StitchConfig{}) // the zero config is valid
 	for _, o := range list {
 		s.Observe(o.t, o.ids...)
 	}
@@ -50,9 +50,9 @@ func TestStitcherForgetEqualsRebuild(t *testing.T) {
 				break
 			}
 			who := names[r.IntN(len(names))]
-			erased := s.Forget(who)
-			if len(erased) == 0 {
-				t.Fatalf("trial %d: Forget(%s) erased nothing", trial, who)
+			erased := s.Identities(who)
+			if rep := s.Forget(who); !rep.Found || rep.Removed["identities"] != len(erased) || rep.Removed["observations"] == 0 {
+				t.Fatalf("trial %d: Forget(%s) = %v, want %d identities and some observations", trial, who, rep, len(erased))
 			}
 			list = slices.DeleteFunc(list, func(o obs) bool { return mentionsAny(o, erased) })
 			if diff := cmp.Diff(stitchState(stitcherOf(list)), stitchState(s)); diff != "" {
@@ -79,10 +79,13 @@ func TestStitcherForgetAfterMerge(t *testing.T) {
 	for trial := 0; trial < 100; trial++ {
 		a, b := randomObservations(r, 1+r.IntN(20)), randomObservations(r, 1+r.IntN(20))
 		s := stitcherOf(a)
-		s.Merge(stitcherOf(b))
+		if err := s.Merge(stitcherOf(b)); err != nil {
+			t.Fatal(err)
+		}
 		all := append(slices.Clone(a), b...)
 		for id := range stitcherOf(all).Customers() {
-			erased := s.Forget(id)
+			erased := s.Identities(id)
+			s.Forget(id)
 			all = slices.DeleteFunc(all, func(o obs) bool { return mentionsAny(o, erased) })
 			break
 		}
@@ -105,7 +108,7 @@ func TestStitchLateArrivals(t *testing.T) {
 		want := stitchState(stitcherOf(list))
 		sh := slices.Clone(list)
 		r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
-		s := NewStitcher(StitchConfig{})
+		s := newStitcher(t, StitchConfig{})
 		every := 1 + r.IntN(100)
 		for i, o := range sh {
 			s.Observe(o.t, o.ids...)

@@ -111,32 +111,56 @@ func (s *Stitcher) Customers() iter.Seq2[string, []Identity] {
 // to them (other people's, e.g. a login that was refused on the customer's cookie) are
 // replayed, so the stitcher equals one that never saw the deleted observations. Nothing of
 // the deleted observations is kept. The cost grows with the history of the customer and of
-// those connected to them through shared identifiers, not with the stitcher's size. It
-// returns the identities erased, sorted by type and value (nil for an unknown customer).
-func (s *Stitcher) Forget(customer string) []Identity {
+// those connected to them through shared identifiers, not with the stitcher's size. The
+// report counts, by kind, "identities" (the customer's), "observations" (deleted) and
+// "audit_entries" (the decisions those observations had led to); for an unknown customer it
+// has Found false and lists nothing.
+func (s *Stitcher) Forget(customer string) ForgetReport {
+	rep, _ := s.forget(customer)
+	return rep
+}
+
+// ForgetAll is Forget for several customers, returning one report per customer in the order
+// given (a customer named twice: the second report has Found false).
+func (s *Stitcher) ForgetAll(customers ...string) []ForgetReport {
+	reps := make([]ForgetReport, len(customers))
+	for i, c := range customers {
+		reps[i], _ = s.forget(c)
+	}
+	return reps
+}
+
+// forget is Forget that also returns the identities erased, sorted by type and value (nil for
+// an unknown customer).
+func (s *Stitcher) forget(customer string) (ForgetReport, []Identity) {
+	rep := ForgetReport{Person: customer}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.find(customer)
 	if !ok {
-		return nil
+		return rep, nil
 	}
 	ids := slices.Clone(c.ids)
 	mine := make(map[Identity]bool, len(ids))
 	for _, id := range ids {
 		mine[id] = true
 	}
-	s.replay(ids, func(o *observation) bool {
+	obs, entries := s.replay(ids, func(o *observation) bool {
 		return slices.ContainsFunc(o.ids, func(id Identity) bool { return mine[id] })
 	})
 	slices.SortFunc(ids, compareIdentity)
-	return ids
+	rep.Add("identities", len(ids))
+	rep.Add("observations", obs)
+	rep.Add("audit_entries", entries)
+	return rep, ids
 }
 
 // replay re-applies, in order, the observations of the component of seeds (every observation
 // connected to them through shared identifiers), after deleting those drop selects (drop may
 // be nil). Decisions depend only on the observations of their component, so this gives what
-// replaying everything would. The stitcher must not be dirty.
-func (s *Stitcher) replay(seeds []Identity, drop func(*observation) bool) {
+// replaying everything would. The stitcher must not be dirty. It returns how many
+// observations were deleted and how many decisions (audit entries) they had led to.
+func (s *Stitcher) replay(seeds []Identity, drop func(*observation) bool) (deleted, entries int) {
 	inComp := make(map[Identity]bool)
 	var comp []*observation
 	seenObs := make(map[*observation]bool)
@@ -173,11 +197,14 @@ func (s *Stitcher) replay(seeds []Identity, drop func(*observation) bool) {
 	keep := comp[:0]
 	var dropped map[*observation]bool
 	for _, o := range comp {
+		n := len(o.entries)
 		o.entries = nil
 		if drop == nil || !drop(o) {
 			keep = append(keep, o)
 			continue
 		}
+		deleted++
+		entries += n
 		if dropped == nil {
 			dropped = make(map[*observation]bool)
 		}
@@ -206,6 +233,7 @@ func (s *Stitcher) replay(seeds []Identity, drop func(*observation) bool) {
 		s.apply(o)
 	}
 	s.compact()
+	return deleted, entries
 }
 
 // compact drops the dead customers once they are the majority.

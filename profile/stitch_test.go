@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -30,7 +31,7 @@ func customersOf(s *Stitcher) map[string][]Identity {
 }
 
 func TestStitchSegmentSemantics(t *testing.T) {
-	s := NewStitcher(StitchConfig{})
+	s := newStitcher(t, StitchConfig{})
 	// A visitor browses anonymously on two cookies, logs in on one, then the other cookie is
 	// seen with the same e-mail hash.
 	s.Observe(day0(0), anon("a1"))
@@ -72,7 +73,7 @@ func TestStitchSegmentSemantics(t *testing.T) {
 }
 
 func TestStitchCustomLimitsAndBlocked(t *testing.T) {
-	s := NewStitcher(StitchConfig{Limits: map[string]int{IDEmailHash: 1}, Blocked: []string{"guest"}})
+	s := newStitcher(t, StitchConfig{Limits: map[string]int{IDEmailHash: 1}, Blocked: []string{"guest"}})
 	s.Observe(day0(0), uid("u1"), mail("m1"))
 	s.Observe(day0(1), uid("u1"), mail("m2")) // a second e-mail: refused
 	s.Observe(day0(2), uid("u9"), uid("u8"))  // user_id unlimited here: joined
@@ -113,7 +114,7 @@ func TestStitchOrderIndependent(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 200; trial++ {
 		list := randomObservations(r, 1+r.IntN(30))
-		ref := NewStitcher(StitchConfig{})
+		ref := newStitcher(t, StitchConfig{})
 		sorted := slices.Clone(list)
 		slices.SortStableFunc(sorted, func(a, b obs) int { return a.t.Compare(b.t) })
 		for _, o := range sorted {
@@ -123,7 +124,7 @@ func TestStitchOrderIndependent(t *testing.T) {
 		for perm := 0; perm < 5; perm++ {
 			sh := slices.Clone(list)
 			r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
-			a, b := NewStitcher(StitchConfig{}), NewStitcher(StitchConfig{})
+			a, b := newStitcher(t, StitchConfig{}), newStitcher(t, StitchConfig{})
 			cut := r.IntN(len(sh) + 1)
 			for _, o := range sh[:cut] {
 				a.Observe(o.t, o.ids...)
@@ -131,7 +132,9 @@ func TestStitchOrderIndependent(t *testing.T) {
 			for _, o := range sh[cut:] {
 				b.Observe(o.t, o.ids...)
 			}
-			a.Merge(b)
+			if err := a.Merge(b); err != nil {
+				t.Fatal(err)
+			}
 			if diff := cmp.Diff(want, customersOf(a)); diff != "" {
 				t.Fatalf("trial %d perm %d: customers differ (-sorted +shuffled):\n%s", trial, perm, diff)
 			}
@@ -186,13 +189,13 @@ func FuzzStitcher(f *testing.F) {
 			}
 			list = append(list, obs{day0(int(data[i] >> 4)), ids})
 		}
-		s := NewStitcher(StitchConfig{})
+		s := newStitcher(t, StitchConfig{})
 		for _, o := range list {
 			s.Observe(o.t, o.ids...)
 		}
 		checkStitchInvariants(t, s)
 		// Reversed order gives the same customers.
-		r := NewStitcher(StitchConfig{})
+		r := newStitcher(t, StitchConfig{})
 		for i := len(list) - 1; i >= 0; i-- {
 			r.Observe(list[i].t, list[i].ids...)
 		}
@@ -201,9 +204,9 @@ func FuzzStitcher(f *testing.F) {
 		}
 		// Forgetting a customer removes every one of its identities.
 		for id, ids := range s.Customers() {
-			erased := s.Forget(id)
-			if !slices.Equal(erased, ids) {
-				t.Fatalf("Forget(%s) = %v, want %v", id, erased, ids)
+			erased := ids
+			if rep := s.Forget(id); rep.Removed["identities"] != len(ids) {
+				t.Fatalf("Forget(%s) = %v, want %d identities", id, rep, len(ids))
 			}
 			for _, x := range ids {
 				if c := s.Canonical(x); c != CanonicalID(x) || s.Identities(c) != nil {
@@ -222,18 +225,26 @@ func FuzzStitcher(f *testing.F) {
 }
 
 func TestStitcherForget(t *testing.T) {
-	s := NewStitcher(StitchConfig{})
+	s := newStitcher(t, StitchConfig{})
 	s.Observe(day0(0), anon("a1"), uid("u1"))
 	s.Observe(day0(1), anon("a1"), mail("m1"))
 	s.Observe(day0(2), uid("u2"), dev("d2"))
-	erased := s.Forget("u1")
-	if diff := cmp.Diff([]Identity{anon("a1"), mail("m1"), uid("u1")}, erased); diff != "" {
-		t.Errorf("erased (-want +got):\n%s", diff)
+	// u1 holds a1, m1 and u1, seen in two observations; a1 and m1 each joined once (u1 started
+	// the customer, which is no decision of its own).
+	want := ForgetReport{Person: "u1", Found: true, Removed: map[string]int{"identities": 3, "observations": 2, "audit_entries": 2}}
+	if diff := cmp.Diff(want, s.Forget("u1")); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(map[string][]Identity{"u2": {dev("d2"), uid("u2")}}, customersOf(s)); diff != "" {
 		t.Errorf("left (-want +got):\n%s", diff)
 	}
-	if s.Audit("u1") != nil || s.Forget("u1") != nil {
-		t.Error("forgotten customer still has an audit or can be forgotten twice")
+	if s.Audit("u1") != nil {
+		t.Error("forgotten customer still has an audit")
+	}
+	if diff := cmp.Diff(ForgetReport{Person: "u1"}, s.Forget("u1")); diff != "" {
+		t.Errorf("second Forget (-want +got):\n%s", diff)
+	}
+	if err := s.Merge(s); !errors.Is(err, ErrSelfMerge) {
+		t.Errorf("Merge(self) = %v, want ErrSelfMerge", err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // reachableStrings returns every string reachable from v (through pointers, maps, slices,
@@ -65,7 +67,7 @@ func reachableStrings(v any, marker string) []string {
 // customer), and an event of hers is dated after Now. Bob is a bystander. Every value of
 // alice's contains "7f3a".
 func alicesShop(t *testing.T) (*Builder, *Stitcher, *Consents) {
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	cons := &Consents{}
 	b := newBuilder(t, Config{Now: day0(30), Stitcher: st, Consents: cons, EventPurchases: true})
 	must := func(err error) {
@@ -164,8 +166,19 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 		}
 	}
 	rep := b.Forget("alice-7f3a")
-	if rep.Accumulators != 2 || rep.Consents != 2 || len(rep.Identities) != 4 {
-		t.Errorf("forget report %+v", rep)
+	// Alice's user ID and cookie each had an accumulator, holding the orders ord-alice-7f3a and
+	// ord-alice-7f3a-ev (the return is no purchase, the late order is not held); her four
+	// identifiers were seen in four observations (days 1 to 4), which led to four decisions
+	// (three joins on day 2, bob's refused login on day 4); two consents were recorded under
+	// her identifiers; two report examples named her.
+	want := ForgetReport{Person: "alice-7f3a", Found: true, Removed: map[string]int{
+		"accumulators": 2, "orders": 2, "identities": 4, "observations": 4, "audit_entries": 4,
+		"consents": 2, "report_examples": 2}}
+	if diff := cmp.Diff(want, rep); diff != "" {
+		t.Errorf("forget report (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(ForgetReport{Person: "alice-7f3a"}, b.Forget("alice-7f3a")); diff != "" {
+		t.Errorf("second Forget (-want +got):\n%s", diff)
 	}
 	after := everythingShown(t, b, st, cons)
 	if i := strings.Index(after, marker); i >= 0 {
@@ -190,7 +203,7 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 // on their own.
 func TestStitcherAndConsentsForgetLeaveNoTrace(t *testing.T) {
 	const marker = "7f3a"
-	st := NewStitcher(StitchConfig{})
+	st := newStitcher(t, StitchConfig{})
 	st.Observe(day0(1), anon("anon-alice-7f3a"))
 	st.Observe(day0(2), anon("anon-alice-7f3a"), uid("alice-7f3a"), mail("mail-alice-7f3a"))
 	st.Observe(day0(3), anon("anon-alice-7f3a"), uid("bob")) // refused, then erased with alice
@@ -200,8 +213,8 @@ func TestStitcherAndConsentsForgetLeaveNoTrace(t *testing.T) {
 	if len(reachableStrings(st, marker)) == 0 {
 		t.Fatal("the stitcher holds nothing of alice before Forget")
 	}
-	if got := st.Forget("alice-7f3a"); len(got) != 5 {
-		t.Fatalf("Forget erased %v", got)
+	if got := st.Forget("alice-7f3a"); got.Removed["identities"] != 5 || got.Removed["observations"] != 5 {
+		t.Fatalf("Forget = %v, want 5 identities in 5 observations", got)
 	}
 	for _, s := range reachableStrings(st, marker) {
 		t.Errorf("stitcher after Forget: %s", s)
@@ -220,8 +233,10 @@ func TestStitcherAndConsentsForgetLeaveNoTrace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := c.Forget("alice-7f3a", "mail-alice-7f3a"); n != 2 {
-		t.Errorf("Consents.Forget erased %d, want 2", n)
+	for _, s := range []string{"alice-7f3a", "mail-alice-7f3a"} {
+		if rep := c.Forget(s); rep.Removed["consents"] != 1 {
+			t.Errorf("Consents.Forget(%s) = %v, want 1 consent", s, rep)
+		}
 	}
 	for _, s := range reachableStrings(&c, marker) {
 		t.Errorf("consents after Forget: %s", s)

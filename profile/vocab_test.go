@@ -130,7 +130,7 @@ func ExampleOrder_Validate() {
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, profile.ErrZeroQuantity))
 	// Output:
-	// profile: field "Lines[1].Quantity" = "0": zero quantity
+	// field "Lines[1].Quantity" = "0": zero quantity
 	// true
 }
 

@@ -14,7 +14,7 @@ import (
 // retailTimeLayout is the ISO layout WriteOnlineRetail writes and ReadOnlineRetail reads back.
 const retailTimeLayout = "2006-01-02 15:04:05"
 
-// WriteOnlineRetail writes orders as a UCI Online Retail CSV file with the OnlineRetailHeader
+// WriteOnlineRetail writes orders as a UCI Online Retail CSV file with the OnlineRetailHeader()
 // header, one row per line, ISO times in UTC and prices in the shortest form that reads back
 // exactly. Description holds the line's brand and category, since the format has no columns for
 // them; channel, device, list prices and ReturnOf are not part of the format and are not written.
@@ -27,13 +27,13 @@ const retailTimeLayout = "2006-01-02 15:04:05"
 // reading the file back gives the same orders, their lines and the other written fields, for
 // orders whose IDs differ from their neighbours' (consecutive rows of one invoice are one
 // order); another reader removes one leading single quote from those cells. Numbers are written
-// as numbers. A text field holding a line break is an error.
+// as numbers. A text field holding a line break is an error wrapping ErrUnwritable.
 func WriteOnlineRetail(w io.Writer, orders iter.Seq[Order]) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(OnlineRetailHeader); err != nil {
-		return err
+	if err := cw.Write(onlineRetailHeader); err != nil {
+		return fmt.Errorf("profile: write Online Retail: %w", err)
 	}
-	row := make([]string, len(OnlineRetailHeader))
+	row := make([]string, len(onlineRetailHeader))
 	for o := range orders {
 		for _, l := range o.Lines {
 			desc := l.Brand
@@ -50,16 +50,19 @@ func WriteOnlineRetail(w io.Writer, orders iter.Seq[Order]) error {
 			row[6], row[7] = writeCell(o.CustomerID), writeCell(o.Region)
 			for i, f := range row {
 				if strings.ContainsAny(f, "\r\n") {
-					return fmt.Errorf("profile: order %q: field %s: line break", o.ID, OnlineRetailHeader[i])
+					return fmt.Errorf("profile: write Online Retail: order %q: field %s: %w: line break", o.ID, onlineRetailHeader[i], ErrUnwritable)
 				}
 			}
 			if err := cw.Write(row); err != nil {
-				return err
+				return fmt.Errorf("profile: write Online Retail: %w", err)
 			}
 		}
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("profile: write Online Retail: %w", err)
+	}
+	return nil
 }
 
 // writeCell is a text cell as WriteOnlineRetail writes it: trimmed, then spreadsheet-escaped.

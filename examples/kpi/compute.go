@@ -99,7 +99,10 @@ func compute(ctx context.Context, o options, stdin io.Reader, stderr io.Writer) 
 	}
 	var person func(*profile.Event) string
 	if o.stitch {
-		st := profile.NewStitcher(profile.StitchConfig{})
+		st, err := profile.NewStitcher(profile.StitchConfig{})
+		if err != nil {
+			return nil, err
+		}
 		for e := range src.events() {
 			st.ObserveEvent(e)
 		}

@@ -19,7 +19,10 @@ func tourProfiles(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
 	for cat, days := range shopsim.CycleDays() {
 		windows[cat] = time.Duration(days) * 24 * time.Hour
 	}
-	stitcher := profile.NewStitcher(profile.StitchConfig{})
+	stitcher, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		return err
+	}
 	profiles, err := profile.Build(ctx, shop.Orders(), shop.Events(), profile.Config{
 		Now:      shop.End(),
 		Windows:  windows,
