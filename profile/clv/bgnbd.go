@@ -91,18 +91,29 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 // and however close z is to 1 (the untransformed ₂F₁ overflows there). At a = 1 the formula
 // is 0/0; a is moved off 1 by 1e-9, which changes the result by about as much.
 func (m BGNBD) purchasesFactor(x, alphaT, t float64) float64 {
-	a := m.A
-	if math.Abs(a-1) < 1e-9 {
-		a = 1 + 1e-9
+	a := m.shiftedA()
+	h := newHyp(a+m.B-1-m.R, a-1, a+m.B+x-1)
+	return m.factor(&h, a, x, alphaT, t)
+}
+
+// shiftedA is a moved off 1 (see purchasesFactor).
+func (m BGNBD) shiftedA() float64 {
+	if math.Abs(m.A-1) < 1e-9 {
+		return 1 + 1e-9
 	}
+	return m.A
+}
+
+// factor is purchasesFactor with its ₂F₁ (whose parameters do not depend on t) given.
+func (m BGNBD) factor(h *hyp, a, x, alphaT, t float64) float64 {
 	z := t / (alphaT + t)
 	lq := math.Log(alphaT / (alphaT + t)) // ln(1-z)
-	h := hyp2f1(a+m.B-1-m.R, a-1, a+m.B+x-1, z)
+	lh, sign := h.logAt(z)
 	var bracket float64
-	if h > 0 {
-		bracket = -math.Expm1((a-1)*lq + math.Log(h)) // accurate when the product is near 1
+	if sign > 0 {
+		bracket = -math.Expm1((a-1)*lq + lh) // accurate when the product is near 1
 	} else {
-		bracket = 1 - math.Exp((a-1)*lq)*h // ₂F₁ can be negative when a+b-1 < 0
+		bracket = 1 + math.Exp((a-1)*lq+lh) // ₂F₁ can be negative when a+b-1 < 0
 	}
 	return (a + m.B + x - 1) / (a - 1) * bracket
 }
@@ -133,6 +144,19 @@ func (m BGNBD) ConditionalExpectedPurchases(t float64, x int, tx, T float64) flo
 		return 0
 	}
 	return m.purchasesFactor(float64(x), m.Alpha+T, t) * m.ProbAlive(x, tx, T)
+}
+
+// curve is t ↦ ConditionalExpectedPurchases(t, x, tx, T) with P(alive) computed once.
+func (m BGNBD) curve(x int, tx, T float64) func(float64) float64 {
+	pa := m.ProbAlive(x, tx, T)
+	fx, alphaT, a := float64(x), m.Alpha+T, m.shiftedA()
+	h := newHyp(a+m.B-1-m.R, a-1, a+m.B+fx-1)
+	return func(t float64) float64 {
+		if t <= 0 {
+			return 0
+		}
+		return m.factor(&h, a, fx, alphaT, t) * pa
+	}
 }
 
 // ProbPurchases is the probability that a new customer makes exactly n purchases in (0, t]:

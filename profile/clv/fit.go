@@ -27,6 +27,9 @@ var (
 	// with q <= 1, whose mean spend pγ/(q-1) does not exist), so it cannot value customers.
 	// Value and Predict return it too for such a hand-built model.
 	ErrInfiniteMean = errors.New("clv: model has an infinite expected value")
+	// ErrModel: Value or Predict got a model whose parameters are not positive and finite
+	// (the zero value, say), or one that produced a non-finite prediction.
+	ErrModel = errors.New("clv: invalid model")
 )
 
 // FitConfig configures the maximum-likelihood fits. The zero value is the default; every fit

@@ -73,6 +73,12 @@ func FuzzBGNBDPredictions(f *testing.F) {
 			math.IsNaN(ll) || math.IsInf(ll, 0) || !(pn >= 0 && pn <= 1+1e-9) {
 			t.Fatalf("%+v x=%d tx=%v T=%v t=%v: palive %v E %v CE %v LL %v P(n) %v", m, x, tx, T, tt, pa, e, ce, ll, pn)
 		}
+		// Long horizons (up to 10⁶ units: z within 1e-6 of 1), where ₂F₁ switches to its
+		// transformation to 1-z.
+		tl := tt + 1e6*u(5)*u(6)
+		if el, cl := m.ExpectedPurchases(tl), m.ConditionalExpectedPurchases(tl, x, tx, T); !(el >= e*(1-1e-9)) || math.IsInf(el, 0) || !(cl >= ce*(1-1e-9)) || math.IsInf(cl, 0) {
+			t.Fatalf("%+v x=%d tx=%v T=%v t=%v: E %v CE %v (at t=%v: %v, %v)", m, x, tx, T, tl, el, cl, tt, e, ce)
+		}
 		g := GammaGamma{P: m.R, Q: 1.01 + m.A, Gamma: m.Alpha}
 		if s := g.ExpectedSpend(x, 1+T); math.IsNaN(s) || s < 0 || math.IsInf(s, 0) {
 			t.Fatalf("%+v: E[M] = %v", g, s)

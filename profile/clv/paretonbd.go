@@ -235,6 +235,18 @@ func (m ParetoNBD) ConditionalExpectedPurchases(t float64, x int, tx, T float64)
 	return lead * powRatio(m.S, m.Beta+T, t) * m.ProbAlive(x, tx, T)
 }
 
+// curve is t ↦ ConditionalExpectedPurchases(t, x, tx, T) with P(alive) computed once.
+func (m ParetoNBD) curve(x int, tx, T float64) func(float64) float64 {
+	fx := float64(x)
+	lead := (m.R + fx) * (m.Beta + T) / (m.Alpha + T) * m.ProbAlive(x, tx, T)
+	return func(t float64) float64 {
+		if t <= 0 {
+			return 0
+		}
+		return lead * powRatio(m.S, m.Beta+T, t)
+	}
+}
+
 // ParetoNBDFit is a fitted Pareto/NBD model and how the fit went.
 type ParetoNBDFit struct {
 	ParetoNBD
