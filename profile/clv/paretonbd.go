@@ -39,6 +39,10 @@ type pnbdIntegral struct {
 	lnA, invA, lnB, invB float64
 }
 
+// maxPanels bounds the quadrature's work: the integrand falls by e^-60 within about 15 panels
+// of its peak, and ln((k+T)/(k+t_x)) spans at most ~80 panels of width 2 in float64.
+const maxPanels = 1000
+
 // glNodes and glWeights are the 16-point Gauss-Legendre rule on [-1, 1].
 var glNodes, glWeights = gaussLegendre(12)
 
@@ -107,13 +111,17 @@ func (m ParetoNBD) integral(x, tx, T float64, moments bool) pnbdIntegral {
 	hmax := ref
 	var sum, sLnA, sInvA, sLnB, sInvB float64
 	_, sa, _, _, _, _ := at(u0)
-	for a := u0; a < u1; {
+	for a, panels := u0, 0; a < u1; panels++ {
 		w := math.Min(2, 4/math.Abs(sa))
 		b := math.Min(a+w, u1)
 		hb, sb, _, _, _, _ := at(b)
 		if math.Abs(sb)*(b-a) > 4 {
 			b = a + 4/math.Abs(sb)
 			hb, sb, _, _, _, _ = at(b)
+		}
+		if !(b > a) || panels == maxPanels {
+			// No progress in float64 (parameters far outside any fit's range): fail loudly.
+			return pnbdIntegral{logI: math.NaN()}
 		}
 		mid, half := (a+b)/2, (b-a)/2
 		for i, xi := range glNodes {
