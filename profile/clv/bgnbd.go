@@ -91,21 +91,28 @@ func (m BGNBD) ExpectedPurchases(t float64) float64 {
 // and however close z is to 1 (the untransformed ₂F₁ overflows there). At a = 1 the formula
 // is 0/0; a is moved off 1 by 1e-9, which changes the result by about as much.
 func (m BGNBD) purchasesFactor(x, alphaT, t float64) float64 {
-	a := m.shiftedA()
-	h := newHyp(a+m.B-1-m.R, a-1, a+m.B+x-1)
-	return m.factor(&h, a, x, alphaT, t)
+	a, b := m.shifted(x)
+	h := newHyp(a+b-1-m.R, a-1, a+b+x-1)
+	return m.factor(&h, a, b, x, alphaT, t)
 }
 
-// shiftedA is a moved off 1 (see purchasesFactor).
-func (m BGNBD) shiftedA() float64 {
-	if math.Abs(m.A-1) < 1e-9 {
-		return 1 + 1e-9
+// shifted returns a and b moved off the removable singularities of purchasesFactor: a off 1
+// (see there), and b so that a+b+x-1 is at least 1e-9 away from 0, where the ₂F₁ has a pole
+// that the factor a+b+x-1 cancels (x = 0 and a+b = 1, found by FuzzBGNBDPredictions). Either
+// changes the result by about 1e-9 relative.
+func (m BGNBD) shifted(x float64) (float64, float64) {
+	a, b := m.A, m.B
+	if math.Abs(a-1) < 1e-9 {
+		a = 1 + 1e-9
 	}
-	return m.A
+	if c := a + b + x - 1; math.Abs(c) < 1e-9 {
+		b += 1e-9 - c
+	}
+	return a, b
 }
 
 // factor is purchasesFactor with its ₂F₁ (whose parameters do not depend on t) given.
-func (m BGNBD) factor(h *hyp, a, x, alphaT, t float64) float64 {
+func (m BGNBD) factor(h *hyp, a, b, x, alphaT, t float64) float64 {
 	z := t / (alphaT + t)
 	lq := math.Log(alphaT / (alphaT + t)) // ln(1-z)
 	lh, sign := h.logAt(z)
@@ -115,7 +122,7 @@ func (m BGNBD) factor(h *hyp, a, x, alphaT, t float64) float64 {
 	} else {
 		bracket = 1 + math.Exp((a-1)*lq+lh) // ₂F₁ can be negative when a+b-1 < 0
 	}
-	return (a + m.B + x - 1) / (a - 1) * bracket
+	return (a + b + x - 1) / (a - 1) * bracket
 }
 
 // aliveOdds is 1{x>0} a/(b+x-1) ((α+T)/(α+t_x))^(r+x), the odds of having dropped out.
@@ -149,13 +156,14 @@ func (m BGNBD) ConditionalExpectedPurchases(t float64, x int, tx, T float64) flo
 // curve is t ↦ ConditionalExpectedPurchases(t, x, tx, T) with P(alive) computed once.
 func (m BGNBD) curve(x int, tx, T float64) func(float64) float64 {
 	pa := m.ProbAlive(x, tx, T)
-	fx, alphaT, a := float64(x), m.Alpha+T, m.shiftedA()
-	h := newHyp(a+m.B-1-m.R, a-1, a+m.B+fx-1)
+	fx, alphaT := float64(x), m.Alpha+T
+	a, b := m.shifted(fx)
+	h := newHyp(a+b-1-m.R, a-1, a+b+fx-1)
 	return func(t float64) float64 {
 		if t <= 0 {
 			return 0
 		}
-		return m.factor(&h, a, fx, alphaT, t) * pa
+		return m.factor(&h, a, b, fx, alphaT, t) * pa
 	}
 }
 
