@@ -139,6 +139,9 @@ func collapse(ctx context.Context, rows [][3]float64) ([]weighted, error) {
 			mid, hi := min(lo+width, len(rows)), min(lo+2*width, len(rows))
 			i, j, k := lo, mid, lo
 			for ; i < mid && j < hi; k++ {
+				if k%block == 0 && ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
 				if cmpRow(rows[j], rows[i]) < 0 {
 					buf[k] = rows[j]
 					j++
@@ -153,7 +156,10 @@ func collapse(ctx context.Context, rows [][3]float64) ([]weighted, error) {
 		rows, buf = buf, rows
 	}
 	var out []weighted
-	for _, r := range rows {
+	for i, r := range rows {
+		if i%block == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if n := len(out); n > 0 && out[n-1].v == r {
 			out[n-1].w++
 			continue

@@ -99,6 +99,9 @@ func FitGammaGamma(ctx context.Context, customers []Customer, cfg FitConfig) (Ga
 	var rows [][3]float64
 	skipped := 0
 	for i, c := range customers {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return GammaGammaFit{}, ctx.Err()
+		}
 		if err := checkCustomer(i, c); err != nil {
 			return GammaGammaFit{}, err
 		}
@@ -153,13 +156,15 @@ type BGNBDFit struct {
 // analytic gradient; Nelder-Mead then BFGS if that fails), collapsing customers with the same
 // (x, t_x, T) into one weighted row. Customers need 0 <= t_x <= T <= 1e15 and a Frequency
 // of at most 1e15 (T = 0, a first purchase at the end, adds nothing); others are an error
-// wrapping ErrData that names the customer. Monetary is not read. Errors: ErrNoData, ErrTooFewRepeaters, ErrNotConverged, ctx.Err().
+// wrapping ErrData that names the customer. Monetary is not read. Errors: ErrConfig (from
+// FitConfig.Validate), ErrData, ErrNoData, ErrTooFewRepeaters, ErrNotConverged, ctx.Err()
+// (checked every 64 rows of each likelihood evaluation).
 func FitBGNBD(ctx context.Context, customers []Customer, cfg FitConfig) (BGNBDFit, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return BGNBDFit{}, err
 	}
-	rows, meanT, err := rftRows(customers, cfg)
+	rows, meanT, err := rftRows(ctx, customers, cfg)
 	if err != nil {
 		return BGNBDFit{}, err
 	}

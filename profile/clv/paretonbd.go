@@ -268,7 +268,7 @@ func FitParetoNBD(ctx context.Context, customers []Customer, cfg FitConfig) (Par
 	if err != nil {
 		return ParetoNBDFit{}, err
 	}
-	rows, meanT, err := rftRows(customers, cfg)
+	rows, meanT, err := rftRows(ctx, customers, cfg)
 	if err != nil {
 		return ParetoNBDFit{}, err
 	}
@@ -284,7 +284,7 @@ func FitParetoNBD(ctx context.Context, customers []Customer, cfg FitConfig) (Par
 }
 
 // rftRows validates the customers and returns their (x, t_x, T) rows and the mean T.
-func rftRows(customers []Customer, cfg FitConfig) ([][3]float64, float64, error) {
+func rftRows(ctx context.Context, customers []Customer, cfg FitConfig) ([][3]float64, float64, error) {
 	if len(customers) == 0 {
 		return nil, 0, ErrNoData
 	}
@@ -292,6 +292,9 @@ func rftRows(customers []Customer, cfg FitConfig) ([][3]float64, float64, error)
 	repeaters := 0
 	var meanT float64
 	for i, c := range customers {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
 		if err := checkRFT(i, c); err != nil {
 			return nil, 0, err
 		}
