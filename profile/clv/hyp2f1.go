@@ -18,8 +18,9 @@ import "math"
 // k+2e-5, which is accurate to about 1e-10 relative. The series is kept for z <= 0.8 (at most ~200 terms), and for
 // m >= 8, where its terms fall like n^-(m+1) and the transformation would cancel (its
 // prefactors grow like Γ(m)). If the transformation cancels badly or
-// overflows, the series is summed to up to two million terms; failing that the result is NaN,
-// which Value and Predict report as an error. (gonum's Cephes port, the earlier last resort,
+// overflows, the series is summed to up to two million terms; failing that (or when the
+// series itself cancels, see hypSeries) the result is NaN, and BGNBD.purchasesFactor falls
+// back to quadrature. (gonum's Cephes port, the earlier last resort,
 // returns wrong values near z = 1 - 1e-9, NaN for large parameters and can even loop; found by
 // FuzzBGNBDPredictions and TestHyp2f1Mpmath.) Tested against mpmath in TestHyp2f1Mpmath.
 func hyp2f1(a, b, c, z float64) float64 {
@@ -86,9 +87,12 @@ func logSign(v float64) (float64, float64) {
 func isNonPositiveInt(v float64) bool { return v <= 0 && v == math.Trunc(v) }
 
 // hypSeries sums the series until a term falls below 1e-17 of the sum, for at most maxTerms
-// terms; ok is false if it did not converge or overflowed.
+// terms; ok is false if it did not converge, overflowed, or its rounding error bound, n ε
+// Σ|term|, exceeds 1e-9 of the sum: terms that alternate (a large negative parameter) cancel,
+// and each term carries the rounding of the n products before it (BG/NBD with r much larger
+// than a+b: 2F1(-99.5, -0.5; 1.5; 0.72) sums terms of 1e19 to 4e-8).
 func hypSeries(a, b, c, z, maxTerms float64) (float64, bool) {
-	sum, term, comp := 1.0, 1.0, 0.0
+	sum, term, comp, abs := 1.0, 1.0, 0.0, 1.0
 	for n := 0.0; n < maxTerms; n++ {
 		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
 		// Kahan summation: slowly converging series add many small terms.
@@ -96,11 +100,12 @@ func hypSeries(a, b, c, z, maxTerms float64) (float64, bool) {
 		t := sum + y
 		comp = (t - sum) - y
 		sum = t
+		abs += math.Abs(term)
 		if math.IsInf(sum, 0) || math.IsNaN(sum) {
 			return sum, false
 		}
 		if term == 0 || math.Abs(term) < 1e-17*math.Abs(sum) {
-			return sum, true
+			return sum, (n+2)*0x1p-52*abs <= 1e-9*math.Abs(sum)
 		}
 	}
 	return sum, false
