@@ -15,11 +15,14 @@
 //	                    (default: the day of the latest order)
 //	-period p           model time unit: day, week (default) or month. Purchases are always
 //	                    squashed per day; recency and age are counted in this unit.
-//	-horizon n          horizon of the forecast, in periods (default 52)
-//	-discount d         discount rate per period for the lifetime value (default 0)
+//	-horizon n          horizon of the forecast, in periods, 1 to clv.MaxHorizon (10,000;
+//	                    default 52)
+//	-discount d         discount rate per period for the lifetime value, finite and >= 0
+//	                    (default 0)
 //	-top n              how many customers to list (default 10)
-//	-penalizer l        L2 penalty of the fits (default 0; see clv.FitConfig)
-//	-model m            purchase model: bgnbd (default) or pnbd (Pareto/NBD, slower to fit)
+//	-penalizer l        L2 penalty of the fits, 0 to clv.MaxPenalizer (100; default 0; see
+//	                    clv.FitConfig)
+//	-model m            purchase model: bgnbd (default) or pnbd (Pareto/NBD)
 //	-json               print machine-readable JSON instead of text
 //	-out file           write every customer's prediction as CSV to file
 //
@@ -43,7 +46,14 @@
 //
 // Output (-out): a CSV with the header
 // customer,frequency,recency,T,monetary,p_alive,expected_purchases,expected_spend,value,
-// one row per customer, highest value first.
+// one row per customer, highest value first. The file is meant for spreadsheets, so customer
+// IDs are neutralised against formula injection (OWASP's rule, internal/textio.EscapeCell): an
+// ID starting with =, +, -, @, a tab, a carriage return or a single quote gets a leading
+// single quote, which a program reading the file back strips (textio.UnescapeCell).
+//
+// Invalid flags, and fits the data cannot support (clv.ErrNotConverged, or a Gamma-Gamma fit
+// whose mean spend is infinite, clv.ErrInfiniteMean), are reported on stderr with exit
+// status 1. Fits and forecasts take well under two seconds on any of the shared data files.
 //
 // On CDNOW_sample.txt with -end 1997-09-30 -period week it reproduces the published BG/NBD fit
 // of Fader, Hardie and Lee (2005): r 0.243, alpha 4.414, a 0.793, b 2.426, LL -9582.4.
@@ -64,6 +74,7 @@ import (
 	"time"
 
 	"github.com/tailorkit/tailor/internal/shopsim"
+	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/profile"
 	"github.com/tailorkit/tailor/profile/clv"
 )
@@ -84,6 +95,9 @@ type options struct {
 	horizon, top                           int
 	discount, penalizer                    float64
 	json                                   bool
+	// fit and value are the library configs built from the flags, validated by the library.
+	fit   clv.FitConfig
+	value clv.ValueConfig
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -122,11 +136,20 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-horizon %d: want a positive number of periods", o.horizon)
 	case o.top < 0:
 		return o, fmt.Errorf("-top %d: want >= 0", o.top)
-	case o.discount < 0 || o.discount != o.discount:
-		return o, fmt.Errorf("-discount %v: want >= 0", o.discount)
-	case o.penalizer < 0 || o.penalizer != o.penalizer:
-		return o, fmt.Errorf("-penalizer %v: want >= 0", o.penalizer)
 	}
+	// The library's Validate is the one rule for the numbers (bounds, NaN, Inf); each flag is
+	// checked on its own so that the error names it.
+	if err := (clv.ValueConfig{Horizon: o.horizon}).Validate(); err != nil {
+		return o, fmt.Errorf("-horizon %d: %w", o.horizon, err)
+	}
+	if err := (clv.ValueConfig{DiscountRate: o.discount}).Validate(); err != nil {
+		return o, fmt.Errorf("-discount %v: %w", o.discount, err)
+	}
+	o.fit = clv.FitConfig{Penalizer: o.penalizer}
+	if err := o.fit.Validate(); err != nil {
+		return o, fmt.Errorf("-penalizer %v: %w", o.penalizer, err)
+	}
+	o.value = clv.ValueConfig{Horizon: o.horizon, PeriodLength: 1, DiscountRate: o.discount}
 	return o, nil
 }
 
@@ -235,7 +258,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 		}
 	}
-	fitCfg := clv.FitConfig{Penalizer: o.penalizer}
+	fitCfg := o.fit
 	var model clv.PurchaseModel
 	var purchase fitJSON
 	if o.model == "pnbd" {
@@ -259,7 +282,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("Gamma-Gamma: %w", err)
 	}
-	preds := clv.Predict(model, gg.GammaGamma, customers, clv.ValueConfig{Horizon: o.horizon, PeriodLength: 1, DiscountRate: o.discount})
+	preds, err := clv.Predict(model, gg.GammaGamma, customers, o.value)
+	if err != nil {
+		return err
+	}
 	if o.out != "" {
 		if err := writeCSV(o.out, preds); err != nil {
 			return err
@@ -320,7 +346,7 @@ func writeCSV(path string, preds []clv.Prediction) error {
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 	_ = w.Write([]string{"customer", "frequency", "recency", "T", "monetary", "p_alive", "expected_purchases", "expected_spend", "value"})
 	for _, p := range preds {
-		_ = w.Write([]string{p.ID, strconv.Itoa(p.Frequency), g(p.Recency), g(p.T), g(p.Monetary), g(p.ProbAlive), g(p.ExpectedPurchases), g(p.ExpectedSpend), g(p.Value)})
+		_ = w.Write([]string{textio.EscapeCell(p.ID), strconv.Itoa(p.Frequency), g(p.Recency), g(p.T), g(p.Monetary), g(p.ProbAlive), g(p.ExpectedPurchases), g(p.ExpectedSpend), g(p.Value)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

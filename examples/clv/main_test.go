@@ -81,7 +81,7 @@ func TestBadInvocations(t *testing.T) {
 		{[]string{"-end", "30/09/1997"}, "want YYYY-MM-DD"},
 		{[]string{"-transactions", "/does/not/exist"}, "no such file"},
 		{[]string{"stray"}, "unexpected argument"},
-		{[]string{"-discount", "-1"}, "want >= 0"},
+		{[]string{"-discount", "-1"}, "finite rate >= 0"},
 	}
 	for _, c := range cases {
 		_, err := runCLI(t, c.args...)

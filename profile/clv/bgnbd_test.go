@@ -239,13 +239,13 @@ func TestValueQuickstart(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		r := rows[i]
 		c := Customer{Frequency: r.X, Recency: r.Tx, T: r.T, Monetary: r.Zbar}
-		got := Value(bg.BGNBD, gg.GammaGamma, c, ValueConfig{Horizon: 12, PeriodLength: 30, DiscountRate: 0.01})
-		if math.Abs(got-want[i]) > 1e-3*want[i] {
-			t.Errorf("ID %d: CLV = %.6f, want %.6f", r.ID, got, want[i])
+		got, err := Value(bg.BGNBD, gg.GammaGamma, c, ValueConfig{Horizon: 12, PeriodLength: 30, DiscountRate: 0.01})
+		if err != nil || math.Abs(got-want[i]) > 1e-3*want[i] {
+			t.Errorf("ID %d: CLV = %.6f, %v; want %.6f", r.ID, got, err, want[i])
 		}
-		got = Value(bg.BGNBD, gg.GammaGamma, c, ValueConfig{Horizon: 12, PeriodLength: 4.345, DiscountRate: 0.01})
-		if math.Abs(got-weekly[i]) > 1e-3*weekly[i] {
-			t.Errorf("ID %d: weekly CLV = %.4f, want %.4f", r.ID, got, weekly[i])
+		got, err = Value(bg.BGNBD, gg.GammaGamma, c, ValueConfig{Horizon: 12, PeriodLength: 4.345, DiscountRate: 0.01})
+		if err != nil || math.Abs(got-weekly[i]) > 1e-3*weekly[i] {
+			t.Errorf("ID %d: weekly CLV = %.4f, %v; want %.4f", r.ID, got, err, weekly[i])
 		}
 	}
 }

@@ -27,6 +27,9 @@ var (
 	// with q <= 1, whose mean spend pγ/(q-1) does not exist), so it cannot value customers.
 	// Value and Predict return it too for such a hand-built model.
 	ErrInfiniteMean = errors.New("clv: model has an infinite expected value")
+	// ErrModel: Value or Predict got a model whose parameters are not positive and finite
+	// (the zero value, say), or one that produced a non-finite prediction.
+	ErrModel = errors.New("clv: invalid model")
 )
 
 // FitConfig configures the maximum-likelihood fits. The zero value is the default; every fit
@@ -136,6 +139,9 @@ func collapse(ctx context.Context, rows [][3]float64) ([]weighted, error) {
 			mid, hi := min(lo+width, len(rows)), min(lo+2*width, len(rows))
 			i, j, k := lo, mid, lo
 			for ; i < mid && j < hi; k++ {
+				if k%block == 0 && ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
 				if cmpRow(rows[j], rows[i]) < 0 {
 					buf[k] = rows[j]
 					j++
@@ -150,7 +156,10 @@ func collapse(ctx context.Context, rows [][3]float64) ([]weighted, error) {
 		rows, buf = buf, rows
 	}
 	var out []weighted
-	for _, r := range rows {
+	for i, r := range rows {
+		if i%block == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if n := len(out); n > 0 && out[n-1].v == r {
 			out[n-1].w++
 			continue

@@ -73,6 +73,13 @@ func FuzzBGNBDPredictions(f *testing.F) {
 			math.IsNaN(ll) || math.IsInf(ll, 0) || !(pn >= 0 && pn <= 1+1e-9) {
 			t.Fatalf("%+v x=%d tx=%v T=%v t=%v: palive %v E %v CE %v LL %v P(n) %v", m, x, tx, T, tt, pa, e, ce, ll, pn)
 		}
+		// Long horizons (up to 10⁶ units: z within 1e-6 of 1), where ₂F₁ switches to its
+		// transformation to 1-z, or to quadrature where its series cancels (r much larger
+		// than a+b: cases ad27f59d69bb13c4 and b6f6c26a81cc562c): E[X] and E[Y] keep growing.
+		tl := tt + 1e6*u(5)*u(6)
+		if el, cl := m.ExpectedPurchases(tl), m.ConditionalExpectedPurchases(tl, x, tx, T); !(el >= e*(1-1e-9)) || math.IsInf(el, 0) || !(cl >= ce*(1-1e-9)) || math.IsInf(cl, 0) {
+			t.Fatalf("%+v x=%d tx=%v T=%v t=%v: E %v CE %v (at t=%v: %v, %v)", m, x, tx, T, tl, el, cl, tt, e, ce)
+		}
 		g := GammaGamma{P: m.R, Q: 1.01 + m.A, Gamma: m.Alpha}
 		if s := g.ExpectedSpend(x, 1+T); math.IsNaN(s) || s < 0 || math.IsInf(s, 0) {
 			t.Fatalf("%+v: E[M] = %v", g, s)
@@ -108,6 +115,37 @@ func FuzzFitBGNBD(f *testing.F) {
 		}
 		if math.IsNaN(fit.LL) || math.IsInf(fit.LL, 0) || !(fit.R > 0 && fit.Alpha > 0 && fit.A > 0 && fit.B > 0) {
 			t.Fatalf("fit %+v", fit)
+		}
+	})
+}
+
+// FuzzParetoNBDPredictions: for positive finite parameters over the whole log-parameter box a
+// fit can visit ([1e-6, 1e6]) and valid histories, the log-likelihood and its gradient are
+// finite and the predictions in their ranges; the quadrature behind them (see ParetoNBD) never
+// returns NaN there. A few microseconds per execution.
+func FuzzParetoNBDPredictions(f *testing.F) {
+	f.Add(make([]byte, 56))
+	f.Add([]byte("0123456789abcdef0123456789abcdef0123456789abcdef01234567"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 56 {
+			return
+		}
+		u := func(i int) float64 { return float64(binary.LittleEndian.Uint64(data[8*i:])%1_000_000) / 1_000_000 }
+		p := func(i int) float64 { return math.Pow(10, -6+12*u(i)) }
+		m := ParetoNBD{R: p(0), Alpha: p(1), S: p(2), Beta: p(3)}
+		x := int(500 * u(4))
+		T := 1000 * u(5)
+		tx := T * u(6)
+		if x == 0 {
+			tx = 0
+		}
+		g := make([]float64, 4)
+		ll := m.llGrad(float64(x), tx, T, g)
+		pa := m.ProbAlive(x, tx, T)
+		ce := m.ConditionalExpectedPurchases(52, x, tx, T)
+		e := m.ExpectedPurchases(52)
+		if math.IsNaN(ll) || math.IsInf(ll, 0) || !finite(g) || !(pa >= 0 && pa <= 1) || !(ce >= 0) || math.IsInf(ce, 0) || !(e >= 0) || math.IsInf(e, 0) {
+			t.Fatalf("%+v x=%d tx=%v T=%v: LL %v grad %v P(alive) %v E[Y] %v E[X] %v", m, x, tx, T, ll, g, pa, ce, e)
 		}
 	})
 }

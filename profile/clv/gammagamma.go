@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tailorkit/tailor/internal/textio"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -84,7 +85,8 @@ type GammaGammaFit struct {
 // FitGammaGamma fits the spend model by maximum likelihood to the customers with Frequency >= 1
 // (one-time buyers carry no repeat spend; lifetimes' and the published fits use only
 // repeaters). Repeaters with Monetary <= 0 (everything returned) cannot be fitted and are
-// skipped and counted. Errors: ErrConfig, ErrNoData, ErrTooFewRepeaters, ErrNotConverged,
+// skipped and counted. Every customer must pass the rules of FitBGNBD and have a Monetary
+// within textio.MaxMagnitude (else ErrData). Errors: ErrConfig, ErrNoData, ErrTooFewRepeaters, ErrNotConverged,
 // ctx.Err(), and ErrInfiniteMean when the estimate has q <= 1: its mean spend is infinite, so
 // every one-time buyer would be worth +Inf. That happens with heavy-tailed spend, or when a
 // Penalizer pulls q below 1 (lifetimes returns such a fit; here it is an error, with the
@@ -96,11 +98,17 @@ func FitGammaGamma(ctx context.Context, customers []Customer, cfg FitConfig) (Ga
 	}
 	var rows [][3]float64
 	skipped := 0
-	for _, c := range customers {
+	for i, c := range customers {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return GammaGammaFit{}, ctx.Err()
+		}
+		if err := checkCustomer(i, c); err != nil {
+			return GammaGammaFit{}, err
+		}
 		if c.Frequency < 1 {
 			continue
 		}
-		if !(c.Monetary > 0) || math.IsInf(c.Monetary, 0) {
+		if !(c.Monetary > 0) {
 			skipped++
 			continue
 		}
@@ -146,14 +154,17 @@ type BGNBDFit struct {
 
 // FitBGNBD fits the BG/NBD model by maximum likelihood on log-parameters (BFGS with the
 // analytic gradient; Nelder-Mead then BFGS if that fails), collapsing customers with the same
-// (x, t_x, T) into one weighted row. Customers need 0 <= t_x <= T (T = 0, a first purchase at the end, adds nothing); others are an
-// error wrapping ErrData. Errors: ErrNoData, ErrTooFewRepeaters, ErrNotConverged, ctx.Err().
+// (x, t_x, T) into one weighted row. Customers need 0 <= t_x <= T <= 1e15 and a Frequency
+// of at most 1e15 (T = 0, a first purchase at the end, adds nothing); others are an error
+// wrapping ErrData that names the customer. Monetary is not read. Errors: ErrConfig (from
+// FitConfig.Validate), ErrData, ErrNoData, ErrTooFewRepeaters, ErrNotConverged, ctx.Err()
+// (checked every 64 rows of each likelihood evaluation).
 func FitBGNBD(ctx context.Context, customers []Customer, cfg FitConfig) (BGNBDFit, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return BGNBDFit{}, err
 	}
-	rows, meanT, err := rftRows(customers, cfg)
+	rows, meanT, err := rftRows(ctx, customers, cfg)
 	if err != nil {
 		return BGNBDFit{}, err
 	}
@@ -170,12 +181,15 @@ func FitBGNBD(ctx context.Context, customers []Customer, cfg FitConfig) (BGNBDFi
 	return BGNBDFit{BGNBD: BGNBD{p[0], p[1], p[2], p[3]}, FitInfo: info}, nil
 }
 
+// checkRFT validates the fields the purchase models read: 0 <= Frequency <= MaxMagnitude,
+// T finite in [0, MaxMagnitude], 0 <= Recency <= T, and Recency 0 without repeat purchases
+// (textio.MaxMagnitude, 1e15, bounds every count and amount tailor accepts).
 func checkRFT(i int, c Customer) error {
 	switch {
-	case c.Frequency < 0:
-		return fmt.Errorf("clv: customer %d (%q): field %q = %d: negative: %w", i, c.ID, "Frequency", c.Frequency, ErrData)
-	case !(c.T >= 0) || math.IsInf(c.T, 0):
-		return fmt.Errorf("clv: customer %d (%q): field %q = %v: must be >= 0 and finite: %w", i, c.ID, "T", c.T, ErrData)
+	case c.Frequency < 0 || c.Frequency > textio.MaxMagnitude:
+		return fmt.Errorf("clv: customer %d (%q): field %q = %d: want 0 to %g: %w", i, c.ID, "Frequency", c.Frequency, textio.MaxMagnitude, ErrData)
+	case !(c.T >= 0) || !textio.InRange(c.T):
+		return fmt.Errorf("clv: customer %d (%q): field %q = %v: want 0 to %g: %w", i, c.ID, "T", c.T, textio.MaxMagnitude, ErrData)
 	case !(c.Recency >= 0) || c.Recency > c.T:
 		return fmt.Errorf("clv: customer %d (%q): field %q = %v: must be in [0, T=%v]: %w", i, c.ID, "Recency", c.Recency, c.T, ErrData)
 	case c.Frequency == 0 && c.Recency != 0:

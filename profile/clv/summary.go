@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math"
 	"slices"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -176,8 +176,8 @@ func collect(tx iter.Seq[Transaction], p Period) ([]periodSpend, time.Time, erro
 			return nil, latest, fmt.Errorf("clv: transaction %d: field %q = %q: %w", i, "Customer", t.Customer, ErrData)
 		case t.Time.IsZero():
 			return nil, latest, fmt.Errorf("clv: transaction %d of %q: field %q is zero: %w", i, t.Customer, "Time", ErrData)
-		case math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0):
-			return nil, latest, fmt.Errorf("clv: transaction %d of %q: field %q = %v: %w", i, t.Customer, "Amount", t.Amount, ErrData)
+		case !textio.InRange(t.Amount):
+			return nil, latest, fmt.Errorf("clv: transaction %d of %q: field %q = %v: want finite with magnitude <= %g: %w", i, t.Customer, "Amount", t.Amount, textio.MaxMagnitude, ErrData)
 		}
 		if t.Time.After(latest) {
 			latest = t.Time
@@ -208,8 +208,8 @@ func collect(tx iter.Seq[Transaction], p Period) ([]periodSpend, time.Time, erro
 
 // Summarize computes every customer's summary (see Customer), sorted by ID. Transactions
 // after cfg.End are dropped; customers with none left are absent. A transaction without
-// customer or time, or with a NaN or infinite amount, is an error wrapping ErrData that names
-// it by its index in the stream.
+// customer or time, or with an amount that is NaN or beyond textio.MaxMagnitude (1e15) in
+// magnitude, is an error wrapping ErrData that names it by its index in the stream.
 func Summarize(tx iter.Seq[Transaction], cfg SummaryConfig) ([]Customer, error) {
 	scale, err := cfg.scale()
 	if err != nil {
