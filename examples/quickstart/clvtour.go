@@ -28,7 +28,10 @@ func tourLifetimeValue(ctx context.Context, w io.Writer, shop *shopsim.Shop) err
 	fmt.Fprintf(w, "BG/NBD on %d buyers: r %.3f, alpha %.3f, a %.3f, b %.3f (log-likelihood %.1f)\n",
 		bg.Customers, bg.R, bg.Alpha, bg.A, bg.B, bg.LL)
 	fmt.Fprintf(w, "Gamma-Gamma: p %.2f, q %.2f, gamma %.2f\n", gg.P, gg.Q, gg.Gamma)
-	preds := clv.Predict(bg.BGNBD, gg.GammaGamma, customers, clv.ValueConfig{Horizon: 26})
+	preds, err := clv.Predict(bg.BGNBD, gg.GammaGamma, customers, clv.ValueConfig{Horizon: 26})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\n%-9s %8s %10s %14s %10s\n", "customer", "P(alive)", "purchases", "spend/purchase", "26w value")
 	for _, p := range preds[:min(5, len(preds))] {
 		fmt.Fprintf(w, "%-9s %8.2f %10.2f %14.2f %10.2f\n", p.ID, p.ProbAlive, p.ExpectedPurchases, p.ExpectedSpend, p.Value)
