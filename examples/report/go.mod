@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/tailorkit/tailor v0.0.0
+	golang.org/x/net v0.63.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
 )

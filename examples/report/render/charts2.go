@@ -40,9 +40,9 @@ func clvFigures(in *Input) ([]Figure, error) {
 	c := in.CLV
 	bg := c.BGNBD.BGNBD
 	freqs, recs := c.MatrixAxes()
-	recNames := make([]string, len(recs))
+	recNames, recTicks := make([]string, len(recs)), make([]string, len(recs))
 	for i, r := range recs {
-		recNames[i] = strconv.FormatFloat(r, 'f', 0, 64)
+		recNames[i], recTicks[i] = strconv.FormatFloat(r, 'f', 1, 64), strconv.FormatFloat(r, 'f', 0, 64)
 	}
 	freqNames := make([]string, len(freqs))
 	for i, f := range freqs {
@@ -73,7 +73,7 @@ func clvFigures(in *Input) ([]Figure, error) {
 		if err := heatmap(p, grid{cols: len(recs), rows: len(freqs), z: func(col, r int) float64 { return z[r][col] }}, lo, hi, nil); err != nil {
 			return f, err
 		}
-		p.X.Tick.Marker = ticks(recNames, 13)
+		p.X.Tick.Marker = ticks(recTicks, 13)
 		p.Y.Tick.Marker = ticks(freqNames, 13)
 		svg, err := toSVG(p, width, height*1.1, id, title, fmt.Sprintf("Heat map of %s by repeat purchases (rows) and recency (columns), from %s (dark) to %s (bright). The table below lists every cell.",
 			unit, format(lo), format(hi)))
