@@ -378,6 +378,9 @@ func buildAB(ctx context.Context, d Data, in *Input) error {
 	if len(d.Units) > 0 && len(res.Readout.Variants) >= 2 {
 		res.Path = SequentialPath(d.Units, res.Readout.Variants[0], res.Readout.Variants[1])
 	}
+	if len(res.Path) == 0 {
+		in.Missing[SectionAB+" sequential path"] = "no per-unit enrolment and conversion times (aggregates only)"
+	}
 	in.AB = res
 	return nil
 }
