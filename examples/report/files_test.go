@@ -211,3 +211,26 @@ func figureSections() map[string]string {
 		"ab-lifts": "abtest", "ab-sequential": "abtest", "recs-precision-recall": "recommender",
 	}
 }
+
+// TestHostileNames gives markup as experiment, variant and metric names: the page escapes it
+// everywhere (captions, SVG text, tables) and stays free of scripts.
+func TestHostileNames(t *testing.T) {
+	dir := t.TempDir()
+	agg := writeFile(t, dir, "agg.csv", func(b *bytes.Buffer) error {
+		_, err := b.WriteString("experiment,variant,metric,units,sum,sum_squares\n" +
+			`"<script>x</script>&",control,"<img src=https://example.com/x>",100,10,10` + "\n" +
+			`"<script>x</script>&","</svg><script>y</script>","<img src=https://example.com/x>",100,14,14` + "\n")
+		return err
+	})
+	page, _ := runPage(t, "-experiment", agg)
+	doc, figs := parseFigures(t, page)
+	for _, p := range offlineProblems(doc) {
+		t.Error(p)
+	}
+	if _, ok := figs["ab-lifts"]; !ok {
+		t.Error("no experiment chart")
+	}
+	if !strings.Contains(string(page), "&lt;script&gt;") {
+		t.Error("the experiment's name is not shown escaped")
+	}
+}
