@@ -245,7 +245,7 @@ func buildCustomers(ctx context.Context, d Data, cfg Config, in *Input) error {
 	return ctx.Err()
 }
 
-// ClusterFeatures are the customer features k-means clusters, in column order.
+// clusterFeatures are the customer features k-means clusters, in column order.
 var clusterFeatures = [...]string{"recency_days", "orders", "revenue"}
 
 // Cluster fits k-means on each customer's (recency in days, orders, revenue), log1p and
