@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tailorkit/tailor/abtest"
+	"github.com/tailorkit/tailor/internal/cli"
 )
 
 type armJSON struct {
@@ -80,7 +81,7 @@ func runCompare(o options, w io.Writer) error {
 	}
 	out.SRM = srmOf(srm)
 	if o.json {
-		return writeJSON(w, out)
+		return cli.WriteJSON(w, out)
 	}
 	level := 100 * (1 - o.alpha)
 	tw := newTab(w)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tailorkit/tailor/abtest"
+	"github.com/tailorkit/tailor/internal/cli"
 )
 
 type comparisonJSON struct {
@@ -65,7 +66,7 @@ func runData(ctx context.Context, o options, source string, rows []abtest.Row, w
 		return err
 	}
 	if o.json {
-		return writeJSON(w, dataJSONOf(ro, o.alpha, source))
+		return cli.WriteJSON(w, dataJSONOf(ro, o.alpha, source))
 	}
 	return writeDataText(w, ro, planned, o.alpha)
 }

@@ -45,7 +45,8 @@
 // p < 0.001 flags a mismatch). An effect that
 // cannot be computed (zero variance, a control mean of 0 for the relative effect) reads
 // "undefined [k]" with the reason in note k below the table; the comparison is never dropped.
-// A bad row stops the program with an error naming the experiment, variant, metric and field.
+// A bad row stops the program with an error naming the experiment, variant, metric, line and
+// field; a wrong header and a file without a data row are errors too (exit status 1).
 //
 // The modes (-a/-b, -data, -plan) are exclusive, and the planning flags need -plan: a flag
 // that would be ignored is an error instead.
@@ -73,18 +74,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/tailorkit/tailor/abtest"
+	"github.com/tailorkit/tailor/internal/cli"
 )
 
 func main() {
@@ -150,18 +152,14 @@ flags:
 	case o.a != "" || o.b != "":
 		return runCompare(o, stdout)
 	case o.data != "":
-		in := stdin
-		if o.data != "-" {
-			f, err := os.Open(o.data)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			in = f
-		}
-		rows, err := readRows(in)
+		in, closeIn, err := cli.Open(o.data, stdin)
 		if err != nil {
-			return fmt.Errorf("%s: %w", o.data, err)
+			return err
+		}
+		defer closeIn()
+		rows, err := readRows(in, o.data, stderr)
+		if err != nil {
+			return err
 		}
 		return runData(ctx, o, o.data, rows, stdout)
 	}
@@ -201,17 +199,14 @@ func checkModes(fs *flag.FlagSet) error {
 	return nil
 }
 
-// readRows reads every row, stopping at the first bad one: a readout never drops data.
-func readRows(r io.Reader) ([]abtest.Row, error) {
-	var rows []abtest.Row
-	for row, err := range abtest.ReadAggregates(r) {
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		return nil, errors.New("no data rows")
+// readRows reads every row, stopping at the first bad one (abtest.StopAtBad): a readout never
+// drops data. The error, a wrong header and a file without a data row are reported the one way
+// every example program reports its input (cli.CheckRead).
+func readRows(r io.Reader, name string, stderr io.Writer) ([]abtest.Row, error) {
+	var rep abtest.ReadReport
+	rows := slices.Collect(abtest.StopAtBad(abtest.ReadAggregates(r), &rep))
+	if err := cli.CheckRead(stderr, name, &rep); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
@@ -253,12 +248,6 @@ func verdict(s abtest.SRMResult) string {
 		return fmt.Sprintf("MISMATCH, p = %.3g: do not trust this experiment's results", s.PValue)
 	}
 	return fmt.Sprintf("ok, p = %.3g", s.PValue)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func pct(x float64) string { return fmt.Sprintf("%+.2f%%", 100*x) }

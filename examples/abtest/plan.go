@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/tailorkit/tailor/abtest"
+	"github.com/tailorkit/tailor/internal/cli"
 )
 
 type planJSON struct {
@@ -46,7 +47,7 @@ func runPlan(o options, w io.Writer) error {
 	out := planJSON{Mode: "plan", Alpha: o.alpha, Baseline: o.baseline, MDE: o.mde, TargetRate: target, Power: o.power,
 		Variants: o.variants, AlphaPerComparison: o.alpha / float64(o.variants-1), NPerArm: perArm, NTotal: perArm * int64(o.variants)}
 	if o.json {
-		return writeJSON(w, out)
+		return cli.WriteJSON(w, out)
 	}
 	tw := newTab(w)
 	fmt.Fprintf(tw, "baseline\t%.4g%%\n", 100*o.baseline)

@@ -3,16 +3,19 @@
 //
 // Usage:
 //
-//	clv -transactions FILE -format cdnow|online-retail -end 1997-09-30 [-period week] [-horizon 52] [-json] [-out FILE]
+//	clv -orders FILE [-format online-retail|cdnow|tailor] [-now 1997-09-30] [-period week] [-horizon 52] [-json] [-out FILE]
 //	clv                                  run on the built-in synthetic shop
 //
 // Flags:
 //
-//	-transactions file  order history; "-" reads standard input. Without it the program
+//	-orders file        order history; "-" reads standard input. Without it the program
 //	                    simulates the synthetic shop (internal/shopsim) and uses its orders.
-//	-format f           cdnow (default) or online-retail (see Input formats)
-//	-end date           end of the observation period, YYYY-MM-DD; later orders are ignored
-//	                    (default: the day of the latest order)
+//	-transactions file  the same as -orders (the name of earlier versions, kept for scripts)
+//	-format f           online-retail, cdnow or tailor (see Input formats); default: detected
+//	                    from the file
+//	-now date           reference date, YYYY-MM-DD: the end of the observation period; later
+//	                    orders are left out (default: the day of the latest order)
+//	-end date           the same as -now (the name of earlier versions, kept for scripts)
 //	-period p           model time unit: day, week (default) or month. Purchases are always
 //	                    squashed per day; recency and age are counted in this unit.
 //	-horizon n          horizon of the forecast, in periods, 1 to clv.MaxHorizon (10,000;
@@ -28,14 +31,22 @@
 //
 // Input formats:
 //
+//	online-retail   the UCI Online Retail CSV, header
+//	                InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
 //	cdnow           whitespace-separated "customer date(yyyymmdd) quantity amount"
 //	                (CDNOW_master.txt), or "master_id sample_id date quantity amount"
 //	                (CDNOW_sample.txt, customers keyed by sample_id)
-//	online-retail   the UCI Online Retail CSV, header
-//	                InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+//	tailor          tailor's orders file, JSON Lines (profile.ReadOrdersJSONL; the
+//	                orders.jsonl that quickstart -export writes)
 //
-// Guest orders and returns are left out (clv.FromOrders); rows that cannot be read are skipped
-// and counted on stderr.
+// Without -format the format is detected, by the rule every example program that reads orders
+// uses: a file name ending in .jsonl, or a first line starting with "{", is tailor; a first
+// line starting with the Online Retail header's InvoiceNo column is online-retail; anything
+// else is cdnow.
+//
+// Guest orders and returns are left out (clv.FromOrders). A row that cannot be read is skipped;
+// the count and the first few (line, field and value) are printed on stderr. A wrong header,
+// an empty file or a file without a single good row is an error (exit status 1).
 //
 // What it does: it summarises each customer in the conventions of the lifetimes library
 // (repeat purchase days x, recency t_x and age T in periods, mean repeat spend), fits BG/NBD
@@ -51,28 +62,30 @@
 // ID starting with =, +, -, @, a tab, a carriage return or a single quote gets a leading
 // single quote, which a program reading the file back strips (textio.UnescapeCell).
 //
+// JSON (-json): {source, format, end (the reference date used), period, horizon, customers,
+// repeaters, skipped_rows, purchase_model, gamma_gamma, top}.
+//
 // Invalid flags, and fits the data cannot support (clv.ErrNotConverged, or a Gamma-Gamma fit
 // whose mean spend is infinite, clv.ErrInfiniteMean), are reported on stderr with exit
 // status 1. Fits and forecasts take well under two seconds on any of the shared data files.
 //
-// On CDNOW_sample.txt with -end 1997-09-30 -period week it reproduces the published BG/NBD fit
+// On CDNOW_sample.txt with -now 1997-09-30 -period week it reproduces the published BG/NBD fit
 // of Fader, Hardie and Lee (2005): r 0.243, alpha 4.414, a 0.793, b 2.426, LL -9582.4.
 package main
 
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/cli"
 	"github.com/tailorkit/tailor/internal/shopsim"
 	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/profile"
@@ -90,11 +103,12 @@ func main() {
 }
 
 type options struct {
-	transactions, format, end, period, out string
-	model                                  string
-	horizon, top                           int
-	discount, penalizer                    float64
-	json                                   bool
+	orders, format, now, period, out string
+	nowFlag                          string // "-now", or "-end" when the alias was given
+	model                            string
+	horizon, top                     int
+	discount, penalizer              float64
+	json                             bool
 	// fit and value are the library configs built from the flags, validated by the library.
 	fit   clv.FitConfig
 	value clv.ValueConfig
@@ -104,9 +118,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("clv", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.transactions, "transactions", "", "order history `file` (\"-\" = stdin); none = the synthetic shop")
-	fs.StringVar(&o.format, "format", "cdnow", "input `format`: cdnow or online-retail")
-	fs.StringVar(&o.end, "end", "", "end of the observation period, YYYY-MM-DD (default: the latest order's day)")
+	fs.StringVar(&o.orders, "orders", "", "order history `file` (\"-\" = stdin); none = the synthetic shop")
+	fs.StringVar(&o.orders, "transactions", "", "the same as -orders (kept for scripts)")
+	fs.StringVar(&o.format, "format", "", "order file `format`: online-retail, cdnow or tailor (default: detected; .jsonl or a first line starting with { is tailor, the InvoiceNo header online-retail, else cdnow)")
+	fs.StringVar(&o.now, "now", "", "reference `date` YYYY-MM-DD, the end of the observation period; later orders are left out (default: the latest order's day)")
+	fs.StringVar(&o.now, "end", "", "the same as -now (kept for scripts)")
 	fs.StringVar(&o.period, "period", "week", "model time unit: day, week or month")
 	fs.IntVar(&o.horizon, "horizon", 52, "forecast horizon in periods")
 	fs.Float64Var(&o.discount, "discount", 0, "discount rate per period for the lifetime value")
@@ -116,9 +132,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of text")
 	fs.StringVar(&o.out, "out", "", "write per-customer predictions as CSV to `file`")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: clv [-transactions FILE -format cdnow|online-retail] [-end YYYY-MM-DD] [-period week] [-horizon 52] [-json] [-out FILE]")
+		fmt.Fprintln(stderr, "usage: clv [-orders FILE] [-format online-retail|cdnow|tailor] [-now YYYY-MM-DD] [-period week] [-horizon 52] [-json] [-out FILE]")
 		fmt.Fprintln(stderr, "Fits BG/NBD and Gamma-Gamma to an order history and ranks customers by expected value.")
-		fmt.Fprintln(stderr, "Without -transactions it runs on the built-in synthetic shop.")
+		fmt.Fprintln(stderr, "Without -orders it runs on the built-in synthetic shop.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -127,9 +143,23 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
-	case o.format != "cdnow" && o.format != "online-retail":
-		return o, fmt.Errorf("-format %q: want cdnow or online-retail", o.format)
+	case set["orders"] && set["transactions"]:
+		return o, errors.New("-orders and -transactions are the same flag: give one")
+	case set["now"] && set["end"]:
+		return o, errors.New("-now and -end are the same flag: give one")
+	case set["end"]:
+		o.nowFlag = "-end"
+	default:
+		o.nowFlag = "-now"
+	}
+	switch {
+	case set["format"] && o.orders == "":
+		return o, errors.New("-format needs -orders FILE")
+	case o.format != "" && o.format != formatOnlineRetail && o.format != formatCDNOW && o.format != formatTailor:
+		return o, fmt.Errorf("-format %q: want online-retail, cdnow or tailor", o.format)
 	case o.model != "bgnbd" && o.model != "pnbd":
 		return o, fmt.Errorf("-model %q: want bgnbd or pnbd", o.model)
 	case o.horizon <= 0:
@@ -153,46 +183,32 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// loadOrders returns the orders and a description of the source. Bad rows are counted.
-func loadOrders(o options, stdin io.Reader) ([]profile.Order, string, time.Time, int, error) {
-	if o.transactions == "" {
+// loadOrders returns the orders, a description of the source, the format read, the
+// reference time the source implies (the synthetic shop's end; zero for a file) and how the
+// reading went. A wrong header, an I/O error, an empty file or one without a good row is an
+// error; bad rows are skipped and reported on stderr (cli.CheckRead).
+func loadOrders(o options, stdin io.Reader, stderr io.Writer) ([]profile.Order, string, string, time.Time, profile.ReadReport, error) {
+	var rep profile.ReadReport
+	if o.orders == "" {
 		shop := shopsim.New(shopsim.Config{})
-		return slices.Collect(shop.Orders()), "synthetic shop (internal/shopsim)", shop.End(), 0, nil
+		return slices.Collect(shop.Orders()), "synthetic shop (internal/shopsim)", "", shop.End(), rep, nil
 	}
-	var r io.Reader = stdin
-	if o.transactions != "-" {
-		f, err := os.Open(o.transactions)
-		if err != nil {
-			return nil, "", time.Time{}, 0, err
-		}
-		defer f.Close()
-		r = f
+	seq, format, closeFn, err := readOrders(o.orders, o.format, stdin)
+	if err != nil {
+		return nil, "", "", time.Time{}, rep, err
 	}
-	var seq iter.Seq2[profile.Order, error]
-	if o.format == "cdnow" {
-		seq = profile.ReadCDNOW(r)
-	} else {
-		seq = profile.ReadOnlineRetail(r)
+	defer closeFn()
+	orders := slices.Collect(profile.SkipBad(seq, &rep))
+	if err := cli.CheckRead(stderr, o.orders, &rep); err != nil {
+		return nil, "", "", time.Time{}, rep, fmt.Errorf("%w (read as -format %s)", err, format)
 	}
-	var orders []profile.Order
-	bad := 0
-	for ord, err := range seq {
-		if err != nil {
-			var re *profile.RowError
-			if errors.As(err, &re) {
-				bad++
-				continue
-			}
-			return nil, "", time.Time{}, bad, err
-		}
-		orders = append(orders, ord)
-	}
-	return orders, o.transactions, time.Time{}, bad, nil
+	return orders, o.orders, format, time.Time{}, rep, nil
 }
 
 // report is the -json output.
 type report struct {
 	Source     string    `json:"source"`
+	Format     string    `json:"format,omitempty"`
 	End        string    `json:"end"`
 	Period     string    `json:"period"`
 	Horizon    int       `json:"horizon"`
@@ -234,19 +250,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	orders, source, simEnd, bad, err := loadOrders(o, stdin)
+	end := time.Time{}
+	if o.now != "" { // checked before the file is read
+		if end, err = time.Parse(time.DateOnly, o.now); err != nil {
+			return fmt.Errorf("%s %q: want YYYY-MM-DD", o.nowFlag, o.now)
+		}
+	}
+	orders, source, format, simEnd, readRep, err := loadOrders(o, stdin, stderr)
 	if err != nil {
 		return err
 	}
-	if bad > 0 {
-		fmt.Fprintf(stderr, "clv: skipped %d unreadable rows\n", bad)
+	if o.now == "" {
+		end = simEnd
 	}
-	end := simEnd
-	if o.end != "" {
-		if end, err = time.Parse(time.DateOnly, o.end); err != nil {
-			return fmt.Errorf("-end %q: want YYYY-MM-DD", o.end)
-		}
-	}
+	bad := readRep.Bad
 	customers, err := clv.Summarize(clv.FromOrders(slices.Values(orders)), clv.SummaryConfig{End: end, Period: clv.Day, Unit: period})
 	if err != nil {
 		return err
@@ -304,7 +321,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if o.json {
 		rep := report{
-			Source: source, End: endText, Period: period.String(), Horizon: o.horizon,
+			Source: source, Format: format, End: endText, Period: period.String(), Horizon: o.horizon,
 			Customers: len(customers), Repeaters: repeaters, SkippedRow: bad,
 			Purchase: purchase,
 			GammaGamma: fitJSON{Model: "Gamma-Gamma", Params: map[string]float64{"p": gg.P, "q": gg.Q, "gamma": gg.Gamma},
@@ -314,9 +331,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		for _, p := range top {
 			rep.Top = append(rep.Top, rowJSON{p.ID, p.Frequency, p.Recency, p.T, p.Monetary, p.ProbAlive, p.ExpectedPurchases, p.ExpectedSpend, p.Value})
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return cli.WriteJSON(stdout, rep)
+	}
+	if format != "" {
+		source += " (" + format + ")"
 	}
 	fmt.Fprintf(stdout, "source: %s; observation end %s; time unit %s\n", source, endText, period)
 	fmt.Fprintf(stdout, "customers: %d (%d repeat buyers)\n\n", len(customers), repeaters)

@@ -75,7 +75,7 @@ func TestBadInvocations(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-format", "xml"}, "want cdnow or online-retail"},
+		{[]string{"-orders", "x", "-format", "xml"}, "want online-retail, cdnow or tailor"},
 		{[]string{"-horizon", "0"}, "positive number of periods"},
 		{[]string{"-period", "fortnight"}, "unknown period"},
 		{[]string{"-end", "30/09/1997"}, "want YYYY-MM-DD"},

@@ -1,29 +1,56 @@
-// Command itemknn fits tailor's item-based recommender on an interactions file, writes top-k
-// recommendations and, given held-out interactions, scores them.
+// Command itemknn fits tailor's item-based recommender on an interactions file, an order file
+// or an events file, writes top-k recommendations and, given held-out interactions, scores them.
 //
 // Usage:
 //
-//	itemknn [-train FILE] [-test FILE | -split RATIO] [-model knn|ease] [-k 10]
-//	        [-neighbors N] [-similarity NAME] [-half-life DURATION] [-out recs.tsv] [-json]
+//	itemknn [-train FILE | -orders FILE [-format F] | -events FILE] [-test FILE | -split RATIO]
+//	        [-model knn|ease] [-k 10] [-neighbors N] [-similarity NAME] [-half-life DURATION]
+//	        [-out recs.tsv] [-json]
 //
-// Files are interactions TSV without a header, one interaction per line:
+// Training data, one of (or none: the synthetic shop):
 //
-//	user<TAB>item<TAB>weight<TAB>unix_seconds
+//	-train FILE    interactions TSV without a header, one interaction per line,
+//	               user<TAB>item<TAB>weight<TAB>unix_seconds (weight and time optional;
+//	               MovieLens u.data is exactly this)
+//	-orders FILE   an order file: one interaction of kind "purchase" per order line of a known
+//	               customer (a line with a negative quantity is a "return"), weighed by the
+//	               model's default kind weights; guest orders are left out. -format names its
+//	               format: online-retail (the UCI Online Retail CSV), cdnow or tailor (the
+//	               orders.jsonl that quickstart -export writes). Without -format the format is
+//	               detected by the rule every example program that reads orders uses: a name
+//	               ending in .jsonl, or a first line starting with "{", is tailor; a first line
+//	               starting with the Online Retail header's InvoiceNo column is online-retail;
+//	               anything else is cdnow. CDNOW records no items, so it gives no interaction
+//	               and is refused with that reason.
+//	-events FILE   tailor events (JSON Lines, profile.ReadEventsJSONL; the events.jsonl that
+//	               quickstart -export writes): one interaction per event that names an item
+//	               and a person (profile.Interactions: the customer, else the anonymous ID),
+//	               of the event's kind, weighed by the default kind weights
 //
-// (weight and time optional; MovieLens u.data is exactly this). The program fits on -train,
-// recommends the top -k items for every user of -test (or of -train when there is no test set),
-// seen items removed, writes them as user<TAB>rank<TAB>item<TAB>score to -out, and prints the
-// fit time, the peak memory (maximum resident set size) and, with a test set, precision@k,
-// recall@k, NDCG@k, MAP, hit rate and catalog coverage as defined in package recommend/eval.
-// Without -test, -split 0.75 splits -train per user at random (seed 42) into 75% train and
-// 25% test (-split and -test exclude each other). With no flags at all it runs on tailor's
-// synthetic shop, split 0.75 the same way (or at -split).
+// "-" reads any of them from standard input. The held-out -test file is an interactions TSV.
+//
+// The program fits on the training data, recommends the top -k items for every user of -test
+// (or of the training data when there is no test set), seen items removed, writes them as
+// user<TAB>rank<TAB>item<TAB>score to -out, and prints the fit time, the peak memory (maximum
+// resident set size) and, with a test set, precision@k, recall@k, NDCG@k, MAP, hit rate and
+// catalog coverage as defined in package recommend/eval. Without -test, -split 0.75 splits the
+// training data per user at random (seed 42) into 75% train and 25% test (-split and -test
+// exclude each other). With no flags at all it runs on tailor's synthetic shop, split 0.75 the
+// same way (or at -split).
+//
+// A bad row of any input file is skipped; the count and the first few (line, field and value)
+// are printed on stderr. A wrong header, an empty file, a file without a single good row and
+// a training file that gives no interaction are errors (exit status 1).
 //
 // Weights are ratings, quantities or counts; like the reference item-kNN and EASE scripts this
 // program scores with binary implicit feedback (every positive user-item pair counts 1),
 // except with -half-life, where a user's affinity to an item is the sum of its weights, each
 // decayed by 0.5^(age/half-life) from the latest training timestamp (as SAR does).
 // Progress goes to stderr when stderr is a terminal.
+//
+// JSON (-json): {data, format, train_rows, test_rows, users, items, model, similarity,
+// neighbors, fit_seconds, recommend_seconds, peak_rss_mb, rec_users, metrics}; train_rows
+// counts interactions (order lines, events), not file lines.
 //
 // The -out file is also opened in spreadsheets, so a user or item ID that would start with '=',
 // '+', '-', '@', a tab, a carriage return or a single quote is written with one more single
@@ -35,7 +62,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,6 +75,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/cli"
 	"github.com/tailorkit/tailor/internal/interactsim"
 	"github.com/tailorkit/tailor/internal/textio"
 	"github.com/tailorkit/tailor/recommend"
@@ -64,6 +91,7 @@ func main() {
 
 type result struct {
 	Data       string        `json:"data"`
+	Format     string        `json:"format,omitempty"` // tsv, online-retail, cdnow or tailor
 	TrainRows  int           `json:"train_rows"`
 	TestRows   int           `json:"test_rows"`
 	Users      int           `json:"users"`
@@ -82,14 +110,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("itemknn", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: itemknn [-train FILE] [-test FILE | -split RATIO] [-model knn|ease] [-k 10] [-neighbors N]\n"+
-			"               [-similarity NAME] [-half-life DURATION] [-out recs.tsv] [-json]\n"+
+		fmt.Fprintln(stderr, "usage: itemknn [-train FILE | -orders FILE [-format F] | -events FILE] [-test FILE | -split RATIO]\n"+
+			"               [-model knn|ease] [-k 10] [-neighbors N] [-similarity NAME] [-half-life DURATION] [-out recs.tsv] [-json]\n"+
 			"Fits tailor's item-based recommender on an interactions TSV (user<TAB>item<TAB>weight<TAB>unix_seconds,\n"+
-			"MovieLens u.data format), writes top-k recommendations and scores them against a test set.\n"+
+			"MovieLens u.data format), an order file or a tailor events file, writes top-k recommendations\n"+
+			"and scores them against a test set.\n"+
 			"With no flags it runs on the built-in synthetic shop.")
 		fs.PrintDefaults()
 	}
-	train := fs.String("train", "", "training interactions TSV (user, item, weight, unix_seconds); empty = synthetic shop")
+	train := fs.String("train", "", "training interactions TSV (user, item, weight, unix_seconds; \"-\" = stdin); none of -train, -orders, -events = synthetic shop")
+	orders := fs.String("orders", "", "train on an order `file` instead (\"-\" = stdin): one purchase interaction per order line of a known customer")
+	format := fs.String("format", "", "-orders `format`: online-retail, cdnow or tailor (default: detected; .jsonl or a first line starting with { is tailor, the InvoiceNo header online-retail, else cdnow)")
+	events := fs.String("events", "", "train on a tailor events `file` instead (events.jsonl, \"-\" = stdin): one interaction per event naming an item, weighed by its kind")
 	test := fs.String("test", "", "held-out interactions TSV to recommend for and score against")
 	split := fs.Float64("split", 0, "without -test: share of each user's interactions kept for training (e.g. 0.75); the rest is the test set (0 = no split; the synthetic shop is always split, 0.75 by default)")
 	model := fs.String("model", "knn", "knn (item-kNN) or ease (Steck's EASE; catalogs up to 20000 items)")
@@ -104,6 +136,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	given := 0
+	for _, f := range []string{*train, *orders, *events} {
+		if f != "" {
+			given++
+		}
+	}
+	if given > 1 {
+		return errors.New("-train, -orders and -events exclude each other: give one training file")
+	}
+	if *format != "" && *orders == "" {
+		return errors.New("-format needs -orders FILE")
+	}
+	if f := *format; f != "" && f != formatOnlineRetail && f != formatCDNOW && f != formatTailor {
+		return fmt.Errorf("-format %q: want online-retail, cdnow or tailor", f)
 	}
 	if *k <= 0 {
 		return fmt.Errorf("-k %d: must be positive", *k)
@@ -132,16 +179,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.Similarity = sim
-	if isTerminal(os.Stderr) {
-		cfg.Progress = progressBar(stderr)
-	}
+	cfg.Progress = cli.Progress(stderr, "fitting") // nil unless stderr is a terminal
 
-	res := result{Model: *model, Data: *train}
+	res := result{Model: *model}
 	var trainData, testData []recommend.Interaction
 	var trainSeq iter.Seq[recommend.Interaction]
-	var readErr error
+	var in trainInput
+	if given > 0 {
+		if in, err = openTrain(*train, *orders, *format, *events, os.Stdin); err != nil {
+			return err
+		}
+		defer in.Close()
+		res.Data, res.Format = *train+*orders+*events, in.Format
+	}
 	switch {
-	case *train == "":
+	case given == 0:
 		res.Data = "synthetic shop (interactsim.Small)"
 		ratio := 0.75
 		if *split != 0 {
@@ -149,32 +201,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		trainData, testData = eval.StratifiedSplit(synthetic(), ratio, 42)
 	case *split != 0:
-		if trainData, err = readFile(*train); err != nil {
+		trainData = slices.Collect(in.Seq)
+		if err := in.Check(stderr); err != nil {
 			return err
 		}
 		trainData, testData = eval.StratifiedSplit(trainData, *split, 42)
 	default:
 		// Stream the training file straight into the fit: a 16M-line file never sits in
 		// memory as interactions.
-		f, err := os.Open(*train)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
 		trainSeq = func(yield func(recommend.Interaction) bool) {
-			for in, err := range recommend.ReadTSV(f) {
-				if err != nil {
-					readErr = fmt.Errorf("%s: %w", *train, err)
-					return
-				}
+			for x := range in.Seq {
 				res.TrainRows++
-				if !yield(in) {
+				if !yield(x) {
 					return
 				}
 			}
 		}
 		if *test != "" {
-			if testData, err = readFile(*test); err != nil {
+			if testData, err = readFile(*test, stderr); err != nil {
 				return err
 			}
 		}
@@ -187,11 +231,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	start := time.Now()
 	m, err := recommend.Fit(context.Background(), trainSeq, cfg)
-	if cfg.Progress != nil {
-		fmt.Fprintln(stderr)
-	}
-	if readErr != nil {
-		return readErr
+	if given > 0 && *split == 0 {
+		// The file's bad rows (or a wrong header, an empty file) come before what the fit
+		// made of the rest.
+		if cerr := in.Check(stderr); cerr != nil {
+			return cerr
+		}
 	}
 	if err != nil {
 		return err
@@ -231,11 +276,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	res.PeakMB = peakRSSMB()
 
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", " ")
-		return enc.Encode(res)
+		return cli.WriteJSON(stdout, res)
 	}
-	fmt.Fprintf(stdout, "data        %s: %d train rows, %d test rows\n", res.Data, res.TrainRows, res.TestRows)
+	data := res.Data
+	if res.Format != "" {
+		data += " (" + res.Format + ")"
+	}
+	fmt.Fprintf(stdout, "data        %s: %d train rows, %d test rows\n", data, res.TrainRows, res.TestRows)
 	fmt.Fprintf(stdout, "model       %s (similarity %s, neighbors %d): %d users, %d items\n", res.Model, res.Similarity, res.Neighbors, res.Users, res.Items)
 	fmt.Fprintf(stdout, "fit         %.3f s\n", res.FitSeconds)
 	fmt.Fprintf(stdout, "recommend   %.3f s for %d users\n", res.RecSeconds, res.RecUsers)
@@ -257,18 +304,17 @@ func synthetic() []recommend.Interaction {
 	return data
 }
 
-func readFile(path string) ([]recommend.Interaction, error) {
-	f, err := os.Open(path)
+// readFile reads a held-out interactions TSV, reporting its bad rows on stderr.
+func readFile(path string, stderr io.Writer) ([]recommend.Interaction, error) {
+	r, closeFn, err := cli.Open(path, os.Stdin)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var data []recommend.Interaction
-	for in, err := range recommend.ReadTSV(f) {
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		data = append(data, in)
+	defer closeFn()
+	var rep recommend.ReadReport
+	data := slices.Collect(recommend.SkipBad(recommend.ReadTSV(r), &rep))
+	if err := cli.CheckRead(stderr, path, &rep); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
@@ -328,20 +374,4 @@ func peakRSSMB() float64 {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024 // Linux reports kilobytes
-}
-
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func progressBar(w io.Writer) func(done, total int) {
-	last := -1
-	return func(done, total int) {
-		pct := 100 * done / max(total, 1)
-		if pct != last {
-			last = pct
-			fmt.Fprintf(w, "\rfitting %3d%%", pct)
-		}
-	}
 }

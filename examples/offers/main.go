@@ -137,8 +137,8 @@ flags:
 		return err
 	}
 	defer closeIn()
-	var rep textio.ReadReport
-	for obs := range textio.SkipBad(readUnits(in, o.treatment, o.by, outcomes), &rep) {
+	var rep abtest.ReadReport
+	for obs := range abtest.SkipBad(readUnits(in, o.treatment, o.by, outcomes), &rep) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

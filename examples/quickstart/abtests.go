@@ -10,12 +10,13 @@ import (
 	"github.com/tailorkit/tailor/profile"
 )
 
-// checkoutSession is one session of a logged-in customer that reached checkout: the customer's
-// experiment arm (0 control, 1 treatment), whether it ended in an order and its revenue.
+// checkoutSession is one session of a logged-in customer that reached checkout: the customer,
+// their experiment arm (0 control, 1 treatment), whether it ended in an order and its revenue.
 type checkoutSession struct {
-	arm     int
-	bought  bool
-	revenue float64
+	customer string
+	arm      int
+	bought   bool
+	revenue  float64
 }
 
 // armOf returns 0 for the experiment's control and 1 for its treatment.
@@ -39,7 +40,7 @@ func checkoutSessions(shop *shopsim.Shop) []checkoutSession {
 		case profile.Checkout:
 			if _, ok := index[e.SessionID]; !ok {
 				index[e.SessionID] = len(out)
-				out = append(out, checkoutSession{arm: armOf(shop, e.CustomerID)})
+				out = append(out, checkoutSession{customer: e.CustomerID, arm: armOf(shop, e.CustomerID)})
 			}
 		case profile.Purchase:
 			if i, ok := index[e.SessionID]; ok {
@@ -52,7 +53,9 @@ func checkoutSessions(shop *shopsim.Shop) []checkoutSession {
 }
 
 // tourABTest reads out the shop's planted experiment, whose treatment raises the probability
-// that a checkout ends in an order: a sample-ratio check on the customers, then a two-proportion
+// that a checkout ends in an order: a sample-ratio check on the customers (the unit of
+// assignment; quickstart -export's experiment.csv has the same units, so abtest -data finds
+// the same SRM p-value), then a two-proportion
 // z-test, the relative lift with its delta-method interval and the exact Bayesian chance that the
 // treatment is better.
 func tourABTest(_ context.Context, w io.Writer, shop *shopsim.Shop) error {

@@ -18,14 +18,16 @@ import (
 // export writes the synthetic shop to dir in the formats the example programs read, so that each
 // program can be tried on files:
 //
-//	orders.jsonl      tailor format (JSON Lines, every field of Order and Line)
-//	events.jsonl      tailor format (JSON Lines, every field of Event)
-//	orders.csv        UCI Online Retail CSV     clv -format online-retail, segment -orders
-//	cdnow.txt         CDNOW whitespace format   clv -format cdnow
+//	orders.jsonl      tailor format (JSON Lines, every field of Order and Line)   clv -orders, itemknn -orders
+//	events.jsonl      tailor format (JSON Lines, every field of Event)            itemknn -events
+//	orders.csv        UCI Online Retail CSV     clv -orders, itemknn -orders, segment -orders
+//	cdnow.txt         CDNOW whitespace format   clv -orders
 //	events.csv        metrics events CSV        kpi -events
 //	interactions.tsv  user, item, weight, time  itemknn -train
-//	experiment.csv    experiment aggregates     abtest -data
+//	experiment.csv    experiment aggregates, one unit per customer (the assignment unit)  abtest -data
 //	features.csv      numeric customer features segment -features
+//
+// The programs that read orders detect the format from the file (see each program's -format).
 //
 // It prints the commands to w.
 func export(ctx context.Context, w io.Writer, shop *shopsim.Shop, dir string) error {
@@ -53,11 +55,12 @@ func export(ctx context.Context, w io.Writer, shop *shopsim.Shop, dir string) er
 	end := shop.End().AddDate(0, 0, -1).Format("2006-01-02")
 	fmt.Fprintf(w, "wrote the synthetic shop to %s; try:\n\n", dir)
 	for _, cmd := range []string{
-		"clv -transactions %[1]s/orders.csv -format online-retail -end " + end,
-		"clv -transactions %[1]s/cdnow.txt -format cdnow -end " + end,
+		"clv -orders %[1]s/orders.jsonl -now " + end,
+		"clv -orders %[1]s/cdnow.txt -now " + end,
 		"segment -orders %[1]s/orders.csv",
 		"segment -features %[1]s/features.csv -k 4 -out %[1]s/labels.csv",
 		"itemknn -train %[1]s/interactions.tsv -split 0.75",
+		"itemknn -events %[1]s/events.jsonl -split 0.75",
 		"kpi -events %[1]s/events.csv -by device",
 		"abtest -data %[1]s/experiment.csv",
 	} {
@@ -99,31 +102,56 @@ func writeInteractions(w io.Writer, shop *shopsim.Shop) error {
 	return nil
 }
 
-// writeExperiment writes the planted experiment as the aggregates a SQL GROUP BY gives: per
-// variant, checkout sessions with the orders they ended in (a conversion metric), and revenue
-// per checkout session (a mean metric).
+// writeExperiment writes the planted experiment as the aggregates a SQL GROUP BY gives, with
+// the unit of assignment, the customer, as the unit: units are all the customers of each
+// variant (those without a checkout count too, as in the tour's sample-ratio check), and the
+// metrics are orders per checkout session (a ratio metric: the sessions that ended in an order
+// over the checkout sessions, per customer; its control mean is the tour's checkout-to-order
+// rate) and the revenue of those orders per customer (a mean metric).
 func writeExperiment(w io.Writer, shop *shopsim.Shop) error {
 	exp := shop.Experiment()
-	type agg struct{ units, orders, revenue, revenueSq float64 }
-	var arms [2]agg
+	type cust struct{ checkouts, orders, revenue float64 }
+	per := map[string]*cust{}
 	for _, cs := range checkoutSessions(shop) {
-		a := &arms[cs.arm]
-		a.units++
-		if cs.bought {
-			a.orders++
+		c := per[cs.customer]
+		if c == nil {
+			c = &cust{}
+			per[cs.customer] = c
 		}
-		a.revenue += cs.revenue
-		a.revenueSq += cs.revenue * cs.revenue
+		c.checkouts++
+		if cs.bought {
+			c.orders++
+		}
+		c.revenue += cs.revenue
 	}
-	if _, err := fmt.Fprintln(w, "experiment,variant,metric,units,sum,sum_squares"); err != nil {
+	// Per arm: units, then the sums the aggregates CSV names (ratio: numerator orders,
+	// denominator checkouts, their cross products; mean: revenue).
+	type agg struct{ units, num, numSq, den, denSq, cross, rev, revSq float64 }
+	var arms [2]agg
+	for _, c := range shop.Customers() {
+		a := &arms[armOf(shop, c.ID)]
+		a.units++
+		k := per[c.ID]
+		if k == nil {
+			continue
+		}
+		a.num += k.orders
+		a.numSq += k.orders * k.orders
+		a.den += k.checkouts
+		a.denSq += k.checkouts * k.checkouts
+		a.cross += k.orders * k.checkouts
+		a.rev += k.revenue
+		a.revSq += k.revenue * k.revenue
+	}
+	if _, err := fmt.Fprintln(w, "experiment,variant,metric,units,sum,sum_squares,den_sum,den_sum_squares,cross_sum"); err != nil {
 		return err
 	}
-	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 15, 64) }
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for i, v := range exp.Variants {
 		a := arms[i]
-		if _, err := fmt.Fprintf(w, "%s,%s,orders_per_checkout,%s,%s,%s\n%s,%s,revenue_per_checkout,%s,%s,%s\n",
-			exp.Name, v, g(a.units), g(a.orders), g(a.orders),
-			exp.Name, v, g(a.units), g(a.revenue), g(a.revenueSq)); err != nil {
+		if _, err := fmt.Fprintf(w, "%s,%s,orders_per_checkout,%s,%s,%s,%s,%s,%s\n%s,%s,revenue_per_customer,%s,%s,%s,,,\n",
+			exp.Name, v, g(a.units), g(a.num), g(a.numSq), g(a.den), g(a.denSq), g(a.cross),
+			exp.Name, v, g(a.units), g(a.rev), g(a.revSq)); err != nil {
 			return err
 		}
 	}
