@@ -27,10 +27,11 @@ type InteractionConfig struct {
 // InteractionReport counts what Interactions kept and what it left out, by reason. It is
 // filled while the sequence is ranged over; read it after.
 type InteractionReport struct {
-	Events    int `json:"events"`     // events seen
+	Events    int `json:"events"`     // events seen (Interactions)
+	Lines     int `json:"lines"`      // order lines seen (OrderInteractions)
 	Kept      int `json:"kept"`       // interactions yielded
 	NoItem    int `json:"no_item"`    // left out: no ItemID (page views, searches, logins)
-	NoPerson  int `json:"no_person"`  // left out: neither CustomerID nor AnonymousID
+	NoPerson  int `json:"no_person"`  // left out: no person (no CustomerID nor AnonymousID; a guest order)
 	NoConsent int `json:"no_consent"` // left out: no PurposePersonalization consent
 }
 
@@ -74,6 +75,55 @@ func Interactions(events iter.Seq[Event], cfg InteractionConfig) (iter.Seq[recom
 			rep.Kept++
 			if !yield(recommend.Interaction{User: person, Item: e.ItemID, Kind: string(e.Type), Time: e.Time, Category: e.Category}) {
 				return
+			}
+		}
+	}
+	return seq, rep
+}
+
+// OrderInteractions turns orders into the recommender's input, one Interaction per order line
+// that names an item: User is the buyer (stitched when cfg.Stitcher is set), Kind "purchase", or
+// "return" for a line with a negative quantity, Time the order's time and Category the line's;
+// Weight is left 0 so that the kind decides. Guest orders, lines without an item (a CDNOW file
+// names none) and buyers without personalization consent (cfg.Consents) are left out and
+// counted in the report, by line.
+func OrderInteractions(orders iter.Seq[Order], cfg InteractionConfig) (iter.Seq[recommend.Interaction], *InteractionReport) {
+	rep := &InteractionReport{}
+	seq := func(yield func(recommend.Interaction) bool) {
+		for o := range orders {
+			person := o.CustomerID
+			if cfg.Stitcher != nil && person != "" {
+				person = cfg.Stitcher.Canonical(Identity{IDUser, person})
+			}
+			allowed := person != ""
+			if allowed && cfg.Consents != nil {
+				at := cfg.ConsentAt
+				if at.IsZero() {
+					at = o.Time
+				}
+				allowed = cfg.Consents.personalize(person, cfg.Stitcher, at)
+			}
+			for _, l := range o.Lines {
+				rep.Lines++
+				switch {
+				case l.ItemID == "":
+					rep.NoItem++
+					continue
+				case person == "":
+					rep.NoPerson++
+					continue
+				case !allowed:
+					rep.NoConsent++
+					continue
+				}
+				kind := string(Purchase)
+				if l.Quantity < 0 {
+					kind = string(Return)
+				}
+				rep.Kept++
+				if !yield(recommend.Interaction{User: person, Item: l.ItemID, Kind: kind, Time: o.Time, Category: l.Category}) {
+					return
+				}
 			}
 		}
 	}

@@ -158,7 +158,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	switch {
 	case set["format"] && o.orders == "":
 		return o, errors.New("-format needs -orders FILE")
-	case o.format != "" && o.format != formatOnlineRetail && o.format != formatCDNOW && o.format != formatTailor:
+	case o.format != "" && o.format != cli.FormatOnlineRetail && o.format != cli.FormatCDNOW && o.format != cli.FormatTailor:
 		return o, fmt.Errorf("-format %q: want online-retail, cdnow or tailor", o.format)
 	case o.model != "bgnbd" && o.model != "pnbd":
 		return o, fmt.Errorf("-model %q: want bgnbd or pnbd", o.model)
@@ -193,7 +193,7 @@ func loadOrders(o options, stdin io.Reader, stderr io.Writer) ([]profile.Order, 
 		shop := shopsim.New(shopsim.Config{})
 		return slices.Collect(shop.Orders()), "synthetic shop (internal/shopsim)", "", shop.End(), rep, nil
 	}
-	seq, format, closeFn, err := readOrders(o.orders, o.format, stdin)
+	seq, format, closeFn, err := cli.ReadOrders(o.orders, o.format, stdin)
 	if err != nil {
 		return nil, "", "", time.Time{}, rep, err
 	}

@@ -149,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *format != "" && *orders == "" {
 		return errors.New("-format needs -orders FILE")
 	}
-	if f := *format; f != "" && f != formatOnlineRetail && f != formatCDNOW && f != formatTailor {
+	if f := *format; f != "" && f != cli.FormatOnlineRetail && f != cli.FormatCDNOW && f != cli.FormatTailor {
 		return fmt.Errorf("-format %q: want online-retail, cdnow or tailor", f)
 	}
 	if *k <= 0 {

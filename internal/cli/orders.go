@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -8,7 +8,6 @@ import (
 	"iter"
 	"strings"
 
-	"github.com/tailorkit/tailor/internal/cli"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -16,18 +15,21 @@ import (
 // detecting them when -format is not given, are used by every example program that reads
 // orders.
 const (
-	formatOnlineRetail = "online-retail"
-	formatCDNOW        = "cdnow"
-	formatTailor       = "tailor"
+	// FormatOnlineRetail is the UCI Online Retail CSV.
+	FormatOnlineRetail = "online-retail"
+	// FormatCDNOW is CDNOW's whitespace-separated format.
+	FormatCDNOW = "cdnow"
+	// FormatTailor is the tailor format (JSON Lines of profile.Order).
+	FormatTailor = "tailor"
 )
 
-// detectFormat returns the format of an order file when -format is not given: a name ending in
+// DetectFormat returns the format of an order file when -format is not given: a name ending in
 // ".jsonl", or a first line starting with "{", is the tailor format; a first line whose first
 // column is InvoiceNo is the Online Retail header; anything else is CDNOW. It peeks at the
 // start of r and returns a reader that still holds everything read.
-func detectFormat(name string, r io.Reader) (string, io.Reader) {
+func DetectFormat(name string, r io.Reader) (string, io.Reader) {
 	if strings.HasSuffix(strings.ToLower(name), ".jsonl") {
-		return formatTailor, r
+		return FormatTailor, r
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4096) // fewer bytes at the end of a short input; an error shows when reading
@@ -37,29 +39,29 @@ func detectFormat(name string, r io.Reader) (string, io.Reader) {
 	cell, _, _ := bytes.Cut(first, []byte(","))
 	switch {
 	case bytes.HasPrefix(head, []byte("{")):
-		return formatTailor, br
+		return FormatTailor, br
 	case strings.EqualFold(strings.Trim(strings.TrimSpace(string(cell)), `"`), "InvoiceNo"):
-		return formatOnlineRetail, br
+		return FormatOnlineRetail, br
 	}
-	return formatCDNOW, br
+	return FormatCDNOW, br
 }
 
-// readOrders opens an order file ("-" = stdin) and returns its reader in the given format, or
+// ReadOrders opens an order file ("-" = stdin) and returns its reader in the given format, or
 // the detected one when format is "", with the format used. Call the close function when done.
-func readOrders(name, format string, stdin io.Reader) (iter.Seq2[profile.Order, error], string, func() error, error) {
-	r, closeFn, err := cli.Open(name, stdin)
+func ReadOrders(name, format string, stdin io.Reader) (iter.Seq2[profile.Order, error], string, func() error, error) {
+	r, closeFn, err := Open(name, stdin)
 	if err != nil {
 		return nil, "", closeFn, err
 	}
 	if format == "" {
-		format, r = detectFormat(name, r)
+		format, r = DetectFormat(name, r)
 	}
 	switch format {
-	case formatOnlineRetail:
+	case FormatOnlineRetail:
 		return profile.ReadOnlineRetail(r), format, closeFn, nil
-	case formatCDNOW:
+	case FormatCDNOW:
 		return profile.ReadCDNOW(r), format, closeFn, nil
-	case formatTailor:
+	case FormatTailor:
 		return profile.ReadOrdersJSONL(r), format, closeFn, nil
 	}
 	closeFn()
