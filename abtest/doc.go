@@ -53,10 +53,18 @@
 //
 // # Bayesian
 //
-// ProbBBeatsA and ExpectedLoss are exact for Beta posteriors (Evan Miller's closed form through
-// log-gamma, or an adaptive quadrature for non-integer shapes; never Monte Carlo), ProbBest is
-// the chance to be best among k arms by one-dimensional integration, and BayesianTest is the
-// Gaussian effect model gbstats uses. ThompsonAllocation and ThompsonSample run a bandit.
+// ProbBBeatsA and ExpectedLoss are exact for Beta posteriors (Evan Miller's closed form for
+// integer shapes up to 20000, otherwise adaptive quadrature over the narrower posterior;
+// never Monte Carlo), ProbBest is the chance to be best among k arms by one-dimensional
+// integration, and BayesianTest is the Gaussian effect model gbstats uses.
+// ThompsonAllocation and ThompsonSample run a bandit. The Beta density and incomplete beta
+// underneath are the package's own (betadist.go: Stirling corrections and Loader's deviance,
+// a standardised variable for large shapes), because a log-gamma formulation cancels at
+// large counts: the results hold at any count an int64 holds, not only to 1e6 — every
+// probability is in [0, 1] and accurate to about 1e-13 absolute (tested against mpmath from
+// 20 to 1e12 trials per arm), identical arms give exactly 1/2 (1/k in ProbBest), and
+// PosteriorInterval keeps 0 <= Lower <= Upper <= 1 with about 1e-14 relative accuracy up to
+// 2^62 trials.
 //
 // # Assignment
 //
