@@ -5,19 +5,22 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/tailorkit/tailor/internal/textio"
+
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // BetaPrior is a Beta(Alpha, Beta) prior on a conversion rate. The zero value is the uniform
-// prior Beta(1, 1); Jeffreys' prior is {0.5, 0.5}. Both fields must be positive (or both 0).
+// prior Beta(1, 1); Jeffreys' prior is {0.5, 0.5}. Both fields must be in (0, 1e15] (the
+// module's magnitude bound, textio.MaxMagnitude), or both 0.
 type BetaPrior struct{ Alpha, Beta float64 }
 
 func (p BetaPrior) shapes() (float64, float64, error) {
 	if p.Alpha == 0 && p.Beta == 0 {
 		return 1, 1, nil
 	}
-	if !(p.Alpha > 0) || !(p.Beta > 0) || !finite(p.Alpha) || !finite(p.Beta) {
-		return 0, 0, fmt.Errorf("%w: beta prior (%v, %v)", ErrInvalidInput, p.Alpha, p.Beta)
+	if !(p.Alpha > 0) || !(p.Beta > 0) || !textio.InRange(p.Alpha) || !textio.InRange(p.Beta) {
+		return 0, 0, fmt.Errorf("%w: beta prior (%v, %v) (shapes in (0, 1e15])", ErrInvalidInput, p.Alpha, p.Beta)
 	}
 	return p.Alpha, p.Beta, nil
 }
@@ -58,6 +61,11 @@ func probGreater(aX, bX, aY, bY float64) float64 {
 		return clamp01(evanMiller(aX, bX, aY, bY))
 	}
 	x, y := newBetaArm(aX, bX), newBetaArm(aY, bY)
+	if n := narrower(x, y); n.m > 0.5 && !n.large {
+		// A small-shape posterior near 1 cannot be resolved by float64 x (at 2^62 trials and
+		// 5 failures its spread is below an ulp of 1): mirror, P(X > Y) = P(1-Y > 1-X).
+		return probGreater(bY, aY, bX, aX)
+	}
 	if x.s <= y.s {
 		dm := meanDiff(x, y)
 		return clamp01(x.integrateAgainst(func(t float64) float64 { return y.cdfAt(x, dm, t) }, 1e-14))
@@ -67,6 +75,13 @@ func probGreater(aX, bX, aY, bY float64) float64 {
 }
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
+func narrower(x, y betaArm) betaArm {
+	if x.s <= y.s {
+		return x
+	}
+	return y
+}
 
 func evanMiller(aX, bX, aY, bY float64) float64 {
 	// term_0 = B(aY, bY+bX)/B(aY, bY) (the factors (bX+0) B(1, bX) cancel), and consecutive
@@ -108,7 +123,12 @@ func evanMiller(aX, bX, aY, bY float64) float64 {
 func logBetaRatio(a, b, h float64) (hi, lo float64) {
 	s, c := 0.0, 0.0
 	for j := 0.0; j < a; j++ {
-		s, c = twoSumAcc(s, c, math.Log1p(-h/(b+h+j)))
+		r := h / (b + h + j)
+		t := math.Log1p(-r)
+		if r > 0.5 {
+			t = math.Log((b + j) / (b + h + j)) // 1 - r rounds away when h >> b (2^62 trials)
+		}
+		s, c = twoSumAcc(s, c, t)
 	}
 	hi = s + c
 	return hi, c - (hi - s)
@@ -208,16 +228,30 @@ func ProbBest(arms []Proportion, prior BetaPrior) ([]float64, error) {
 		}
 		return out, nil
 	}
+	// A small-shape arm near 1 is integrated in mirrored coordinates (1 - p ~ Beta(b, a),
+	// as in probGreater): arm i is best when every 1 - p_j exceeds 1 - p_i.
+	mirror := make([]betaArm, len(arms))
+	for i := range arms {
+		mirror[i] = newBetaArm(b[i], a[i])
+	}
 	dm := make([]float64, len(arms))
 	for i := range arms {
-		for j := range arms {
-			dm[j] = meanDiff(d[i], d[j])
+		di, others, below := d[i], d, true
+		if di.m > 0.5 && !di.large {
+			di, others, below = mirror[i], mirror, false
 		}
-		out[i] = clamp01(d[i].integrateAgainst(func(t float64) float64 {
+		for j := range arms {
+			dm[j] = meanDiff(di, others[j])
+		}
+		out[i] = clamp01(di.integrateAgainst(func(t float64) float64 {
 			v := 1.0
 			for j := range arms {
-				if j != i && v != 0 {
-					v *= d[j].cdfAt(d[i], dm[j], t)
+				switch {
+				case j == i || v == 0:
+				case below:
+					v *= others[j].cdfAt(di, dm[j], t)
+				default:
+					v *= others[j].sfAt(di, dm[j], t)
 				}
 			}
 			return v

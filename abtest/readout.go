@@ -38,7 +38,9 @@ type ExperimentReadout struct {
 	Variants   []string
 	// Units per variant, from the experiment's first metric (units are randomization units,
 	// the same for every metric).
-	Units   []int64
+	Units []int64
+	// SRM is the sample-ratio check; units in a variant planned at weight 0 show as a
+	// mismatch (Checked and Mismatch true, p-value 0).
 	SRM     SRMResult
 	Metrics []MetricReadout
 }
@@ -204,7 +206,9 @@ func (e *experimentRows) readout(test Config, cfg ReadoutConfig) (ExperimentRead
 				w[i] = 1
 			}
 		}
-		if er.SRM, err = SRM(er.Units, w, cfg.SRM); err != nil {
+		// Units in an arm planned at weight 0 are the readout's finding (a certain mismatch),
+		// not a failure of the readout.
+		if er.SRM, err = SRM(er.Units, w, cfg.SRM); err != nil && !errorsIs(err, ErrUnplannedUnits) {
 			return er, fmt.Errorf("%w (experiment %q, planned weights)", err, e.name)
 		}
 	}
@@ -275,9 +279,10 @@ func Compare(control, treatment Arm, cfg Config) (Comparison, error) {
 	}
 	// Both effects share the degrees of freedom and so the t quantile.
 	q := tQuantile(w.alpha, w.df, cfg.Alternative)
-	c.Absolute = w.absolute(q)
+	var errAbs error
+	c.Absolute, errAbs = w.absolute(q)
 	c.Relative, err = w.relative(q)
-	return finishComparison(c, nil, err)
+	return finishComparison(c, errAbs, err)
 }
 
 // CompareCUPED is Compare with CUPED-adjusted effects (see CUPEDTest). TreatmentMean is the
@@ -318,7 +323,7 @@ func finiteOr0(x float64) float64 {
 // isDataCondition reports errors that describe the data rather than invalid input: a readout
 // keeps such comparisons with default numbers.
 func isDataCondition(err error) bool {
-	for _, s := range []error{ErrZeroVariance, ErrZeroBaseline, ErrTooFewUnits, ErrZeroDenominator} {
+	for _, s := range []error{ErrZeroVariance, ErrZeroBaseline, ErrTooFewUnits, ErrZeroDenominator, ErrOverflow} {
 		if errorsIs(err, s) {
 			return true
 		}
