@@ -61,12 +61,18 @@ func probGreater(aX, bX, aY, bY float64) float64 {
 		return clamp01(evanMiller(aX, bX, aY, bY))
 	}
 	x, y := newBetaArm(aX, bX), newBetaArm(aY, bY)
-	if n := narrower(x, y); n.m > 0.5 && !n.large {
-		// A small-shape posterior near 1 cannot be resolved by float64 x (at 2^62 trials and
-		// 5 failures its spread is below an ulp of 1): mirror, P(X > Y) = P(1-Y > 1-X).
-		return probGreater(bY, aY, bX, aX)
+	overX := x.s <= y.s // integrate over the narrower posterior
+	narrow := y
+	if overX {
+		narrow = x
 	}
-	if x.s <= y.s {
+	if narrow.m > 0.5 && !narrow.large {
+		// A small-shape posterior near 1 cannot be resolved by float64 x (at 2^62 trials and
+		// 5 failures its spread is below an ulp of 1): mirror, P(X > Y) = P(1-Y > 1-X), with
+		// X' = 1 - Y ~ Beta(bY, aY) and Y' = 1 - X ~ Beta(bX, aX); the narrow arm changes side.
+		x, y, overX = newBetaArm(bY, aY), newBetaArm(bX, aX), !overX
+	}
+	if overX {
 		dm := meanDiff(x, y)
 		return clamp01(x.integrateAgainst(func(t float64) float64 { return y.cdfAt(x, dm, t) }, 1e-14))
 	}
@@ -76,12 +82,6 @@ func probGreater(aX, bX, aY, bY float64) float64 {
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 
-func narrower(x, y betaArm) betaArm {
-	if x.s <= y.s {
-		return x
-	}
-	return y
-}
 
 func evanMiller(aX, bX, aY, bY float64) float64 {
 	// term_0 = B(aY, bY+bX)/B(aY, bY) (the factors (bX+0) B(1, bX) cancel), and consecutive

@@ -116,3 +116,22 @@ func TestBetaSymmetryAtEveryN(t *testing.T) {
 		}
 	}
 }
+
+// Posteriors within an ulp of 1 (2^62 trials, 5 and 7 failures) are integrated mirrored: the
+// answer must equal the one for the failure counts as successes, which Evan Miller's closed
+// form gives exactly: P(pB > pA) = P(1 - pA > 1 - pB).
+func TestProbBBeatsANearOne(t *testing.T) {
+	for _, n := range []int64{1e6, 1e12, 1 << 62, math.MaxInt64} {
+		near, err := ProbBBeatsA(Proportion{N: n, Successes: n - 7}, Proportion{N: n, Successes: n - 5}, BetaPrior{})
+		must(t, err)
+		closed, err := ProbBBeatsA(Proportion{N: n, Successes: 5}, Proportion{N: n, Successes: 7}, BetaPrior{})
+		must(t, err)
+		if math.Abs(near-closed) > 1e-13 {
+			t.Errorf("n %d: near 1 %.17g, mirrored closed form %.17g", n, near, closed)
+		}
+		pb, err := ProbBest([]Proportion{{N: n, Successes: n - 7}, {N: n, Successes: n - 5}}, BetaPrior{})
+		if err != nil || math.Abs(pb[1]-closed) > 1e-13 || math.Abs(pb[0]+pb[1]-1) > 1e-12 {
+			t.Errorf("n %d: ProbBest %v, %v (want [%v, %v])", n, pb, err, 1-closed, closed)
+		}
+	}
+}
