@@ -82,7 +82,6 @@ func probGreater(aX, bX, aY, bY float64) float64 {
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 
-
 func evanMiller(aX, bX, aY, bY float64) float64 {
 	// term_0 = B(aY, bY+bX)/B(aY, bY) (the factors (bX+0) B(1, bX) cancel), and consecutive
 	// terms have the ratio (aY+i)(bX+i)/((aY+bY+bX+i)(1+i)). The terms are carried as
