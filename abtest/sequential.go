@@ -193,6 +193,9 @@ func (m *MSPRT) Observe(control, treatment Arm) (MSPRTLook, error) {
 	s2 := se * se
 	d := treatment.Mean() - control.Mean() - m.cfg.Theta0
 	switch {
+	case math.IsNaN(vA) || math.IsNaN(vB) || ((math.IsInf(vA, 1) || math.IsInf(vB, 1)) && (nA < 2 || nB < 2)):
+		// a sample variance of a single unit (n - 1 = 0)
+		return look, fmt.Errorf("%w: variances %v and %v from %v and %v units", ErrTooFewUnits, vA, vB, nA, nB)
 	case math.IsInf(vA, 1) || math.IsInf(vB, 1) || !finite(d) || !finite(vA+vB):
 		return look, fmt.Errorf("%w: variances %v and %v, difference %v", ErrOverflow, vA, vB, d)
 	case !(vA >= 0 && vB >= 0) || !(se > 0):

@@ -267,7 +267,7 @@ func CUPEDTest(control, treatment CUPEDMoments, cfg Config) (CUPEDResult, error)
 	res := CUPEDResult{Effect: defaultEffect(), Theta: theta, ControlMean: a.adjMean, TreatmentMean: b.adjMean,
 		ControlVariance: a.adjVar, TreatmentVariance: b.adjVar}
 	if math.IsInf(a.adjVar, 0) || math.IsInf(b.adjVar, 0) {
-		return res, fmt.Errorf("%w: adjusted variances %v (control) and %v (treatment)", ErrOverflow, a.adjVar, b.adjVar)
+		return def, fmt.Errorf("%w: adjusted variances %v (control) and %v (treatment)", ErrOverflow, a.adjVar, b.adjVar)
 	}
 	if !(a.adjVar > 0) || !(b.adjVar > 0) || !finite(a.adjVar) || !finite(b.adjVar) {
 		return res, fmt.Errorf("%w: adjusted variances %v (control) and %v (treatment)", ErrZeroVariance, a.adjVar, b.adjVar)
