@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // Bucket maps a unit to a position in [0, 1) for an experiment's salt:
@@ -39,7 +41,7 @@ type Experiment struct {
 	// experiments with different salts assign independently.
 	Salt string
 	// Weights are the variants' traffic shares, normalised to sum 1. Default (nil) two equal
-	// variants. Each must be finite and >= 0 and the sum positive (ErrWeights).
+	// variants. Each must be in [0, 1e15] and the sum positive (ErrWeights).
 	Weights []float64
 	// Coverage is the fraction of eligible units that enter the experiment, in (0, 1].
 	// Default (0) 1. Variant i owns [c_i, c_i + Coverage w_i) where c_i is the sum of the
@@ -75,8 +77,8 @@ func NewAssigner(exp Experiment) (*Assigner, error) {
 	}
 	sum := 0.0
 	for i, x := range w {
-		if !finite(x) || x < 0 {
-			return nil, fmt.Errorf("%w: experiment %q weight %d = %v", ErrWeights, exp.Salt, i, x)
+		if !textio.InRange(x) || x < 0 {
+			return nil, fmt.Errorf("%w: experiment %q weight %d = %v (accepted: 0 to 1e15)", ErrWeights, exp.Salt, i, x)
 		}
 		sum += x
 	}

@@ -164,6 +164,7 @@ func TestAssignerBadInput(t *testing.T) {
 		{"negative weight", Experiment{Salt: "x", Weights: []float64{1, -1}}, ErrWeights},
 		{"zero weights", Experiment{Salt: "x", Weights: []float64{0, 0}}, ErrWeights},
 		{"NaN weight", Experiment{Salt: "x", Weights: []float64{math.NaN(), 1}}, ErrWeights},
+		{"weight beyond 1e15", Experiment{Salt: "x", Weights: []float64{1e308, 1e308}}, ErrWeights},
 		{"coverage above 1", Experiment{Salt: "x", Coverage: 1.5}, ErrInvalidInput},
 		{"negative coverage", Experiment{Salt: "x", Coverage: -0.1}, ErrInvalidInput},
 		{"empty layer range", Experiment{Salt: "x", Layer: &LayerRange{Salt: "l", Start: 0.5, End: 0.5}}, ErrInvalidInput},

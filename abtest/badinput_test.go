@@ -173,9 +173,13 @@ func TestGuardsBadInputs(t *testing.T) {
 	if err != nil || r.Checked || r.PValue != 1 || r.Mismatch {
 		t.Errorf("SRM with no units: %+v %v (want unchecked, p 1)", r, err)
 	}
-	r, err = SRM([]int64{500, 3}, []float64{1, 0}, SRMConfig{})
-	if err != nil || !r.Mismatch || r.PValue != 0 {
-		t.Errorf("SRM with units in a zero-weight arm: %+v %v (want a certain mismatch)", r, err)
+	// Defect 15 of issue 13: units in a zero-weight arm gave df 0 and chi-square +Inf with a
+	// nil error. Now ErrUnplannedUnits with a finite result flagging the certain mismatch.
+	for _, obs := range [][]int64{{500, 3}, {50, 50}} {
+		r, err = SRM(obs, []float64{1, 0}, SRMConfig{})
+		if !errors.Is(err, ErrUnplannedUnits) || !strings.Contains(err.Error(), "arm 1") || !r.Mismatch || !r.Checked || r.PValue != 0 || !finite(r.ChiSquare) {
+			t.Errorf("SRM %v with units in a zero-weight arm: %+v %v (want ErrUnplannedUnits and a certain mismatch)", obs, r, err)
+		}
 	}
 	r, err = SRM([]int64{148, 2}, []float64{0.99, 0.01}, SRMConfig{})
 	if err != nil || r.Checked || r.Mismatch {

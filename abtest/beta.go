@@ -5,20 +5,22 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/mathext"
+	"github.com/tailorkit/tailor/internal/textio"
+
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // BetaPrior is a Beta(Alpha, Beta) prior on a conversion rate. The zero value is the uniform
-// prior Beta(1, 1); Jeffreys' prior is {0.5, 0.5}. Both fields must be positive (or both 0).
+// prior Beta(1, 1); Jeffreys' prior is {0.5, 0.5}. Both fields must be in (0, 1e15] (the
+// module's magnitude bound, textio.MaxMagnitude), or both 0.
 type BetaPrior struct{ Alpha, Beta float64 }
 
 func (p BetaPrior) shapes() (float64, float64, error) {
 	if p.Alpha == 0 && p.Beta == 0 {
 		return 1, 1, nil
 	}
-	if !(p.Alpha > 0) || !(p.Beta > 0) || !finite(p.Alpha) || !finite(p.Beta) {
-		return 0, 0, fmt.Errorf("%w: beta prior (%v, %v)", ErrInvalidInput, p.Alpha, p.Beta)
+	if !(p.Alpha > 0) || !(p.Beta > 0) || !textio.InRange(p.Alpha) || !textio.InRange(p.Beta) {
+		return 0, 0, fmt.Errorf("%w: beta prior (%v, %v) (shapes in (0, 1e15])", ErrInvalidInput, p.Alpha, p.Beta)
 	}
 	return p.Alpha, p.Beta, nil
 }
@@ -38,92 +40,118 @@ func (p BetaPrior) posterior(arm Proportion) (a, b float64, err error) {
 // maxClosedFormTerms bounds the Evan Miller sum; beyond it the integral is cheaper.
 const maxClosedFormTerms = 20000
 
-// probGreater returns P(X > Y) for X ~ Beta(aX, bX) and Y ~ Beta(aY, bY).
+// probGreater returns P(X > Y) for X ~ Beta(aX, bX) and Y ~ Beta(aY, bY), in [0, 1]; exactly
+// 1/2 for identical shapes.
 //
-// When aX is an integer (up to 20000) it is Evan Miller's closed form through log-gamma,
+// When aX and aY are integers (up to 20000) it is Evan Miller's closed form,
 //
 //	P(X > Y) = sum_{i=0}^{aX-1} B(aY+i, bY+bX) / ((bX+i) B(1+i, bX) B(aY, bY)),
 //
-// a sum of positive terms (no cancellation). When only aY is such an integer it is 1 minus the
-// same sum with the roles swapped. Otherwise it is the exact one-dimensional integral
-// int f_X(x) I_x(aY, bY) dx by adaptive Gauss-Kronrod quadrature to 1e-14 absolute.
+// a sum of positive terms (no cancellation) whose first term is a product of aY factors.
+// Otherwise it is the exact one-dimensional integral over the narrower posterior,
+// int f_X(x) F_Y(x) dx or int f_Y(y) (1 - F_X(y)) dy, by adaptive Gauss-Kronrod quadrature to
+// 1e-14 absolute in that arm's standardised variable, with the accurate density and
+// distribution function of betadist.go, so it holds at any number of trials.
 func probGreater(aX, bX, aY, bY float64) float64 {
-	isInt := func(v float64) bool { return v == math.Trunc(v) && v >= 1 && v <= maxClosedFormTerms }
-	switch {
-	case isInt(aX):
-		return evanMiller(aX, bX, aY, bY)
-	case isInt(aY):
-		return 1 - evanMiller(aY, bY, aX, bX)
+	if aX == aY && bX == bY {
+		return 0.5
 	}
-	return integrate(func(x float64) float64 {
-		return betaPDF(x, aX, bX) * mathext.RegIncBeta(aY, bY, x)
-	}, betaLo(aX, bX), betaHi(aX, bX), 1e-14)
+	isInt := func(v float64) bool { return v == math.Trunc(v) && v >= 1 && v <= maxClosedFormTerms }
+	if isInt(aX) && isInt(aY) {
+		return clamp01(evanMiller(aX, bX, aY, bY))
+	}
+	x, y := newBetaArm(aX, bX), newBetaArm(aY, bY)
+	overX := x.s <= y.s // integrate over the narrower posterior
+	narrow := y
+	if overX {
+		narrow = x
+	}
+	if narrow.m > 0.5 && !narrow.large {
+		// A small-shape posterior near 1 cannot be resolved by float64 x (at 2^62 trials and
+		// 5 failures its spread is below an ulp of 1): mirror, P(X > Y) = P(1-Y > 1-X), with
+		// X' = 1 - Y ~ Beta(bY, aY) and Y' = 1 - X ~ Beta(bX, aX); the narrow arm changes side.
+		x, y, overX = newBetaArm(bY, aY), newBetaArm(bX, aX), !overX
+	}
+	if overX {
+		dm := meanDiff(x, y)
+		return clamp01(x.integrateAgainst(func(t float64) float64 { return y.cdfAt(x, dm, t) }, 1e-14))
+	}
+	dm := meanDiff(y, x)
+	return clamp01(y.integrateAgainst(func(t float64) float64 { return x.sfAt(y, dm, t) }, 1e-14))
 }
+
+func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 
 func evanMiller(aX, bX, aY, bY float64) float64 {
 	// term_0 = B(aY, bY+bX)/B(aY, bY) (the factors (bX+0) B(1, bX) cancel), and consecutive
-	// terms have the ratio (aY+i)(bX+i)/((aY+bY+bX+i)(1+i)), so one log-gamma combination and
-	// a product replace three log-beta calls per term. The sum runs as a streaming log-sum-exp
-	// so a term_0 below the float64 range does not lose the later, larger terms.
-	lt := logBetaRatio(aY, bY, bX)
-	m, sum := lt, 1.0
+	// terms have the ratio (aY+i)(bX+i)/((aY+bY+bX+i)(1+i)). The terms are carried as
+	// v 2^(600k) e^L with a running rescale, so a term_0 below the float64 range does not lose
+	// the later, larger terms; multiplying the ratios (rather than adding their logs) and
+	// compensated sums keep the result to about 1e-14 over 20000 terms. ln term_0 (L, up to
+	// about 1e5 in size) is kept as an unevaluated sum lHi + lLo, since a single float64 L
+	// would carry an absolute rounding of |L| 1e-16, a relative error of that size in e^L.
+	const big = 0x1p600
+	lHi, lLo := logBetaRatio(aY, bY, bX)
+	k := 0
+	v, sum, comp := 1.0, 1.0, 0.0
 	for i := 1.0; i < aX; i++ {
-		lt += math.Log((aY + i - 1) * (bX + i - 1) / ((aY + bY + bX + i - 1) * i))
-		if lt > m {
-			sum = sum*math.Exp(m-lt) + 1
-			m = lt
-		} else {
-			sum += math.Exp(lt - m)
+		v *= (aY + i - 1) * (bX + i - 1) / ((aY + bY + bX + i - 1) * i)
+		sum, comp = twoSumAcc(sum, comp, v)
+		switch {
+		case sum > big:
+			v, sum, comp, k = v/big, sum/big, comp/big, k+600
+		case sum < 1/big && v < 1/big:
+			v, sum, comp, k = v*big, sum*big, comp*big, k-600
 		}
 	}
-	return math.Min(1, sum*math.Exp(m))
+	// e^(lHi + lLo) = 2^q e^r with q = round(lHi/ln 2) and r reduced with ln 2 split in two
+	// (Cody and Waite), so that the power of two is exact.
+	const ln2Hi, ln2Lo = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+	q := math.Round(lHi / math.Ln2)
+	r := (lHi - q*ln2Hi) - q*ln2Lo + lLo
+	return math.Min(1, math.Ldexp((sum+comp)*math.Exp(r), int(q)+k))
 }
 
-// logBetaRatio is ln(B(a, b+h)/B(a, b)). For an integer a (up to maxClosedFormTerms) it is
-// the sum of ln(1 - h/(b+h+j)) over j < a, terms of one sign computed with log1p, which avoids
-// the cancellation between log-gamma values of order (a+b) ln(a+b) (about 1e-10 relative
-// at 1e5 trials); otherwise it is the log-beta difference.
-func logBetaRatio(a, b, h float64) float64 {
-	if a == math.Trunc(a) && a >= 1 && a <= maxClosedFormTerms {
-		s := 0.0
-		for j := 0.0; j < a; j++ {
-			s += math.Log1p(-h / (b + h + j))
+// logBetaRatio is ln(B(a, b+h)/B(a, b)) for an integer a (up to maxClosedFormTerms): the sum
+// of ln(1 - h/(b+h+j)) over j < a, terms of one sign computed with log1p, which avoids the
+// cancellation between log-gamma values of order (a+b) ln(a+b).
+//
+// The sum reaches thousands in size, so it is compensated (Neumaier): a plain running sum
+// would lose about one ulp of it per term, 3e-11 relative in P(X > Y) at 10^4 terms.
+// It returns the sum as hi + lo (hi the rounded sum, lo its compensation).
+func logBetaRatio(a, b, h float64) (hi, lo float64) {
+	s, c := 0.0, 0.0
+	for j := 0.0; j < a; j++ {
+		r := h / (b + h + j)
+		t := math.Log1p(-r)
+		if r > 0.5 {
+			t = math.Log((b + j) / (b + h + j)) // 1 - r rounds away when h >> b (2^62 trials)
 		}
-		return s
+		s, c = twoSumAcc(s, c, t)
 	}
-	return lbeta(a, b+h) - lbeta(a, b)
+	hi = s + c
+	return hi, c - (hi - s)
 }
 
-func lbeta(a, b float64) float64 {
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	return la + lb - lab
-}
-
-func betaPDF(x, a, b float64) float64 {
-	if x <= 0 || x >= 1 {
-		return 0
+// twoSumAcc adds x to the compensated sum (s, c) (Neumaier's variant of Kahan summation).
+func twoSumAcc(s, c, x float64) (float64, float64) {
+	t := s + x
+	if math.Abs(s) >= math.Abs(x) {
+		c += (s - t) + x
+	} else {
+		c += (x - t) + s
 	}
-	return math.Exp((a-1)*math.Log(x) + (b-1)*math.Log1p(-x) - lbeta(a, b))
-}
-
-// betaLo and betaHi bound the integration range of a Beta(a, b) density at 40 standard
-// deviations from the mean, inside [0, 1]; the mass outside is far below float64 resolution.
-func betaLo(a, b float64) float64 { m, s := betaMeanSD(a, b); return math.Max(0, m-40*s) }
-func betaHi(a, b float64) float64 { m, s := betaMeanSD(a, b); return math.Min(1, m+40*s) }
-
-func betaMeanSD(a, b float64) (float64, float64) {
-	n := a + b
-	return a / n, math.Sqrt(a * b / (n * n * (n + 1)))
+	return t, c
 }
 
 // ProbBBeatsA is the exact posterior probability that the treatment's rate exceeds the
 // control's, P(pB > pA), with independent Beta posteriors
-// Beta(prior.Alpha + x, prior.Beta + n - x) (see probGreater for the closed form). Not Monte
-// Carlo: it is deterministic, accurate to about 1e-13 at thousands of trials and 1e-11 at a
-// million (tested against mpmath). Zero conversions and 100%
-// conversion need no special case; an arm with no trials is its prior.
+// Beta(prior.Alpha + x, prior.Beta + n - x) (see probGreater for the closed form and the
+// integral). Not Monte Carlo: it is deterministic, in [0, 1], exactly 0.5 for identical arms,
+// and accurate to about 1e-13 absolute at any count an int64 holds (tested against mpmath
+// from 20 to 1e12 trials per arm; past 2^53 trials the counts themselves round in a float64
+// shape). Zero conversions and 100% conversion need no special case; an arm with no
+// trials is its prior.
 func ProbBBeatsA(control, treatment Proportion, prior BetaPrior) (float64, error) {
 	aA, bA, err := prior.posterior(control)
 	if err != nil {
@@ -165,8 +193,11 @@ func ExpectedLoss(control, treatment Proportion, prior BetaPrior) (chooseTreatme
 //
 //	P(i best) = int f_i(x) prod_{j != i} I_x(a_j, b_j) dx
 //
-// with adaptive Gauss-Kronrod quadrature (not Monte Carlo). The probabilities sum to 1
-// within about 1e-12. These are also Thompson sampling's allocation probabilities.
+// with adaptive Gauss-Kronrod quadrature in arm i's standardised variable (not Monte Carlo),
+// with the accurate Beta density and distribution function of probGreater, so it holds at any
+// count. Each probability is in [0, 1], identical arms get identical probabilities (1/k when
+// all are identical), and they sum to 1 within about 1e-12. These are also Thompson
+// sampling's allocation probabilities.
 func ProbBest(arms []Proportion, prior BetaPrior) ([]float64, error) {
 	if len(arms) == 0 {
 		return nil, fmt.Errorf("%w: no arms", ErrTooFewUnits)
@@ -184,22 +215,56 @@ func ProbBest(arms []Proportion, prior BetaPrior) ([]float64, error) {
 		out[0] = 1
 		return out, nil
 	}
+	d := make([]betaArm, len(arms))
+	same := true
 	for i := range arms {
-		out[i] = integrate(func(x float64) float64 {
-			v := betaPDF(x, a[i], b[i])
+		d[i] = newBetaArm(a[i], b[i])
+		same = same && a[i] == a[0] && b[i] == b[0]
+	}
+	if same {
+		for i := range out {
+			out[i] = 1 / float64(len(out))
+		}
+		return out, nil
+	}
+	// A small-shape arm near 1 is integrated in mirrored coordinates (1 - p ~ Beta(b, a),
+	// as in probGreater): arm i is best when every 1 - p_j exceeds 1 - p_i.
+	mirror := make([]betaArm, len(arms))
+	for i := range arms {
+		mirror[i] = newBetaArm(b[i], a[i])
+	}
+	dm := make([]float64, len(arms))
+	for i := range arms {
+		di, others, below := d[i], d, true
+		if di.m > 0.5 && !di.large {
+			di, others, below = mirror[i], mirror, false
+		}
+		for j := range arms {
+			dm[j] = meanDiff(di, others[j])
+		}
+		out[i] = clamp01(di.integrateAgainst(func(t float64) float64 {
+			v := 1.0
 			for j := range arms {
-				if j != i && v != 0 {
-					v *= mathext.RegIncBeta(a[j], b[j], x)
+				switch {
+				case j == i || v == 0:
+				case below:
+					v *= others[j].cdfAt(di, dm[j], t)
+				default:
+					v *= others[j].sfAt(di, dm[j], t)
 				}
 			}
 			return v
-		}, betaLo(a[i], b[i]), betaHi(a[i], b[i]), 1e-14)
+		}, 1e-14))
 	}
 	return out, nil
 }
 
 // PosteriorInterval is the equal-tailed credible interval of an arm's rate at level (for
-// example 0.95) under the Beta posterior.
+// example 0.95) under the Beta posterior: its (1-level)/2 and (1+level)/2 quantiles, by
+// Newton steps on the accurate incomplete beta of betadist.go inside a bracket (closed forms
+// for a unit shape, such as 0 successes under the uniform prior: 1 - (1-u)^(1/b)). Accurate to
+// about 1e-14 relative at any count an int64 holds (tested against mpmath up to 2^62 trials);
+// 0 <= Lower <= Upper <= 1 always. A level outside (0, 1) is ErrInvalidInput.
 func PosteriorInterval(arm Proportion, prior BetaPrior, level float64) (Interval, error) {
 	if !(level > 0 && level < 1) {
 		return Interval{}, fmt.Errorf("%w: credible level %v", ErrInvalidInput, level)
@@ -209,7 +274,9 @@ func PosteriorInterval(arm Proportion, prior BetaPrior, level float64) (Interval
 		return Interval{}, err
 	}
 	tail := (1 - level) / 2
-	return Interval{mathext.InvRegIncBeta(a, b, tail), mathext.InvRegIncBeta(a, b, 1-tail)}, nil
+	iv := Interval{invRegIncBeta(a, b, tail), invRegIncBeta(a, b, 1-tail)}
+	iv.Upper = math.Max(iv.Upper, iv.Lower) // equal up to rounding when level is below 1e-15
+	return iv, nil
 }
 
 // ThompsonAllocation returns the share of traffic Thompson sampling would send to each arm:

@@ -56,7 +56,7 @@ func ParseAlternative(s string) (Alternative, error) {
 // the absolute difference at alpha 0.05.
 type Config struct {
 	// Alpha is the significance level; intervals have level 1 - Alpha. Default (0) 0.05;
-	// a value outside (0, 1) is an ErrInvalidAlpha.
+	// a value outside [1e-300, 1) is an ErrInvalidAlpha.
 	Alpha float64
 	// Alternative is the alternative hypothesis. Default TwoSided.
 	Alternative Alternative
@@ -68,12 +68,16 @@ type Config struct {
 // alpha returns the validated significance level.
 func (c Config) alpha() (float64, error) { return checkAlpha(c.Alpha) }
 
+// minAlpha is the smallest significance level accepted: below it alpha/2 underflows and the
+// normal quantile z_{1-alpha/2} is infinite, so every interval would be (-Inf, +Inf).
+const minAlpha = 1e-300
+
 func checkAlpha(a float64) (float64, error) {
 	if a == 0 {
 		return 0.05, nil
 	}
-	if !(a > 0 && a < 1) {
-		return 0, fmt.Errorf("%w: got %v", ErrInvalidAlpha, a)
+	if !(a >= minAlpha && a < 1) {
+		return 0, fmt.Errorf("%w: got %v (accepted: 1e-300 to 1, or 0 for 0.05)", ErrInvalidAlpha, a)
 	}
 	return a, nil
 }

@@ -5,7 +5,7 @@ import "errors"
 // Sentinel errors. Functions wrap them with %w and add the offending values, so callers branch
 // with errors.Is and people read the wrapped message.
 var (
-	// ErrInvalidAlpha: a significance level outside (0, 1).
+	// ErrInvalidAlpha: a significance level outside [1e-300, 1) (0 means the default 0.05).
 	ErrInvalidAlpha = errors.New("abtest: alpha must be in (0, 1)")
 	// ErrInvalidPower: a target power outside (0, 1).
 	ErrInvalidPower = errors.New("abtest: power must be in (0, 1)")
@@ -32,6 +32,13 @@ var (
 	ErrHashVersion = errors.New("abtest: unknown hash version")
 	// ErrNoConvergence: a root or bound search did not converge.
 	ErrNoConvergence = errors.New("abtest: numerical search did not converge")
+	// ErrOverflow: valid inputs whose result lies outside the float64 range (for example a
+	// sample size above 1.8e308, or a t statistic or interval end beyond it). Functions that
+	// return it also return their documented default result, never an infinity or NaN.
+	ErrOverflow = errors.New("abtest: result outside the float64 range")
+	// ErrUnplannedUnits: SRM found units in an arm planned at weight 0. It comes with a
+	// result that flags the certain mismatch (Checked and Mismatch true, p-value 0).
+	ErrUnplannedUnits = errors.New("abtest: units in an arm planned at weight 0")
 )
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }

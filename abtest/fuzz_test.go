@@ -209,3 +209,41 @@ func FuzzIntervalsAndBayes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStatisticsExtremes runs the probes of extremes_test.go (every public statistics entry
+// point) on fuzzed arguments: mask selects which base arguments are replaced by the fuzzed
+// ones. No panic; an error wraps an exported sentinel; without one every number owed is
+// finite and every probability in [0, 1]. The Bayesian probes keep counts below 1e5 and
+// floats below 1e4 in size so that an execution stays cheap (the table test covers their
+// huge counts).
+func FuzzStatisticsExtremes(f *testing.F) {
+	ps := probes()
+	f.Add(uint16(0), uint16(0xffff), 500.0, 3000.0, 660.0, 4300.0, 0.05, 1.0, 1.0, int64(100), int64(12), int64(120), int64(20))
+	f.Add(uint16(3), uint16(0x0002), 1.0, 1e300, 1.0, 1e300, 0.05, 0.0, 0.0, int64(100), int64(0), int64(120), int64(0))
+	f.Add(uint16(7), uint16(0x0001), 5e-324, 1e-300, 0.0, 5e-324, 1e-300, 1e308, -1e308, int64(1)<<62, int64(1)<<53, int64(-1), int64(0))
+	f.Add(uint16(40), uint16(0x00f0), math.NaN(), math.Inf(1), math.Inf(-1), 0.0, -1.0, 1e308, 5e-324, int64(math.MaxInt64), int64(1), int64(0), int64(1)<<62)
+	f.Fuzz(func(t *testing.T, idx, mask uint16, f0, f1, f2, f3, f4, f5, f6 float64, n0, n1, n2, n3 int64) {
+		p := ps[int(idx)%len(ps)]
+		fv, nv := []float64{f0, f1, f2, f3, f4, f5, f6}, []int64{n0, n1, n2, n3}
+		fa, na := append([]float64{}, p.f...), append([]int64{}, p.n...)
+		for i := range fa {
+			if mask&(1<<i) != 0 {
+				fa[i] = fv[i%len(fv)]
+				if p.costy {
+					fa[i] = math.Mod(fa[i], 1e4)
+				}
+			}
+		}
+		for i := range na {
+			if mask&(1<<(8+i)) != 0 {
+				na[i] = nv[i%len(nv)]
+				if p.costy {
+					na[i] %= 100000
+				}
+			}
+		}
+		if msg := checkProbe(p, fa, na); msg != "" {
+			t.Fatalf("%s(%v, %v): %s", p.name, fa, na, msg)
+		}
+	})
+}

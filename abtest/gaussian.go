@@ -46,7 +46,8 @@ type BayesResult struct {
 //
 // and with the flat prior it is N(est, se^2). Chance to win = Phi(mean/sd); the interval is the
 // posterior's alpha/2 and 1 - alpha/2 quantiles; the risks are GaussianRisk(mean, sd).
-// Errors and their default (zero effect, chance 0.5) are as for WelchTest.
+// Errors and their default (zero effect, chance 0.5) are as for WelchTest; a posterior
+// interval beyond the float64 range is ErrOverflow with the default.
 func BayesianTest(control, treatment Arm, cfg BayesConfig) (BayesResult, error) {
 	def := BayesResult{ChanceToWin: 0.5}
 	alpha, err := checkAlpha(cfg.Alpha)
@@ -60,17 +61,32 @@ func BayesianTest(control, treatment Arm, cfg BayesConfig) (BayesResult, error) 
 	if err != nil {
 		return def, err
 	}
-	mean, v := e.Estimate, e.SE*e.SE
+	mean, sd := e.Estimate, e.SE
 	if cfg.Prior.Proper {
-		prec := 1/v + 1/cfg.Prior.Variance
-		mean = (e.Estimate/v + cfg.Prior.Mean/cfg.Prior.Variance) / prec
-		v = 1 / prec
+		mean, sd = normalPosterior(e.Estimate, e.SE, cfg.Prior.Mean, math.Sqrt(cfg.Prior.Variance))
 	}
-	sd := math.Sqrt(v)
 	q := normUpper(alpha / 2)
 	res := BayesResult{Mean: mean, SD: sd, ChanceToWin: normCDF(mean / sd), Lower: mean - q*sd, Upper: mean + q*sd}
 	res.RiskControl, res.RiskTreatment = GaussianRisk(mean, sd)
+	if !finite(res.Lower) || !finite(res.Upper) || !finite(res.RiskControl) || !finite(res.RiskTreatment) {
+		return def, fmt.Errorf("%w: posterior N(%v, %v^2)", ErrOverflow, mean, sd)
+	}
 	return res, nil
+}
+
+// normalPosterior combines a likelihood N(est, se^2) with a prior N(m, sp^2):
+// precision 1/se^2 + 1/sp^2 and a precision-weighted mean, written with the ratio of the two
+// standard deviations so that no square of a tiny or huge se under- or overflows (the
+// smaller sd over hypot(1, ratio) is the posterior sd).
+func normalPosterior(est, se, m, sp float64) (mean, sd float64) {
+	if se <= sp {
+		r := se / sp
+		w := 1 / (1 + r*r) // weight of the data
+		return w*est + (1-w)*m, se / math.Hypot(1, r)
+	}
+	r := sp / se
+	w := r * r / (1 + r*r)
+	return w*est + (1-w)*m, sp / math.Hypot(1, r)
 }
 
 // GaussianRisk returns the expected losses for D ~ N(mu, sigma^2):

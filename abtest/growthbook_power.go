@@ -83,28 +83,41 @@ func (c GrowthBookPowerConfig) crit(alpha float64) float64 {
 //
 //	mB = mean (1 + effect); se^2 = DeltaVariance(sd^2, mean, n, sd^2, mB, n, relative) x inflation
 //	power = 1 - Phi(z - effect/se) + Phi(-z - effect/se)  (two-tailed; one-tailed drops the second term)
+//
+// With both arms at sd and n units, se = (sd/|mean|) hypot(1, 1 + effect) sqrt(inflation/n),
+// which is how it is computed: means and sds anywhere in the float64 range give a power in
+// [0, 1] (a coefficient of variation beyond the range gives the false-positive rate).
 func GrowthBookPower(mean, sd, effect, nTotal float64, cfg GrowthBookPowerConfig) (float64, error) {
 	alpha, _, n, inflate, err := cfg.resolve(nTotal)
 	if err != nil {
 		return 0, err
 	}
-	if mean == 0 || !finite(mean) || !(sd > 0) || !finite(effect) {
+	if mean == 0 || !finite(mean) || !(sd > 0) || !finite(sd) || !finite(effect) {
 		return 0, fmt.Errorf("%w: mean %v, sd %v, effect %v", ErrInvalidInput, mean, sd, effect)
 	}
-	v := sd * sd
-	se := math.Sqrt(DeltaVariance(v, mean, n, v, mean*(1+effect), n, true) * inflate)
-	z := cfg.crit(alpha)
-	p := normSF(z - effect/se)
-	if !cfg.OneTailed {
-		p += normCDF(-z - effect/se)
+	cv := sd / math.Abs(mean)
+	// effect/se, with the bounded factor effect/hypot(1, 1 + effect) taken first.
+	std := effect / math.Hypot(1, 1+effect) / (cv * math.Sqrt(inflate/n))
+	if math.IsNaN(std) {
+		std = 0 // cv overflowed to +Inf: no power beyond the false-positive rate
 	}
-	return p, nil
+	z := cfg.crit(alpha)
+	p := normSF(z - std)
+	if !cfg.OneTailed {
+		p += normCDF(-z - std)
+	}
+	return math.Min(1, p), nil
 }
 
 // GrowthBookMDE is GrowthBook's minimum detectable relative effect for a mean metric: the
 // relative lift L = mB/mA - 1 solving L^2 = z^2 relvar(mB) with z = z_{1-alpha/2} + z_power,
 // which is the quadratic (mA^2 - k) mB^2 - 2 mA^3 mB + mA^4 - k mA^2 = 0, k = z^2 sd^2 inflation/n;
-// the larger root is taken. ErrInvalidInput when no root exists (n too small).
+// the larger root is taken. Divided by mA^4 it is (1 - c) r^2 - 2 r + (1 - c) = 0 in
+// r = mB/mA with c = k/mA^2 = (z (sd/|mA|))^2 inflation/n, whose larger root gives
+// L = (S + c)/(1 - c) for mA > 0 and (S - c)/(1 - c) for mA < 0, S = sqrt(c (2 - c)); that
+// form is what is computed, so no power of the mean over- or underflows. ErrInvalidInput
+// when no root exists (c >= 1: n too small); ErrInvalidPower when the power is not above the
+// false-positive rate (z <= 0, as GrowthBook's "power must be greater than alpha").
 func GrowthBookMDE(mean, sd, nTotal float64, cfg GrowthBookPowerConfig) (float64, error) {
 	alpha, power, n, inflate, err := cfg.resolve(nTotal)
 	if err != nil {
@@ -114,17 +127,19 @@ func GrowthBookMDE(mean, sd, nTotal float64, cfg GrowthBookPowerConfig) (float64
 		return 0, fmt.Errorf("%w: mean %v, sd %v", ErrInvalidInput, mean, sd)
 	}
 	z := cfg.crit(alpha) + normUpper(1-power)
-	k := z * z * sd * sd * inflate / n
-	m2 := mean * mean
-	a := m2 - k
-	b := -2 * m2 * mean
-	c := m2*m2 - k*m2
-	disc := b*b - 4*a*c
-	if !(a > 0) || disc < 0 {
-		return 0, fmt.Errorf("%w: no detectable effect with %v units", ErrInvalidInput, nTotal)
+	if !(z > 0) {
+		return 0, fmt.Errorf("%w: power %v is not above the test's false-positive rate", ErrInvalidPower, power)
 	}
-	mB := (-b + math.Sqrt(disc)) / (2 * a)
-	return (mB - mean) / math.Abs(mean), nil
+	zc := z * (sd / math.Abs(mean)) * math.Sqrt(inflate/n) // sqrt(c)
+	c := zc * zc
+	if !(c < 1) {
+		return 0, fmt.Errorf("%w: no detectable effect with %v units (sd/mean %v)", ErrInvalidInput, nTotal, sd/math.Abs(mean))
+	}
+	s := zc * math.Sqrt(2-c)
+	if mean < 0 {
+		return (s - c) / (1 - c), nil
+	}
+	return (s + c) / (1 - c), nil
 }
 
 // GrowthBookPowerBinomial is GrowthBookPower for a conversion-rate (binomial) metric with

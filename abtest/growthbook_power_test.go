@@ -21,8 +21,9 @@ func TestGrowthBookBinomial(t *testing.T) {
 	if math.Abs(p-0.611148) > 2e-6 {
 		t.Errorf("power %v, want 0.611148", p)
 	}
-	if q, _ := GrowthBookPower(0.1, 0.3, 0.1, 20000, GrowthBookPowerConfig{}); q != p {
-		t.Errorf("binomial form %v differs from sd = sqrt(p(1-p)) = 0.3: %v", p, q)
+	rate := 0.1 // a variable, so that rate (1 - rate) rounds as at run time
+	if q, _ := GrowthBookPower(rate, math.Sqrt(rate*(1-rate)), 0.1, 20000, GrowthBookPowerConfig{}); q != p {
+		t.Errorf("binomial form %v differs from sd = sqrt(p(1-p)): %v", p, q)
 	}
 	// The MDE at power 0.8 solves L^2 = (z_{0.975} + z_{0.8})^2 v/(mA^2 n) (1 + (1 + L)^2)
 	// with z = 2.801585: L^2 = 0.0070640 (1 + (1 + L)^2), whose larger root is L = 0.126609

@@ -281,17 +281,23 @@ func FiellerInterval(control, treatment Arm, alpha float64) (Interval, error) {
 		return Interval{}, fmt.Errorf("%w: means %v, %v", ErrInvalidInput, mA, mB)
 	}
 	z := normUpper(a / 2)
-	z2 := z * z
-	qa := mA*mA - z2*sA
-	if !(qa > 0) {
+	// The quadratic divided by mA^4, in rho = mB/mA and the coefficients of variation
+	// u = sqrt(sA)/|mA|, v = sqrt(sB)/|mA|: q = 1 - z^2 u^2, roots (rho -/+ sqrt(D))/q with
+	// D = rho^2 - q (rho^2 - z^2 v^2) = z^2 (rho^2 u^2 + q v^2), so that no power of a mean
+	// over- or underflows.
+	rho := mB / mA
+	u, v := math.Sqrt(sA)/math.Abs(mA), math.Sqrt(sB)/math.Abs(mA)
+	zu := z * u
+	q := 1 - zu*zu
+	if !(q > 0) {
 		return Interval{math.Inf(-1), math.Inf(1)}, fmt.Errorf("%w: baseline mean %v within noise (mA^2 <= z^2 var)", ErrUnbounded, mA)
 	}
-	disc := mA*mA*mB*mB - qa*(mB*mB-z2*sB)
-	if disc < 0 {
-		disc = 0
+	sd := z * math.Hypot(rho*u, math.Sqrt(q)*v)
+	r1 := (rho - sd) / q
+	r2 := (rho + sd) / q
+	if !finite(r1) || !finite(r2) {
+		return Interval{}, fmt.Errorf("%w: Fieller interval for means %v and %v", ErrOverflow, mA, mB)
 	}
-	r1 := (mA*mB - math.Sqrt(disc)) / qa
-	r2 := (mA*mB + math.Sqrt(disc)) / qa
 	if mA < 0 {
 		return Interval{1 - r2, 1 - r1}, nil
 	}

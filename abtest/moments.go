@@ -57,12 +57,13 @@ func (m Moments) Units() float64 { return float64(m.N) }
 // Mean returns Sum/N (NaN when N = 0).
 func (m Moments) Mean() float64 { return m.Sum / float64(m.N) }
 
-// Variance returns the sample variance with n - 1: (SumSquares - Sum^2/N)/(N - 1).
-// It is NaN for N < 2 and can be slightly negative through rounding for a constant metric;
-// the tests treat a variance <= 0 as ErrZeroVariance.
+// Variance returns the sample variance with n - 1: (SumSquares - Sum (Sum/N))/(N - 1), the
+// mean taken before the product so that sums near the float64 limits do not overflow. It is
+// NaN for N < 2 and can be slightly negative through rounding for a constant metric; the
+// tests treat a variance <= 0 as ErrZeroVariance.
 func (m Moments) Variance() float64 {
 	n := float64(m.N)
-	return (m.SumSquares - m.Sum*m.Sum/n) / (n - 1)
+	return (m.SumSquares - m.Sum*(m.Sum/n)) / (n - 1)
 }
 
 // Validate reports a negative N, non-finite sums or a negative sum of squares.
@@ -155,14 +156,17 @@ func (r RatioMoments) Mean() float64 { return r.Num / r.Den }
 //
 //	var_m/d^2 + var_d m^2/d^4 - 2 cov(m,d) m/d^3
 //
-// with m, d the per-unit means and n-1 sample moments, so that var(ratio) = Variance()/N.
+// with m, d the per-unit means and n-1 sample moments, so that var(ratio) = Variance()/N. It
+// is computed as ((var_m - 2 r cov + r^2 var_d)/d)/d with r = m/d, so that no power of d
+// over- or underflows on its own.
 func (r RatioMoments) Variance() float64 {
 	n := float64(r.N)
 	m, d := r.Num/n, r.Den/n
-	vm := (r.NumSquares - r.Num*r.Num/n) / (n - 1)
-	vd := (r.DenSquares - r.Den*r.Den/n) / (n - 1)
-	cov := (r.CrossProduct - r.Num*r.Den/n) / (n - 1)
-	return vm/(d*d) + vd*m*m/(d*d*d*d) - 2*cov*m/(d*d*d)
+	vm := sampleCov(n, r.Num, r.Num, r.NumSquares)
+	vd := sampleCov(n, r.Den, r.Den, r.DenSquares)
+	cov := sampleCov(n, r.Num, r.Den, r.CrossProduct)
+	q := m / d
+	return (vm - 2*q*cov + q*q*vd) / d / d
 }
 
 // Validate reports a negative N, non-finite sums or negative sums of squares, naming the
@@ -227,8 +231,9 @@ func (c CUPEDMoments) Validate() error {
 		[5]string{"sum", "sum_squares", "pre_sum", "pre_sum_squares", "pre_cross_sum"})
 }
 
-// sampleCov returns the n-1 covariance from sums.
-func sampleCov(n, sx, sy, sxy float64) float64 { return (sxy - sx*sy/n) / (n - 1) }
+// sampleCov returns the n-1 covariance from sums, (sxy - sx (sy/n))/(n - 1), dividing before
+// the product so that sums near the float64 limits do not overflow.
+func sampleCov(n, sx, sy, sxy float64) float64 { return (sxy - sx*(sy/n)) / (n - 1) }
 
 // validateArm checks an Arm's numbers before a test uses them.
 func validateArm(name string, a Arm) error {

@@ -178,7 +178,7 @@ func AdjustedInterval(effect, pAdjusted, alpha float64) (lower, upper float64, e
 	if !(pAdjusted > 0 && pAdjusted <= 1) || !finite(effect) {
 		return 0, 0, fmt.Errorf("%w: adjusted p %v, effect %v", ErrInvalidInput, pAdjusted, effect)
 	}
-	if !(alpha > 0 && alpha < 1) {
+	if !(alpha >= minAlpha && alpha < 1) {
 		return 0, 0, fmt.Errorf("%w: got %v", ErrInvalidAlpha, alpha)
 	}
 	z := normUpper(pAdjusted / 2)
@@ -187,5 +187,8 @@ func AdjustedInterval(effect, pAdjusted, alpha float64) (lower, upper float64, e
 	}
 	sd := math.Abs(effect / z)
 	h := normUpper(alpha/2) * sd
+	if !finite(effect-h) || !finite(effect+h) {
+		return 0, 0, fmt.Errorf("%w: interval of effect %v at adjusted p %v", ErrOverflow, effect, pAdjusted)
+	}
 	return effect - h, effect + h, nil
 }

@@ -3,6 +3,8 @@ package abtest
 import (
 	"fmt"
 	"math"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // PlanConfig configures power, sample-size and minimum-detectable-effect calculations. The
@@ -19,7 +21,8 @@ type PlanConfig struct {
 	// Bonferroni-adjusted level Alpha/(k-1), a simple choice that keeps the family-wise
 	// error at Alpha; sizes are per arm.
 	Variants int
-	// Ratio is control units per treatment unit (nA = Ratio nB). Default (0) 1.
+	// Ratio is control units per treatment unit (nA = Ratio nB). Default (0) 1; otherwise in
+	// [1e-15, 1e15] (the module's magnitude bound).
 	Ratio float64
 }
 
@@ -53,8 +56,8 @@ func (c PlanConfig) resolve() (plan, error) {
 	if r == 0 {
 		r = 1
 	}
-	if !(r > 0) || !finite(r) {
-		return plan{}, fmt.Errorf("%w: ratio %v", ErrInvalidInput, c.Ratio)
+	if !(r >= 1/textio.MaxMagnitude && r <= textio.MaxMagnitude) {
+		return plan{}, fmt.Errorf("%w: ratio %v (accepted: 1e-15 to 1e15)", ErrInvalidInput, c.Ratio)
 	}
 	if err := checkAlternative(c.Alternative); err != nil {
 		return plan{}, err
@@ -170,6 +173,9 @@ func SampleSizeProportions(pControl, pTreatment float64, cfg PlanConfig) (float6
 		return 0, fmt.Errorf("%w: power %v is not above the test's false-positive rate", ErrInvalidPower, p.power)
 	}
 	v := num / d
+	if !finite(v * v) {
+		return 0, fmt.Errorf("%w: sample size for a change of %v exceeds 1.8e308", ErrOverflow, d)
+	}
 	return v * v, nil
 }
 
@@ -188,7 +194,12 @@ func SampleSizeProportionsUnpooled(pControl, pTreatment float64, cfg PlanConfig)
 	if !(z > 0) {
 		return 0, fmt.Errorf("%w: power %v is not above the test's false-positive rate", ErrInvalidPower, p.power)
 	}
-	return z * z * (pControl*(1-pControl) + pTreatment*(1-pTreatment)) / (d * d), nil
+	r := z / d
+	n := r * r * (pControl*(1-pControl) + pTreatment*(1-pTreatment))
+	if !finite(n) {
+		return 0, fmt.Errorf("%w: sample size for a change of %v exceeds 1.8e308", ErrOverflow, d)
+	}
+	return n, nil
 }
 
 // CohenH is the arcsine effect size h = 2 asin(sqrt(pB)) - 2 asin(sqrt(pA)).

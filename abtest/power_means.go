@@ -16,7 +16,7 @@ func NormalPower(effect, nobs float64, cfg PlanConfig) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !(nobs > 0) || !finite(effect) {
+	if !(nobs > 0) || !finite(nobs) || !finite(effect) {
 		return 0, fmt.Errorf("%w: effect %v, nobs %v", ErrInvalidInput, effect, nobs)
 	}
 	return hetPower(effect, nobs, 1, 1, p.crit, p.alt), nil
@@ -30,11 +30,11 @@ func NormalIndPower(effect, n1 float64, cfg PlanConfig) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !(n1 > 0) || !finite(effect) {
+	if !(n1 > 0) || !finite(n1) || !finite(effect) {
 		return 0, fmt.Errorf("%w: effect %v, n %v", ErrInvalidInput, effect, n1)
 	}
-	n2 := n1 * p.ratio
-	return hetPower(effect, n1*n2/(n1+n2), 1, 1, p.crit, p.alt), nil
+	// n1 n2/(n1 + n2) with n2 = Ratio n1, as n1/(1 + 1/Ratio) so that neither product overflows.
+	return hetPower(effect, n1/(1+1/p.ratio), 1, 1, p.crit, p.alt), nil
 }
 
 // TTestIndPower is statsmodels TTestIndPower.power (R pwr.t.test): the power of the pooled
@@ -51,8 +51,11 @@ func TTestIndPower(effect, n1 float64, cfg PlanConfig) (float64, error) {
 	if !(n1+n2 >= 3) || !finite(effect) || !finite(n1) {
 		return 0, fmt.Errorf("%w: effect %v, n %v", ErrInvalidInput, effect, n1)
 	}
+	if !finite(n2) {
+		return 0, fmt.Errorf("%w: n %v times ratio %v", ErrOverflow, n1, p.ratio)
+	}
 	df := n1 + n2 - 2
-	nc := effect * math.Sqrt(n1*n2/(n1+n2))
+	nc := effect * math.Sqrt(n1/(1+1/p.ratio))
 	a := p.alpha
 	if p.alt == TwoSided {
 		a /= 2
@@ -71,7 +74,9 @@ func TTestIndPower(effect, n1 float64, cfg PlanConfig) (float64, error) {
 // nctCDF is the noncentral t distribution function P(T' <= t) with df degrees of freedom and
 // noncentrality delta, by Lenth's (1989) algorithm AS 243.
 func nctCDF(t, df, delta float64) float64 {
-	if math.Abs(delta) > 37.62 {
+	if math.Abs(delta) > 37.62 || df > 1e8 {
+		// (From df = 1e8 the error of this approximation, O(1/df^2), is below 1e-16, while
+		// the series' log-gamma difference lgamma(df/2) - lgamma(df/2 + 1/2) cancels.)
 		// Beyond R's cutoff (pnt) the series underflows; use Abramowitz and Stegun 26.7.10.
 		s := 1 / (4 * df)
 		return normCDF((t*(1-s) - delta) / math.Sqrt(1+t*t*2*s))
@@ -128,17 +133,20 @@ func PowerMeans(sd, diff, nTreatment float64, cfg PlanConfig) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !(sd > 0) || !finite(sd) || !finite(diff) || !(nTreatment > 0) {
+	if !(sd > 0) || !finite(sd) || !finite(diff) || !(nTreatment > 0) || !finite(nTreatment) {
 		return 0, fmt.Errorf("%w: sd %v, diff %v, n %v", ErrInvalidInput, sd, diff, nTreatment)
 	}
-	s := sd * math.Sqrt(1+1/p.ratio)
-	return hetPower(diff, nTreatment, s, s, p.crit, p.alt), nil
+	// The standardized difference diff/(sd sqrt(1 + 1/Ratio)), divided in that order so that
+	// an sd near the float64 limits neither overflows nor underflows.
+	return hetPower(diff/sd/math.Sqrt(1+1/p.ratio), nTreatment, 1, 1, p.crit, p.alt), nil
 }
 
 // SampleSizeMeans is the number of treatment units (not rounded) to detect an absolute
 // difference diff in means with per-unit standard deviation sd:
 //
 //	n = (z_{1-alpha/2} + z_power)^2 sd^2 (1 + 1/Ratio) / diff^2
+//
+// A size beyond the float64 range (sd/diff above about 1e153) is ErrOverflow.
 func SampleSizeMeans(sd, diff float64, cfg PlanConfig) (float64, error) {
 	p, err := cfg.resolve()
 	if err != nil {
@@ -151,7 +159,12 @@ func SampleSizeMeans(sd, diff float64, cfg PlanConfig) (float64, error) {
 	if !(z > 0) {
 		return 0, fmt.Errorf("%w: power %v is not above the test's false-positive rate", ErrInvalidPower, p.power)
 	}
-	return z * z * sd * sd * (1 + 1/p.ratio) / (diff * diff), nil
+	r := z * (sd / diff) // scaled before squaring: sd 1e300 over diff 1e-12 overflows only here
+	n := r * r * (1 + 1/p.ratio)
+	if !finite(n) {
+		return 0, fmt.Errorf("%w: sample size for sd %v and diff %v exceeds 1.8e308", ErrOverflow, sd, diff)
+	}
+	return n, nil
 }
 
 // MDEMeans is the minimum detectable absolute difference in means at power cfg.Power with
@@ -168,5 +181,9 @@ func MDEMeans(sd, nTreatment float64, cfg PlanConfig) (float64, error) {
 	if !(z > 0) {
 		return 0, fmt.Errorf("%w: power %v is not above the test's false-positive rate", ErrInvalidPower, p.power)
 	}
-	return z * sd * math.Sqrt((1+1/p.ratio)/nTreatment), nil
+	m := z * sd * math.Sqrt((1+1/p.ratio)/nTreatment)
+	if !finite(m) {
+		return 0, fmt.Errorf("%w: MDE for sd %v and n %v", ErrOverflow, sd, nTreatment)
+	}
+	return m, nil
 }

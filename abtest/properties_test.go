@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x7a11)) }
@@ -296,9 +299,11 @@ func TestProbBestAndThompson(t *testing.T) {
 func TestBetaClosedFormMatchesQuadrature(t *testing.T) {
 	for _, c := range [][4]float64{{13, 90, 17, 85}, {1, 11, 2, 10}, {121, 881, 141, 861}} {
 		closed := probGreater(c[2], c[3], c[0], c[1])
+		// gonum's density and incomplete beta, independent of betadist.go, are exact at these
+		// small shapes.
 		quad := integrate(func(x float64) float64 {
-			return betaPDF(x, c[2], c[3]) * regIncBeta(c[0], c[1], x)
-		}, betaLo(c[2], c[3]), betaHi(c[2], c[3]), 1e-14)
+			return distuv.Beta{Alpha: c[2], Beta: c[3]}.Prob(x) * mathext.RegIncBeta(c[0], c[1], x)
+		}, 0, 1, 1e-14)
 		if math.Abs(closed-quad) > 1e-11 {
 			t.Errorf("%v: closed form %v, quadrature %v", c, closed, quad)
 		}

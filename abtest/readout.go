@@ -38,7 +38,9 @@ type ExperimentReadout struct {
 	Variants   []string
 	// Units per variant, from the experiment's first metric (units are randomization units,
 	// the same for every metric).
-	Units   []int64
+	Units []int64
+	// SRM is the sample-ratio check; units in a variant planned at weight 0 show as a
+	// mismatch (Checked and Mismatch true, p-value 0).
 	SRM     SRMResult
 	Metrics []MetricReadout
 }
@@ -109,9 +111,45 @@ func Analyze(ctx context.Context, rows []Row, cfg ReadoutConfig) (Readout, error
 type experimentRows struct {
 	name     string
 	variants []string // in order of first appearance; the first is the control
-	vindex   map[string]int
-	metrics  []string         // in order of first appearance
-	byMetric map[string][]Row // per metric, one merged row per variant index (Variant "" = none yet)
+	metrics  []string // in order of first appearance
+	byMetric [][]Row  // per metric index, one merged row per variant index (Variant "" = none yet)
+	// vindex and mindex map names to indexes once an experiment has more than smallNames
+	// variants or metrics; below that a linear scan is faster than hashing and allocates
+	// nothing (Analyze reads out thousands of experiments of a few metrics each).
+	vindex, mindex map[string]int
+}
+
+// smallNames is how many variants or metrics an experiment looks up by linear scan.
+const smallNames = 16
+
+// lookup returns the index of name in names (through index once it exists), or -1.
+func lookup(names []string, index map[string]int, name string) int {
+	if index != nil {
+		if i, ok := index[name]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// add appends name to names and keeps the index map, built when names outgrows smallNames.
+func add(names []string, index map[string]int, name string) ([]string, map[string]int) {
+	names = append(names, name)
+	if index == nil && len(names) > smallNames {
+		index = make(map[string]int, 2*len(names))
+		for i, n := range names {
+			index[n] = i
+		}
+	} else if index != nil {
+		index[name] = len(names) - 1
+	}
+	return names, index
 }
 
 // groupRows merges rows by experiment, metric and variant, keeping the order of first
@@ -119,26 +157,42 @@ type experimentRows struct {
 func groupRows(rows []Row) ([]*experimentRows, error) {
 	index := map[string]*experimentRows{}
 	var exps []*experimentRows
+	var last *experimentRows
+	var slab []Row
 	for i, r := range rows {
 		if r.Experiment == "" || r.Variant == "" || r.Metric == "" {
 			return nil, fmt.Errorf("abtest: row %d (experiment %q variant %q metric %q): %w: empty name", i, r.Experiment, r.Variant, r.Metric, ErrInvalidInput)
 		}
-		e := index[r.Experiment]
-		if e == nil {
-			e = &experimentRows{name: r.Experiment, vindex: map[string]int{}, byMetric: map[string][]Row{}}
-			index[r.Experiment] = e
-			exps = append(exps, e)
+		e := last
+		if e == nil || e.name != r.Experiment { // rows usually come grouped by experiment
+			e = index[r.Experiment]
+			if e == nil {
+				// Room for the usual shape (two variants, a handful of metrics) up front.
+				e = &experimentRows{name: r.Experiment, variants: make([]string, 0, 2),
+					metrics: make([]string, 0, 8), byMetric: make([][]Row, 0, 8)}
+				index[r.Experiment] = e
+				exps = append(exps, e)
+			}
+			last = e
 		}
-		v, ok := e.vindex[r.Variant]
-		if !ok {
+		v := lookup(e.variants, e.vindex, r.Variant)
+		if v < 0 {
 			v = len(e.variants)
-			e.vindex[r.Variant] = v
-			e.variants = append(e.variants, r.Variant)
+			e.variants, e.vindex = add(e.variants, e.vindex, r.Variant)
 		}
-		vs, ok := e.byMetric[r.Metric]
-		if !ok {
-			e.metrics = append(e.metrics, r.Metric)
+		m := lookup(e.metrics, e.mindex, r.Metric)
+		if m < 0 {
+			m = len(e.metrics)
+			e.metrics, e.mindex = add(e.metrics, e.mindex, r.Metric)
+			// Two variants' rows per metric from a shared slab (a third reallocates on its own:
+			// the capacity is capped at 2).
+			if len(slab)+2 > cap(slab) {
+				slab = make([]Row, 0, 2048)
+			}
+			slab = slab[:len(slab)+2]
+			e.byMetric = append(e.byMetric, slab[len(slab)-2:len(slab)-2:len(slab)])
 		}
+		vs := e.byMetric[m]
 		for len(vs) <= v {
 			vs = append(vs, Row{})
 		}
@@ -150,7 +204,7 @@ func groupRows(rows []Row) ([]*experimentRows, error) {
 			}
 			vs[v] = mergeRows(prev, r)
 		}
-		e.byMetric[r.Metric] = vs
+		e.byMetric[m] = vs
 	}
 	return exps, nil
 }
@@ -158,10 +212,11 @@ func groupRows(rows []Row) ([]*experimentRows, error) {
 // readout analyses every metric of one experiment, adjusts its p-values across metrics and
 // variants, and checks SRM on the units of its first metric.
 func (e *experimentRows) readout(test Config, cfg ReadoutConfig) (ExperimentReadout, error) {
-	er := ExperimentReadout{Experiment: e.name, Variants: e.variants}
-	var ps []float64
+	er := ExperimentReadout{Experiment: e.name, Variants: e.variants, Units: make([]int64, 0, len(e.variants)),
+		Metrics: make([]MetricReadout, 0, len(e.metrics))}
+	ps := make([]float64, 0, len(e.metrics)*(len(e.variants)-1))
 	for mi, metric := range e.metrics {
-		vs := e.byMetric[metric]
+		vs := e.byMetric[mi]
 		for v, variant := range e.variants {
 			if v >= len(vs) || vs[v].Variant == "" {
 				return er, fmt.Errorf("abtest: experiment %q variant %q metric %q: no row for this variant", e.name, variant, metric)
@@ -204,7 +259,9 @@ func (e *experimentRows) readout(test Config, cfg ReadoutConfig) (ExperimentRead
 				w[i] = 1
 			}
 		}
-		if er.SRM, err = SRM(er.Units, w, cfg.SRM); err != nil {
+		// Units in an arm planned at weight 0 are the readout's finding (a certain mismatch),
+		// not a failure of the readout.
+		if er.SRM, err = SRM(er.Units, w, cfg.SRM); err != nil && !errorsIs(err, ErrUnplannedUnits) {
 			return er, fmt.Errorf("%w (experiment %q, planned weights)", err, e.name)
 		}
 	}
@@ -228,6 +285,9 @@ func mergeRows(a, b Row) Row {
 func analyzeMetric(exp, metric string, variants []string, vs []Row, cfg Config) (MetricReadout, error) {
 	ctl := vs[0]
 	mr := MetricReadout{Metric: metric, Kind: "mean"}
+	if len(vs) > 1 {
+		mr.Comparisons = make([]Comparison, 0, len(vs)-1) // nil without treatments, as before
+	}
 	var ctlArm Arm = ctl.Moments()
 	switch {
 	case ctl.Ratio:
@@ -275,9 +335,10 @@ func Compare(control, treatment Arm, cfg Config) (Comparison, error) {
 	}
 	// Both effects share the degrees of freedom and so the t quantile.
 	q := tQuantile(w.alpha, w.df, cfg.Alternative)
-	c.Absolute = w.absolute(q)
+	var errAbs error
+	c.Absolute, errAbs = w.absolute(q)
 	c.Relative, err = w.relative(q)
-	return finishComparison(c, nil, err)
+	return finishComparison(c, errAbs, err)
 }
 
 // CompareCUPED is Compare with CUPED-adjusted effects (see CUPEDTest). TreatmentMean is the
@@ -318,7 +379,7 @@ func finiteOr0(x float64) float64 {
 // isDataCondition reports errors that describe the data rather than invalid input: a readout
 // keeps such comparisons with default numbers.
 func isDataCondition(err error) bool {
-	for _, s := range []error{ErrZeroVariance, ErrZeroBaseline, ErrTooFewUnits, ErrZeroDenominator} {
+	for _, s := range []error{ErrZeroVariance, ErrZeroBaseline, ErrTooFewUnits, ErrZeroDenominator, ErrOverflow} {
 		if errorsIs(err, s) {
 			return true
 		}

@@ -27,8 +27,8 @@ type SequentialResult struct {
 	// HalfWidth is the distance from the estimate to the interval's finite end(s).
 	HalfWidth float64
 	// PValueUnclamped is the one-sided always-valid p-value before gbstats' clamp to
-	// [1e-5, 0.4999] (see ConfidenceSequence); 1 when the estimate points away from the
-	// alternative; equal to PValue for a two-sided test.
+	// [1e-5, 0.4999] (see ConfidenceSequence), capped at 1; 1 when the estimate points away
+	// from the alternative; equal to PValue for a two-sided test.
 	PValueUnclamped float64
 }
 
@@ -66,9 +66,11 @@ func ConfidenceSequence(control, treatment Arm, cfg SequentialConfig) (Sequentia
 	if err != nil {
 		return def, err
 	}
+	// Everything below is written in se sqrt(n) and z = est/se rather than s2 = se^2 n and
+	// est^2, so that standard errors near 1e154 or 1e-162 neither over- nor underflow.
 	n := control.Units() + treatment.Units()
-	est, se := e.Estimate, e.SE
-	s2 := se * se * n
+	est, se, z := e.Estimate, e.SE, e.Statistic
+	sn := se * math.Sqrt(n) // sqrt(s2)
 	res := SequentialResult{Effect: Effect{Estimate: est, SE: se, DF: e.DF, Statistic: e.Statistic}}
 	a := alpha
 	if cfg.Alternative != TwoSided {
@@ -80,17 +82,16 @@ func ConfidenceSequence(control, treatment Arm, cfg SequentialConfig) (Sequentia
 	nr2 := n*rho*rho + 1
 	nr := n * rho
 	if cfg.Alternative == TwoSided {
-		res.HalfWidth = math.Sqrt(s2) * math.Sqrt(2*nr2*math.Log(math.Sqrt(nr2)/alpha)/(nr*nr))
+		res.HalfWidth = sn * math.Sqrt(2*nr2*math.Log(math.Sqrt(nr2)/alpha)/(nr*nr))
 		res.Lower, res.Upper = est-res.HalfWidth, est+res.HalfWidth
-		st2 := est * est * n / (se * se)
-		logE := rho*rho*st2/(2*nr2) - 0.5*math.Log(nr2)
+		logE := rho*rho*(z*z*n)/(2*nr2) - 0.5*math.Log(nr2) // st2 = z^2 n
 		res.PValue = math.Min(1, math.Exp(-logE))
 		res.PValueUnclamped = res.PValue
-		return res, nil
+		return checkSequence(res, cfg.Alternative)
 	}
-	res.HalfWidth = math.Sqrt(s2 * 2 * nr2 / (nr * nr) * math.Log1p(math.Sqrt(nr2)/(2*alpha)))
-	k := est * est * nr * nr / (2 * s2 * nr2)
-	p := math.Sqrt(nr2) / (2 * math.Expm1(k))
+	res.HalfWidth = sn * math.Sqrt(2*nr2/(nr*nr)*math.Log1p(math.Sqrt(nr2)/(2*alpha)))
+	k := z * z * (nr * nr / n) / (2 * nr2) // est^2 (n rho)^2/(2 s2 (n rho^2 + 1))
+	p := math.Min(1, math.Sqrt(nr2)/(2*math.Expm1(k)))
 	towards := (cfg.Alternative == Greater && est > 0) || (cfg.Alternative == Less && est < 0)
 	if cfg.Alternative == Greater {
 		res.Lower, res.Upper = est-res.HalfWidth, math.Inf(1)
@@ -99,10 +100,19 @@ func ConfidenceSequence(control, treatment Arm, cfg SequentialConfig) (Sequentia
 	}
 	if !towards {
 		res.PValueUnclamped, res.PValue = 1, 0.4999
-		return res, nil
+		return checkSequence(res, cfg.Alternative)
 	}
 	res.PValueUnclamped = p
 	res.PValue = math.Max(1e-5, math.Min(0.4999, p))
+	return checkSequence(res, cfg.Alternative)
+}
+
+// checkSequence reports a sequence whose interval left the float64 range (ErrOverflow with
+// the default result).
+func checkSequence(res SequentialResult, alt Alternative) (SequentialResult, error) {
+	if _, err := checkEffect(res.Effect, alt, "sequential"); err != nil || !finite(res.HalfWidth) {
+		return SequentialResult{Effect: defaultEffect(), PValueUnclamped: 1}, fmt.Errorf("%w: sequential interval half-width %v", ErrOverflow, res.HalfWidth)
+	}
 	return res, nil
 }
 
@@ -149,7 +159,8 @@ func NewMSPRT(cfg MSPRTConfig) (*MSPRT, error) {
 type MSPRTLook struct {
 	// UnitVariance is vA + vB, the sum of the arms' per-unit variances (V_n in the paper).
 	UnitVariance float64
-	// Lambda is the mixture likelihood ratio.
+	// Lambda is the mixture likelihood ratio, capped at math.MaxFloat64 (where its p-value
+	// is 0).
 	Lambda float64
 	// PValue is the always-valid p-value min over looks of 1/Lambda.
 	PValue float64
@@ -178,15 +189,25 @@ func (m *MSPRT) Observe(control, treatment Arm) (MSPRTLook, error) {
 		return look, fmt.Errorf("%w: mSPRT needs units in both arms", ErrTooFewUnits)
 	}
 	vA, vB := control.Variance(), treatment.Variance()
-	look.UnitVariance = vA + vB
-	s2 := vA/nA + vB/nB
+	se := diffSE(nA, vA, nB, vB)
+	s2 := se * se
 	d := treatment.Mean() - control.Mean() - m.cfg.Theta0
-	if !(s2 > 0) || !finite(s2) || !finite(d) {
+	switch {
+	case math.IsNaN(vA) || math.IsNaN(vB) || ((math.IsInf(vA, 1) || math.IsInf(vB, 1)) && (nA < 2 || nB < 2)):
+		// a sample variance of a single unit (n - 1 = 0)
+		return look, fmt.Errorf("%w: variances %v and %v from %v and %v units", ErrTooFewUnits, vA, vB, nA, nB)
+	case math.IsInf(vA, 1) || math.IsInf(vB, 1) || !finite(d) || !finite(vA+vB):
+		return look, fmt.Errorf("%w: variances %v and %v, difference %v", ErrOverflow, vA, vB, d)
+	case !(vA >= 0 && vB >= 0) || !(se > 0):
 		return look, fmt.Errorf("%w: variance of the difference %v", ErrZeroVariance, s2)
 	}
+	look.UnitVariance = vA + vB
+	// ln Lambda = ln se - ln sqrt(s2+tau2) + (tau2/(s2+tau2)) (d/se)^2/2, in that form so
+	// that neither s2 nor s2 (s2 + tau2) can underflow; Lambda is capped at math.MaxFloat64.
 	t2 := m.cfg.Tau2
-	logL := 0.5*math.Log(s2/(s2+t2)) + t2*d*d/(2*s2*(s2+t2))
-	look.Lambda = math.Exp(logL)
+	zd := d / se
+	logL := math.Log(se) - 0.5*math.Log(s2+t2) + t2/(s2+t2)*zd*zd/2
+	look.Lambda = math.Min(math.MaxFloat64, math.Exp(logL))
 	m.pValue = math.Min(m.pValue, math.Min(1, math.Exp(-logL)))
 	look.PValue = m.pValue
 	look.Reject = m.pValue <= m.cfg.Alpha
@@ -231,7 +252,7 @@ func EvanMillerSequential(n, treatmentSuccesses, controlSuccesses int64) (Decisi
 	switch {
 	case float64(treatmentSuccesses-controlSuccesses) >= threshold:
 		return TreatmentWins, threshold, nil
-	case treatmentSuccesses+controlSuccesses >= n:
+	case treatmentSuccesses >= n-controlSuccesses: // T + C >= N without overflowing int64
 		return NoWinner, threshold, nil
 	}
 	return Continue, threshold, nil

@@ -3,6 +3,8 @@ package abtest
 import (
 	"fmt"
 	"math"
+
+	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // SRMConfig configures the sample-ratio-mismatch check. The zero value flags a mismatch at
@@ -21,7 +23,8 @@ type SRMConfig struct {
 
 // SRMResult is a sample-ratio-mismatch check.
 type SRMResult struct {
-	// ChiSquare is the Pearson statistic sum (o_i - e_i)^2/e_i with e_i = w_i/sum(w) * total.
+	// ChiSquare is the Pearson statistic sum (o_i - e_i)^2/e_i with e_i = w_i/sum(w) * total,
+	// capped at math.MaxFloat64 (units in an arm planned at a weight near 0; p-value 0).
 	ChiSquare float64
 	// DF is k - 1 (arms with a planned weight of 0 must have no units and do not count).
 	DF int
@@ -38,8 +41,14 @@ type SRMResult struct {
 
 // SRM tests observed unit counts per arm against the planned weights (any split, k >= 2) with
 // Pearson's chi-square, df = k - 1. Weights are normalised; they must be finite, non-negative,
-// one per arm, and sum to a positive number (ErrWeights). Units in an arm planned at weight 0
-// are a certain mismatch (p-value 0). Negative counts are ErrInvalidInput.
+// one per arm, at most 1e15 (textio.MaxMagnitude), and sum to a positive number (ErrWeights).
+// Negative counts are ErrInvalidInput.
+// Counts are summed in float64, so any int64 counts work (2^62 per arm: no overflow).
+//
+// Units in an arm planned at weight 0 are a certain mismatch: SRM returns ErrUnplannedUnits
+// (naming the arm) together with Checked and Mismatch true and PValue 0, while ChiSquare and
+// DF cover the arms with a positive weight only (expected counts from all units; DF may be
+// 0), so every number stays finite.
 func SRM(observed []int64, weights []float64, cfg SRMConfig) (SRMResult, error) {
 	res := SRMResult{PValue: 1}
 	if len(observed) != len(weights) {
@@ -48,17 +57,16 @@ func SRM(observed []int64, weights []float64, cfg SRMConfig) (SRMResult, error) 
 	if len(observed) < 2 {
 		return res, fmt.Errorf("%w: SRM needs 2 or more arms, got %d", ErrTooFewUnits, len(observed))
 	}
-	sumW := 0.0
-	var total int64
+	sumW, total := 0.0, 0.0
 	for i, w := range weights {
-		if !finite(w) || w < 0 {
-			return res, fmt.Errorf("%w: weight %d = %v", ErrWeights, i, w)
+		if !textio.InRange(w) || w < 0 {
+			return res, fmt.Errorf("%w: weight %d = %v (accepted: 0 to 1e15)", ErrWeights, i, w)
 		}
 		sumW += w
 		if observed[i] < 0 {
 			return res, fmt.Errorf("%w: arm %d count %d < 0", ErrInvalidInput, i, observed[i])
 		}
-		total += observed[i]
+		total += float64(observed[i])
 	}
 	if !(sumW > 0) || !finite(sumW) {
 		return res, fmt.Errorf("%w: weights sum to %v", ErrWeights, sumW)
@@ -70,6 +78,9 @@ func SRM(observed []int64, weights []float64, cfg SRMConfig) (SRMResult, error) 
 	if !(threshold > 0 && threshold < 1) {
 		return res, fmt.Errorf("%w: SRM threshold %v", ErrInvalidAlpha, threshold)
 	}
+	if math.IsNaN(minExp) || math.IsInf(minExp, 0) {
+		return res, fmt.Errorf("%w: SRM minimum expected count %v", ErrInvalidInput, minExp)
+	}
 	if minExp == 0 {
 		minExp = 5
 	}
@@ -78,20 +89,20 @@ func SRM(observed []int64, weights []float64, cfg SRMConfig) (SRMResult, error) 
 	}
 	res.MinExpected = math.Inf(1)
 	arms := 0
-	zeroPlanned := false
+	unplanned := -1
 	for i, o := range observed {
-		e := weights[i] / sumW * float64(total)
 		if weights[i] == 0 {
-			if o > 0 {
-				zeroPlanned = true
+			if o > 0 && unplanned < 0 {
+				unplanned = i
 			}
 			continue
 		}
+		e := weights[i] / sumW * total
 		arms++
 		res.MinExpected = math.Min(res.MinExpected, e)
 		if e > 0 {
 			d := float64(o) - e
-			res.ChiSquare += d * d / e
+			res.ChiSquare += d / e * d // d/e first: d*d overflows for counts near 2^62
 		}
 	}
 	res.DF = arms - 1
@@ -99,13 +110,15 @@ func SRM(observed []int64, weights []float64, cfg SRMConfig) (SRMResult, error) 
 		res.MinExpected = 0
 		return res, nil
 	}
-	switch {
-	case zeroPlanned:
-		res.ChiSquare, res.PValue = math.Inf(1), 0
-	case res.DF >= 1:
+	if unplanned >= 0 {
+		res.PValue, res.Checked, res.Mismatch = 0, true, true
+		return res, fmt.Errorf("%w: arm %d has %d units", ErrUnplannedUnits, unplanned, observed[unplanned])
+	}
+	res.ChiSquare = math.Min(res.ChiSquare, math.MaxFloat64) // a near-zero planned weight with units
+	if res.DF >= 1 {
 		res.PValue = chi2SF(res.ChiSquare, float64(res.DF))
 	}
-	res.Checked = zeroPlanned || (res.MinExpected >= minExp && total >= minTotal)
+	res.Checked = res.MinExpected >= minExp && total >= float64(minTotal)
 	res.Mismatch = res.Checked && res.PValue < threshold
 	return res, nil
 }

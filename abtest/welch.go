@@ -65,18 +65,57 @@ func tEffectQ(est, se, df, q float64, alt Alternative) Effect {
 
 // welchDF is the Welch-Satterthwaite degrees of freedom from per-unit variances:
 //
-//	(vA/nA + vB/nB)^2 / ((vA/nA)^2/(nA-1) + (vB/nB)^2/(nB-1))
+//	(vA/nA + vB/nB)^2 / ((vA/nA)^2/(nA-1) + (vB/nB)^2/(nB-1)) = 1/(wA^2/(nA-1) + wB^2/(nB-1))
+//
+// with the shares wA = (vA/nA)/(vA/nA + vB/nB), computed from the standard errors scaled by
+// their hypot, so that no square over- or underflows (sums of squares of 1e300 or 1e-300).
+// It lies between min(nA, nB) - 1 and nA + nB - 2.
 func welchDF(nA, vA, nB, vB float64) float64 {
-	a, b := vA/nA, vB/nB
-	return (a + b) * (a + b) / (a*a/(nA-1) + b*b/(nB-1))
+	sA, sB := math.Sqrt(vA)/math.Sqrt(nA), math.Sqrt(vB)/math.Sqrt(nB)
+	h := math.Hypot(sA, sB)
+	wA, wB := (sA/h)*(sA/h), (sB/h)*(sB/h)
+	return 1 / (wA*wA/(nA-1) + wB*wB/(nB-1))
+}
+
+// diffSE is the standard error of mB - mA, sqrt(vA/nA + vB/nB), as a hypot of the arms'
+// standard errors (no square of a variance, no underflow of vA/nA for a subnormal vA).
+func diffSE(nA, vA, nB, vB float64) float64 {
+	return math.Hypot(math.Sqrt(vA)/math.Sqrt(nA), math.Sqrt(vB)/math.Sqrt(nB))
+}
+
+// relativeSE is the delta-method standard error of (mB - mA)/|mA| from per-unit variances,
+//
+//	sqrt(vB/(nB mA^2) + vA mB^2/(nA mA^4)) = hypot(sqrt(vB/nB), sqrt(vA/nA) |mB/mA|)/|mA|,
+//
+// in the second form so that no power of mA over- or underflows.
+func relativeSE(nA, mA, vA, nB, mB, vB float64) float64 {
+	return math.Hypot(math.Sqrt(vB)/math.Sqrt(nB), math.Sqrt(vA)/math.Sqrt(nA)*math.Abs(mB/mA)) / math.Abs(mA)
 }
 
 // relativeVariance is the delta-method variance of (mB - mA)/|mA| from per-unit variances:
 //
 //	vB/(nB mA^2) + vA mB^2/(nA mA^4)
 func relativeVariance(nA, mA, vA, nB, mB, vB float64) float64 {
-	a2 := mA * mA
-	return vB/(nB*a2) + vA*mB*mB/(nA*a2*a2)
+	s := relativeSE(nA, mA, vA, nB, mB, vB)
+	return s * s
+}
+
+// checkEffect reports an effect whose numbers left the float64 range (a difference of means
+// near +-1.8e308, a relative effect over a baseline near 5e-324, an interval end beyond the
+// range): ErrOverflow naming the numbers, with the default Effect. A one-sided interval's
+// open end is infinite by definition and not checked.
+func checkEffect(e Effect, alt Alternative, what string) (Effect, error) {
+	lo, hi := e.Lower, e.Upper
+	if alt == Greater {
+		hi = 0
+	}
+	if alt == Less {
+		lo = 0
+	}
+	if !finite(e.Estimate) || !finite(e.SE) || !finite(e.Statistic) || !finite(lo) || !finite(hi) {
+		return defaultEffect(), fmt.Errorf("%w: %s effect %v, standard error %v, interval [%v, %v]", ErrOverflow, what, e.Estimate, e.SE, e.Lower, e.Upper)
+	}
+	return e, nil
 }
 
 // WelchTest compares the means of two arms with Welch's unequal-variance t-test (the gbstats
@@ -99,7 +138,7 @@ func WelchTest(control, treatment Arm, cfg Config) (Effect, error) {
 	if cfg.Relative {
 		return w.relative(tQuantile(w.alpha, w.df, cfg.Alternative))
 	}
-	return w.absolute(tQuantile(w.alpha, w.df, cfg.Alternative)), nil
+	return w.absolute(tQuantile(w.alpha, w.df, cfg.Alternative))
 }
 
 // welch holds the validated per-arm moments of a Welch test and its degrees of freedom, so the
@@ -135,6 +174,9 @@ func newWelch(control, treatment Arm, cfg Config) (welch, error) {
 		}
 		return welch{}, fmt.Errorf("%w: means %v and %v", ErrInvalidInput, w.mA, w.mB)
 	}
+	if math.IsInf(w.vA, 1) || math.IsInf(w.vB, 1) {
+		return welch{}, fmt.Errorf("%w: variances %v (control) and %v (treatment)", ErrOverflow, w.vA, w.vB)
+	}
 	if !(w.vA > 0) || !(w.vB > 0) || !finite(w.vA) || !finite(w.vB) {
 		hint := ""
 		if w.vA < 0 || w.vB < 0 {
@@ -148,16 +190,16 @@ func newWelch(control, treatment Arm, cfg Config) (welch, error) {
 	return w, nil
 }
 
-func (w welch) absolute(q float64) Effect {
-	return tEffectQ(w.mB-w.mA, math.Sqrt(w.vA/w.nA+w.vB/w.nB), w.df, q, w.alt)
+func (w welch) absolute(q float64) (Effect, error) {
+	return checkEffect(tEffectQ(w.mB-w.mA, diffSE(w.nA, w.vA, w.nB, w.vB), w.df, q, w.alt), w.alt, "absolute")
 }
 
 func (w welch) relative(q float64) (Effect, error) {
 	if w.mA == 0 {
 		return defaultEffect(), ErrZeroBaseline
 	}
-	se := math.Sqrt(relativeVariance(w.nA, w.mA, w.vA, w.nB, w.mB, w.vB))
-	return tEffectQ((w.mB-w.mA)/math.Abs(w.mA), se, w.df, q, w.alt), nil
+	se := relativeSE(w.nA, w.mA, w.vA, w.nB, w.mB, w.vB)
+	return checkEffect(tEffectQ((w.mB-w.mA)/math.Abs(w.mA), se, w.df, q, w.alt), w.alt, "relative")
 }
 
 // CUPEDResult is a regression-adjusted (CUPED) comparison.
@@ -224,25 +266,28 @@ func CUPEDTest(control, treatment CUPEDMoments, cfg Config) (CUPEDResult, error)
 	a, b := arm(control), arm(treatment)
 	res := CUPEDResult{Effect: defaultEffect(), Theta: theta, ControlMean: a.adjMean, TreatmentMean: b.adjMean,
 		ControlVariance: a.adjVar, TreatmentVariance: b.adjVar}
+	if math.IsInf(a.adjVar, 0) || math.IsInf(b.adjVar, 0) {
+		return def, fmt.Errorf("%w: adjusted variances %v (control) and %v (treatment)", ErrOverflow, a.adjVar, b.adjVar)
+	}
 	if !(a.adjVar > 0) || !(b.adjVar > 0) || !finite(a.adjVar) || !finite(b.adjVar) {
 		return res, fmt.Errorf("%w: adjusted variances %v (control) and %v (treatment)", ErrZeroVariance, a.adjVar, b.adjVar)
 	}
 	df := welchDF(a.n, a.adjVar, b.n, b.adjVar)
 	diff := b.adjMean - a.adjMean
 	if !cfg.Relative {
-		res.Effect = tEffect(diff, math.Sqrt(a.adjVar/a.n+b.adjVar/b.n), df, alpha, cfg.Alternative)
-		return res, nil
+		res.Effect, err = checkEffect(tEffect(diff, diffSE(a.n, a.adjVar, b.n, b.adjVar), df, alpha, cfg.Alternative), cfg.Alternative, "CUPED absolute")
+		return res, err
 	}
 	if a.post == 0 {
 		return res, ErrZeroBaseline
 	}
-	mA, mB := a.post, b.post
-	m2 := mA * mA
-	ctrl := (a.vPost*mB*mB/m2 - 2*theta*a.cov*mB/mA + theta*theta*a.vPre) / (a.n * m2)
-	v := b.adjVar/(b.n*m2) + ctrl
+	// The relative variance over mA^2, with r = mB/mA so that no power of mA appears:
+	// (adjVar_B/nB + (var_post,A r^2 - 2 theta cov_A r + theta^2 var_pre,A)/nA)/mA^2.
+	mA, r := a.post, b.post/a.post
+	v := b.adjVar/b.n + (a.vPost*r*r-2*theta*a.cov*r+theta*theta*a.vPre)/a.n
 	if !(v > 0) {
 		return res, fmt.Errorf("%w: relative variance %v", ErrZeroVariance, v)
 	}
-	res.Effect = tEffect(diff/math.Abs(mA), math.Sqrt(v), df, alpha, cfg.Alternative)
-	return res, nil
+	res.Effect, err = checkEffect(tEffect(diff/math.Abs(mA), math.Sqrt(v)/math.Abs(mA), df, alpha, cfg.Alternative), cfg.Alternative, "CUPED relative")
+	return res, err
 }
