@@ -89,9 +89,9 @@ func FuzzUpliftScorer(f *testing.F) {
 }
 
 // TestUpliftMetricsTimeBound: on 500,000 units with every score tied (one run, the worst case
-// for the curves' bookkeeping) and on 500,000 distinct scores, QiniAUCScore returns within 2 s
-// (20 s under the race detector)
-// (measured 0.25 s tied and 0.6 s distinct on this machine).
+// for the curves' bookkeeping) and on 500,000 distinct scores, QiniAUCScore returns within 10 s
+// (100 s under the race detector): measured 0.25 s tied and 0.6 s distinct on an idle 2-core
+// machine and up to 2.9 s with the machine loaded; a quadratic path would take minutes.
 func TestUpliftMetricsTimeBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("500,000 units")
@@ -108,7 +108,7 @@ func TestUpliftMetricsTimeBound(t *testing.T) {
 		if _, err := QiniAUCScore(slices.Values(us), true); err != nil && !tied {
 			t.Fatal(err)
 		}
-		if d := time.Since(start); d > upliftTimeScale*2*time.Second {
+		if d := time.Since(start); d > upliftTimeScale*10*time.Second {
 			t.Errorf("tied %v: %v", tied, d)
 		} else {
 			t.Logf("tied %v: %v", tied, d)
