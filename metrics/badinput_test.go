@@ -77,7 +77,7 @@ func TestBadInputTable(t *testing.T) {
 	}
 	// Counts near 2^53 keep rates and intervals finite.
 	r := NewRate(1<<53-1, 1<<53)
-	if ci, ok := r.Interval(IntervalConfig{}); !ok || !(ci.Lo > 0.99 && ci.Hi <= 1) {
+	if ci, ok := RateInterval(r, IntervalConfig{}); !ok || !(ci.Lower > 0.99 && ci.Upper <= 1) {
 		t.Errorf("2^53 rate interval %+v %v", ci, ok)
 	}
 }

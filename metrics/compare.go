@@ -100,7 +100,7 @@ func (c Comparison) WriteCSV(w io.Writer) error {
 		if ch.Lift.Valid {
 			rec[3] = num(ch.Lift.Percent)
 			if ch.Lift.HasInterval {
-				rec[4], rec[5] = num(ch.Lift.Interval.Lo), num(ch.Lift.Interval.Hi)
+				rec[4], rec[5] = num(ch.Lift.Interval.Lower), num(ch.Lift.Interval.Upper)
 			}
 		}
 		cw.Write(rec)

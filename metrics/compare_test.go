@@ -19,7 +19,7 @@ func TestCompareHandWorked(t *testing.T) {
 	}
 	o := loadIntervalOracle(t).Lifts[0]
 	l := c.Changes[0].Lift
-	if !close(l.Percent, 20, 1e-9) || !close(l.Interval.Lo, o.Lo, 1e-9) || !close(l.Interval.Hi, o.Hi, 1e-9) {
+	if !close(l.Percent, 20, 1e-9) || !close(l.Interval.Lower, o.Lo, 1e-9) || !close(l.Interval.Upper, o.Hi, 1e-9) {
 		t.Errorf("CTR lift %+v, want %+v", l, o)
 	}
 	if l := c.Changes[1].Lift; !close(l.Percent, 10, 1e-9) || !l.HasInterval {

@@ -207,7 +207,7 @@ func (o *Orders) Report(p Period) CustomerReport {
 		add(g)
 		if in(g.t) && g.purchase() {
 			rep.GuestOrders++
-			aov.Add(1, g.sold)
+			aov.Add(g.sold, 1)
 		}
 	}
 	for _, c := range slices.Sorted(maps.Keys(o.customers)) {
@@ -232,13 +232,13 @@ func (o *Orders) Report(p Period) CustomerReport {
 			}
 		}
 		if bought {
-			clv.Add(1, net)
+			clv.Add(net, 1)
 		}
 		if nIn == 0 {
 			continue
 		}
 		rep.Customers++
-		aov.Add(float64(nIn), value)
+		aov.Add(value, float64(nIn))
 		if nIn >= 2 {
 			buyersRepeat++
 		}
@@ -250,11 +250,11 @@ func (o *Orders) Report(p Period) CustomerReport {
 		}
 	}
 	rep.NetRevenue = rep.Revenue - rep.Returned
-	rep.AOV = aov.Ratio()
+	rep.AOV = EstimateRatio(aov)
 	rep.RepeatPurchase = NewRate(buyersRepeat, rep.Customers)
 	rep.ReturningCustomer = NewRate(returning, rep.Customers)
 	rep.ReturnRate = NewRate(rep.ReturnedUnits, rep.Units)
-	rep.HistoricalCLV = clv.Ratio()
+	rep.HistoricalCLV = EstimateRatio(clv)
 	return rep
 }
 

@@ -6,8 +6,10 @@
 // # Rates and estimates
 //
 // A Rate is k successes out of n trials. A zero denominator is not an error and not a NaN: the
-// rate is undefined, Value reports (0, false), Interval reports false, String prints "n/a"
-// and JSON has null. Intervals are Wilson by default, Agresti-Coull or Jeffreys on request
+// rate is undefined, Value reports (0, false), RateInterval reports false, String prints "n/a"
+// and JSON has null. Rate, Interval ({Lower, Upper}) and RatioMoments (numerator first) are
+// the module's one statistics vocabulary, shared with abtest; intervals are at level
+// 1 − IntervalConfig.Alpha (0 means 0.05). Intervals are Wilson by default, Agresti-Coull or Jeffreys on request
 // (IntervalConfig); they are checked against statsmodels' proportion_confint formulas evaluated
 // with SciPy and against R's binom package.
 //
@@ -66,12 +68,12 @@
 //     by MaxAmount, unit totals saturate at math.MaxInt64 instead of wrapping, and times
 //     centuries apart (the whole 1678-2261 range) are compared without overflow.
 //   - Rate intervals are finite, ordered and inside [0, 1] for every count up to
-//     math.MaxInt64 and every level in (0, 1), including levels within 1e-16 of 1; Wilson and
-//     Agresti-Coull always bracket k/n. Jeffreys bounds beyond n = 1e7 use a Cornish-Fisher or
+//     math.MaxInt64 and every Alpha in (0, 1), from 5e-324 to within 1e-16 of 1; Wilson and
+//     Agresti-Coull always bracket k/n (Wilson's bounds are exactly 0 at k = 0 and 1 at k = n). Jeffreys bounds beyond n = 1e7 use a Cornish-Fisher or
 //     gamma-tail expansion of the log-odds, within 1e-9 of mpmath up to 2^63. A zero-trial
 //     rate has no value and no interval.
 //   - Configs: zero fields are the documented defaults; any other value out of range (a
-//     negative Session.Gap, a Level outside (0, 1), an unknown Method, ...) fails Validate with
+//     negative Session.Gap, an Alpha outside (0, 1), an unknown Method, ...) fails Validate with
 //     an error wrapping ErrConfig that names the field. It is never replaced by a default: an
 //     Accumulator built with such a Config refuses every event with that error, Rate and
 //     Estimate intervals are not given and Compare returns it.

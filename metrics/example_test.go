@@ -15,11 +15,11 @@ import (
 // A conversion rate with its 95% Wilson interval, and the undefined rate of an empty segment.
 func ExampleRate() {
 	conv := metrics.NewRate(45, 1200)
-	ci, _ := conv.Interval(metrics.IntervalConfig{})
-	fmt.Printf("%v [%.2f%%, %.2f%%]\n", conv, 100*ci.Lo, 100*ci.Hi)
+	ci, _ := metrics.RateInterval(conv, metrics.IntervalConfig{})
+	fmt.Printf("%v [%.2f%%, %.2f%%]\n", conv, 100*ci.Lower, 100*ci.Upper)
 
-	jeff, _ := conv.Interval(metrics.IntervalConfig{Method: metrics.Jeffreys, Level: 0.9})
-	fmt.Printf("90%% Jeffreys [%.2f%%, %.2f%%]\n", 100*jeff.Lo, 100*jeff.Hi)
+	jeff, _ := metrics.RateInterval(conv, metrics.IntervalConfig{Method: metrics.Jeffreys, Alpha: 0.1})
+	fmt.Printf("90%% Jeffreys [%.2f%%, %.2f%%]\n", 100*jeff.Lower, 100*jeff.Upper)
 
 	empty := metrics.NewRate(0, 0)
 	_, ok := empty.Value()

@@ -258,9 +258,9 @@ func (r FunnelResult) WriteMarkdown(w io.Writer) error {
 }
 
 func rateCell(r Rate, ic IntervalConfig) string {
-	ci, ok := r.Interval(ic)
+	ci, ok := RateInterval(r, ic)
 	if !ok {
 		return "n/a"
 	}
-	return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lo, 100*ci.Hi)
+	return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lower, 100*ci.Upper)
 }

@@ -16,17 +16,17 @@ func FuzzRateInterval(f *testing.F) {
 	f.Add(int64(0), int64(0), int64(0), int64(1), 0.0, uint8(2))
 	f.Add(int64(1<<53), int64(1<<53+1), int64(-1), int64(1<<62), 1e-300, uint8(1))
 	f.Fuzz(func(t *testing.T, k, n, k2, n2 int64, level float64, m uint8) {
-		cfg := IntervalConfig{Method: Method(m % 4), Level: level}
+		cfg := IntervalConfig{Method: Method(m % 4), Alpha: level}
 		r := NewRate(k, n)
-		ci, ok := r.Interval(cfg)
+		ci, ok := RateInterval(r, cfg)
 		if want := r.Defined() && cfg.Validate() == nil; ok != want {
 			t.Fatalf("%d/%d %+v: interval ok %v, want %v", k, n, cfg, ok, want)
 		}
-		if ok && (!finite(ci.Lo) || !finite(ci.Hi) || ci.Lo < 0 || ci.Hi > 1 || ci.Lo > ci.Hi) {
+		if ok && (!finite(ci.Lower) || !finite(ci.Upper) || ci.Lower < 0 || ci.Upper > 1 || ci.Lower > ci.Upper) {
 			t.Fatalf("%d/%d %+v: %+v", k, n, cfg, ci)
 		}
 		l := RateLift(r, NewRate(k2, n2), cfg)
-		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lo) || math.IsNaN(l.Interval.Hi) || l.Interval.Lo > l.Interval.Hi)) {
+		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lower) || math.IsNaN(l.Interval.Upper) || l.Interval.Lower > l.Interval.Upper)) {
 			t.Fatalf("lift %+v", l)
 		}
 	})
@@ -44,10 +44,10 @@ func FuzzRatioMoments(f *testing.F) {
 			}
 		}
 		var m RatioMoments
-		m.Add(x1, y1)
-		m.Add(x2, y2)
-		m.Add(x3, y3)
-		e := m.Ratio()
+		m.Add(y1, x1) // numerator first
+		m.Add(y2, x2)
+		m.Add(y3, x3)
+		e := EstimateRatio(m)
 		if e.Valid && (!finite(e.Value) || !finite(e.SE)) {
 			t.Fatalf("%+v -> %+v", m, e)
 		}
@@ -78,7 +78,7 @@ func FuzzAccumulator(f *testing.F) {
 			for _, name := range AllColumns {
 				c := columns[name]
 				if c.rate != nil {
-					if ci, ok := c.rate(&row.KPIs).Interval(IntervalConfig{}); ok && (!finite(ci.Lo) || !finite(ci.Hi)) {
+					if ci, ok := RateInterval(c.rate(&row.KPIs), IntervalConfig{}); ok && (!finite(ci.Lower) || !finite(ci.Upper)) {
 						t.Fatalf("%s: %+v", name, ci)
 					}
 				}

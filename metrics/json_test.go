@@ -16,7 +16,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), "NaN") || !strings.Contains(string(b), `"CTR":{"successes":0,"trials":0,"value":null,"lo":null,"hi":null}`) {
+	if strings.Contains(string(b), "NaN") || !strings.Contains(string(b), `"CTR":{"successes":0,"trials":0,"value":null,"lower":null,"upper":null}`) {
 		t.Fatalf("json: %s", b)
 	}
 	var back Report
@@ -31,12 +31,12 @@ func TestReportJSONRoundTrip(t *testing.T) {
 // Interval methods travel by name and round-trip; unknown names and values are refused.
 func TestMethodJSON(t *testing.T) {
 	for _, m := range []Method{Wilson, AgrestiCoull, Jeffreys} {
-		b, err := json.Marshal(IntervalConfig{Method: m, Level: 0.9})
-		if err != nil || !strings.Contains(string(b), `"Method":"`+m.String()+`"`) {
+		b, err := json.Marshal(IntervalConfig{Method: m, Alpha: 0.1})
+		if err != nil || !strings.Contains(string(b), `"method":"`+m.String()+`"`) {
 			t.Fatalf("%v: %s, %v", m, b, err)
 		}
 		var back IntervalConfig
-		if err := json.Unmarshal(b, &back); err != nil || back != (IntervalConfig{Method: m, Level: 0.9}) {
+		if err := json.Unmarshal(b, &back); err != nil || back != (IntervalConfig{Method: m, Alpha: 0.1}) {
 			t.Errorf("%v: back %+v, %v", m, back, err)
 		}
 	}

@@ -148,18 +148,18 @@ func (g *groupAcc) addVisitor(v *visitorAcc) {
 	if v.orders >= 2 {
 		g.repeat++
 	}
-	g.time.Add(v.sessions, v.seconds)
-	g.pages.Add(v.sessions, v.pages)
-	g.aov.Add(v.orders, v.revenue)
-	g.rpv.Add(1, v.revenue)
+	g.time.Add(v.seconds, v.sessions)
+	g.pages.Add(v.pages, v.sessions)
+	g.aov.Add(v.revenue, v.orders)
+	g.rpv.Add(v.revenue, 1)
 }
 
 func (g *groupAcc) kpis() KPIs {
 	k := g.k
 	k.Engagement = NewRate(g.engaged, k.Sessions)
 	k.Bounce = k.Engagement.Complement()
-	k.TimeOnSite = g.time.Ratio()
-	k.PagesPerSession = g.pages.Ratio()
+	k.TimeOnSite = EstimateRatio(g.time)
+	k.PagesPerSession = EstimateRatio(g.pages)
 	k.SessionConversion = NewRate(g.converted, k.Sessions)
 	k.VisitorConversion = NewRate(g.visConv, k.Visitors)
 	k.CTR = NewRate(g.clicks, g.impressions)
@@ -168,8 +168,8 @@ func (g *groupAcc) kpis() KPIs {
 	k.CheckoutAbandonment = NewRate(g.checkout-g.checkoutBought, g.checkout)
 	k.Discounts = g.gross - k.Revenue
 	k.NetRevenue = k.Revenue - k.Returned
-	k.AOV = g.aov.Ratio()
-	k.RevenuePerVisitor = g.rpv.Ratio()
+	k.AOV = EstimateRatio(g.aov)
+	k.RevenuePerVisitor = EstimateRatio(g.rpv)
 	k.ReturnRate = NewRate(g.retUnits, k.Units)
 	k.RepeatPurchase = NewRate(g.repeat, g.visConv)
 	for _, item := range slices.Sorted(maps.Keys(g.items)) {

@@ -91,11 +91,11 @@ func TestConfigValidate(t *testing.T) {
 		{"Engagement.KeyEvents[1]", Config{Engagement: EngagementConfig{KeyEvents: []profile.EventType{profile.Purchase, ""}}}},
 		{"Method", Config{Interval: IntervalConfig{Method: Method(7)}}},
 		{"Method", Config{Interval: IntervalConfig{Method: Method(-1)}}},
-		{"Level", Config{Interval: IntervalConfig{Level: 1.5}}},
-		{"Level", Config{Interval: IntervalConfig{Level: 1}}},
-		{"Level", Config{Interval: IntervalConfig{Level: -0.5}}},
-		{"Level", Config{Interval: IntervalConfig{Level: math.NaN()}}},
-		{"Level", Config{Interval: IntervalConfig{Level: math.Inf(1)}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: 1.5}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: 1}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: -0.5}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: math.NaN()}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: math.Inf(1)}}},
 	}
 	e := purchaseAt("c", at(10, 0, 0), 1, 10)
 	for _, c := range bad {
@@ -111,14 +111,14 @@ func TestConfigValidate(t *testing.T) {
 	}
 	// Compare refuses an interval config it cannot honour.
 	k := KPIs{CTR: NewRate(1, 10)}
-	if _, err := Compare("a", k, "b", k, IntervalConfig{Level: 2}); !errors.Is(err, ErrConfig) {
-		t.Errorf("Compare with Level 2: %v, want ErrConfig", err)
+	if _, err := Compare("a", k, "b", k, IntervalConfig{Alpha: 2}); !errors.Is(err, ErrConfig) {
+		t.Errorf("Compare with Alpha 2: %v, want ErrConfig", err)
 	}
 	if l := RateLift(NewRate(1, 10), NewRate(2, 10), IntervalConfig{Method: 9}); !l.Valid || l.HasInterval {
 		t.Errorf("RateLift with an unknown method: %+v, want a lift without interval", l)
 	}
-	if _, ok := (Estimate{Value: 1, SE: 1, Valid: true}).Interval(IntervalConfig{Level: -1}); ok {
-		t.Error("Estimate.Interval with Level -1 gave an interval")
+	if _, ok := (Estimate{Value: 1, SE: 1, Valid: true}).Interval(IntervalConfig{Alpha: -1}); ok {
+		t.Error("Estimate.Interval with Alpha -1 gave an interval")
 	}
 }
 
@@ -273,33 +273,33 @@ func TestMeanDurationNoWrap(t *testing.T) {
 // bounds for Wilson and Agresti-Coull at every n, and Jeffreys gave NaN from n = 2^55.
 func TestRateIntervalExtremes(t *testing.T) {
 	ns := []int64{1, 2, 1000, 1 << 53, 1<<53 + 1, 1 << 62, math.MaxInt64}
-	levels := []float64{0, 5e-324, 1e-300, 0.5, 0.999999, 1 - 0x1p-53}
+	alphas := []float64{0, 5e-324, 1e-300, 1e-6, 0x1p-53, 0.5, 0.999999, 1 - 0x1p-53}
 	for _, n := range ns {
 		for _, k := range []int64{0, 1, n / 2, n - 1, n} {
 			for m := Wilson; m <= Jeffreys; m++ {
-				for _, lv := range levels {
-					cfg := IntervalConfig{Method: m, Level: lv}
-					ci, ok := NewRate(k, n).Interval(cfg)
-					if !ok || !finite(ci.Lo) || !finite(ci.Hi) || ci.Lo < 0 || ci.Hi > 1 || ci.Lo > ci.Hi {
-						t.Errorf("%d/%d %v level %v: %+v, %v", k, n, m, lv, ci, ok)
+				for _, lv := range alphas {
+					cfg := IntervalConfig{Method: m, Alpha: lv}
+					ci, ok := RateInterval(NewRate(k, n), cfg)
+					if !ok || !finite(ci.Lower) || !finite(ci.Upper) || ci.Lower < 0 || ci.Upper > 1 || ci.Lower > ci.Upper {
+						t.Errorf("%d/%d %v alpha %v: %+v, %v", k, n, m, lv, ci, ok)
 						continue
 					}
-					if p := float64(k) / float64(n); m != Jeffreys && !(ci.Lo <= p && p <= ci.Hi) {
-						t.Errorf("%d/%d %v level %v: %+v does not bracket %v", k, n, m, lv, ci, p)
+					if p := float64(k) / float64(n); m != Jeffreys && !(ci.Lower <= p && p <= ci.Upper) {
+						t.Errorf("%d/%d %v alpha %v: %+v does not bracket %v", k, n, m, lv, ci, p)
 					}
 				}
 			}
 		}
 	}
-	// The level 1 - 2^-53 against z = scipy.stats.norm.isf(2^-53 / 2) = 8.292361075813597 in
+	// The level 1 - 2^-53 (Alpha 2^-53) against z = scipy.stats.norm.isf(2^-53 / 2) = 8.292361075813597 in
 	// statsmodels' Wilson formula (computed in Python, not here).
-	ci, _ := NewRate(3, 17).Interval(IntervalConfig{Level: 1 - 0x1p-53})
-	if math.Abs(ci.Lo-0.007139650798370589) > 1e-12 || math.Abs(ci.Hi-0.8646002877378758) > 1e-12 {
-		t.Errorf("Wilson 3/17 at level 1-2^-53: %+v, want [0.007139650798370589, 0.8646002877378758]", ci)
+	ci, _ := RateInterval(NewRate(3, 17), IntervalConfig{Alpha: 0x1p-53})
+	if math.Abs(ci.Lower-0.007139650798370589) > 1e-12 || math.Abs(ci.Upper-0.8646002877378758) > 1e-12 {
+		t.Errorf("Wilson 3/17 at alpha 2^-53: %+v, want [0.007139650798370589, 0.8646002877378758]", ci)
 	}
 	// A zero-trial rate has no value and no interval, for any config.
 	for m := Wilson; m <= Jeffreys; m++ {
-		if ci, ok := NewRate(0, 0).Interval(IntervalConfig{Method: m}); ok || ci != (Interval{}) {
+		if ci, ok := RateInterval(NewRate(0, 0), IntervalConfig{Method: m}); ok || ci != (Interval{}) {
 			t.Errorf("0/0 %v: %+v %v", m, ci, ok)
 		}
 	}
@@ -336,13 +336,13 @@ func TestJeffreysLargeN(t *testing.T) {
 		{1000, math.MaxInt64, 1.01856188863496e-16, 1.15298032141309e-16},
 	}
 	for _, c := range cases {
-		ci, ok := NewRate(c.k, c.n).Interval(IntervalConfig{Method: Jeffreys})
-		if !ok || math.Abs(ci.Lo-c.lo) > 1e-8*c.lo || math.Abs(ci.Hi-c.hi) > 1e-8*c.hi {
+		ci, ok := RateInterval(NewRate(c.k, c.n), IntervalConfig{Method: Jeffreys})
+		if !ok || math.Abs(ci.Lower-c.lo) > 1e-8*c.lo || math.Abs(ci.Upper-c.hi) > 1e-8*c.hi {
 			t.Errorf("Jeffreys %d/%d = %+v, want [%v, %v] to 1e-8", c.k, c.n, ci, c.lo, c.hi)
 		}
 		// The mirror image k -> n-k gives the mirrored bounds.
-		m, _ := NewRate(c.n-c.k, c.n).Interval(IntervalConfig{Method: Jeffreys})
-		if math.Abs(m.Lo-(1-c.hi)) > 1e-8*c.hi || math.Abs(m.Hi-(1-c.lo)) > 1e-8*c.lo+1e-16 {
+		m, _ := RateInterval(NewRate(c.n-c.k, c.n), IntervalConfig{Method: Jeffreys})
+		if math.Abs(m.Lower-(1-c.hi)) > 1e-8*c.hi || math.Abs(m.Upper-(1-c.lo)) > 1e-8*c.lo+1e-16 {
 			t.Errorf("Jeffreys %d/%d = %+v, want the mirror of [%v, %v]", c.n-c.k, c.n, m, c.lo, c.hi)
 		}
 	}
@@ -372,7 +372,7 @@ func TestReportConcurrentReaders(t *testing.T) {
 					return
 				}
 				row, _ := r.Row("ads")
-				row.SessionConversion.Interval(IntervalConfig{Method: Method(g % 3)})
+				RateInterval(row.SessionConversion, IntervalConfig{Method: Method(g % 3)})
 				row.AOV.Interval(r.Interval)
 				if _, err := Compare("ads", row.KPIs, "total", r.Total.KPIs, r.Interval); err != nil {
 					t.Error(err)
@@ -468,17 +468,17 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 
 // TestRateAddNoWrap: pooling rates whose counts sum past int64 gives the undefined rate 0/0;
 // before, 2^62 + 2^62 trials wrapped to -2^63 and kept nonsense counts for display.
-func TestRateAddNoWrap(t *testing.T) {
+func TestRateMergeNoWrap(t *testing.T) {
 	for _, c := range [][2]Rate{
 		{NewRate(1, 1<<62), NewRate(1, 1<<62)},
 		{NewRate(1<<62, 1<<62), NewRate(1<<62, 1<<62)},
 		{NewRate(0, math.MaxInt64), NewRate(0, 1)},
 	} {
-		if r := c[0].Add(c[1]); r != (Rate{}) {
+		if r := c[0].Merge(c[1]); r != (Rate{}) {
 			t.Errorf("%+v + %+v = %+v, want the undefined 0/0", c[0], c[1], r)
 		}
 	}
-	if r := NewRate(1<<61, 1<<62).Add(NewRate(1<<61, 1<<62-1)); r != NewRate(1<<62, math.MaxInt64) {
+	if r := NewRate(1<<61, 1<<62).Merge(NewRate(1<<61, 1<<62-1)); r != NewRate(1<<62, math.MaxInt64) {
 		t.Errorf("pooled up to MaxInt64: %+v", r)
 	}
 }
@@ -597,7 +597,7 @@ func TestLiftsFinite(t *testing.T) {
 	}
 	for _, ch := range c.Changes {
 		l := ch.Lift
-		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lo) || !finite(l.Interval.Hi))) {
+		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lower) || !finite(l.Interval.Upper))) {
 			t.Errorf("%s: %+v", ch.KPI, l)
 		}
 	}
@@ -606,7 +606,7 @@ func TestLiftsFinite(t *testing.T) {
 	}
 	// A large but finite ratio keeps its percent and drops an interval that overflows.
 	l := EstimateLift(Estimate{Value: 1e-300, SE: 1e-300, Valid: true}, Estimate{Value: 1, SE: 0.1, Valid: true}, IntervalConfig{})
-	if !l.Valid || !finite(l.Percent) || l.HasInterval && !finite(l.Interval.Hi) {
+	if !l.Valid || !finite(l.Percent) || l.HasInterval && !finite(l.Interval.Upper) {
 		t.Errorf("1e-300 -> 1: %+v", l)
 	}
 	var b strings.Builder

@@ -142,8 +142,8 @@ func csvCells(c column, k *KPIs, ic IntervalConfig) []string {
 		if !ok {
 			return []string{"", "", ""}
 		}
-		ci, _ := r.Interval(ic)
-		return []string{num(v), num(ci.Lo), num(ci.Hi)}
+		ci, _ := RateInterval(r, ic)
+		return []string{num(v), num(ci.Lower), num(ci.Upper)}
 	case c.est != nil:
 		e := c.est(k)
 		if !e.Valid {
@@ -153,7 +153,7 @@ func csvCells(c column, k *KPIs, ic IntervalConfig) []string {
 		if !ok {
 			return []string{num(e.Value), "", ""}
 		}
-		return []string{num(e.Value), num(ci.Lo), num(ci.Hi)}
+		return []string{num(e.Value), num(ci.Lower), num(ci.Upper)}
 	case c.count != nil:
 		return []string{strconv.FormatInt(c.count(k), 10)}
 	case c.money != nil:
@@ -169,18 +169,18 @@ func mdCell(c column, k *KPIs, ic IntervalConfig) string {
 	switch {
 	case c.rate != nil:
 		r := c.rate(k)
-		ci, ok := r.Interval(ic)
+		ci, ok := RateInterval(r, ic)
 		if !ok {
 			return "n/a"
 		}
-		return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lo, 100*ci.Hi)
+		return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lower, 100*ci.Upper)
 	case c.est != nil:
 		e := c.est(k)
 		ci, ok := e.Interval(ic)
 		if !ok {
 			return e.String()
 		}
-		return fmt.Sprintf("%s [%.2f, %.2f]", e, ci.Lo, ci.Hi)
+		return fmt.Sprintf("%s [%.2f, %.2f]", e, ci.Lower, ci.Upper)
 	case c.count != nil:
 		return strconv.FormatInt(c.count(k), 10)
 	case c.money != nil:

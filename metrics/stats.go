@@ -54,11 +54,11 @@ func (a *Accumulator) SessionStats() SessionStats {
 			}
 		}
 		st.Visitors++
-		pages.Add(n, p)
+		pages.Add(p, n)
 	}
 	st.Sessions = int64(len(durs))
 	st.Bounce = NewRate(engaged, st.Sessions).Complement()
-	st.PagesPerSession = pages.Ratio()
+	st.PagesPerSession = EstimateRatio(pages)
 	if st.Sessions > 0 {
 		slices.Sort(durs)
 		// The mean is at most the longest duration; only rounding can take it past MaxInt64.

@@ -42,7 +42,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	gap := fs.Duration("gap", 30*time.Minute, "inactivity that ends a session")
 	fs.BoolVar(&o.session.SplitAtMidnight, "midnight", false, "also end sessions at midnight UTC")
 	method := fs.String("method", "wilson", "interval method for rates in the tables: wilson, agresti-coull, jeffreys (JSON bounds are always 95% Wilson)")
-	fs.Float64Var(&o.interval.Level, "level", 0.95, "confidence level of the tables' intervals, in (0, 1) (JSON bounds are always 95%)")
+	fs.Float64Var(&o.interval.Alpha, "alpha", 0.05, "the tables' intervals are at level 1 - alpha, alpha in (0, 1) (JSON bounds are always 95%)")
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "skip bad rows of -events instead of stopping at the first")
 	fs.BoolVar(&o.stitch, "stitch", false, "count a visitor's anonymous and logged-in activity as one person (identity stitching; reads the events twice)")
 	fs.IntVar(&o.customers, "customers", 5000, "synthetic shop: number of customers")
@@ -84,8 +84,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	default:
 		return o, fmt.Errorf("-method %q: want wilson, agresti-coull or jeffreys", *method)
 	}
-	if !(o.interval.Level > 0 && o.interval.Level < 1) {
-		return o, fmt.Errorf("-level %v: must be in (0, 1)", o.interval.Level)
+	if !(o.interval.Alpha > 0 && o.interval.Alpha < 1) {
+		return o, fmt.Errorf("-alpha %v: must be in (0, 1)", o.interval.Alpha)
 	}
 	switch *cols {
 	case "mission":

@@ -27,7 +27,7 @@
 //	-gap d         inactivity that ends a session; default 30m
 //	-midnight      also end sessions at midnight UTC
 //	-method m      interval method for rates: wilson (default), agresti-coull or jeffreys
-//	-level p       confidence level of intervals, in (0, 1); default 0.95
+//	-alpha a       intervals are at level 1 - a, a in (0, 1); default 0.05 (95%)
 //	-skip-bad      skip bad rows of -events (and report how many) instead of stopping at the first
 //	-stitch        count a visitor's anonymous and logged-in activity as one person: a first pass
 //	               feeds profile's identity stitcher (customer ID, anonymous ID and the events'
@@ -56,17 +56,17 @@
 // package metrics' types and keep their Go field names:
 //
 //	report      {Dimension, Rows: [{Key, <every metrics.KPIs field>}], Total (Key "total"),
-//	            Interval: {Method ("wilson", "agresti-coull" or "jeffreys"), Level}}
-//	rate        {successes, trials, value, lo, hi}; value, lo and hi null when undefined
-//	estimate    {value, se, units, lo, hi}; null when undefined or without a standard error
+//	            Interval: {method ("wilson", "agresti-coull" or "jeffreys"), alpha}}
+//	rate        {successes, trials, value, lower, upper}; value and bounds null when undefined
+//	estimate    {value, se, units, lower, upper}; null when undefined or without a standard error
 //	funnel      {Steps: [{Name, Reached, FromPrevious, FromStart, DropOff}], Interval}
 //	sessions    metrics.SessionStats; MeanDuration, MedianDuration, P90Duration in nanoseconds
 //	comparison  {BaseName, TestName, Changes: [{KPI, Label, Base, Test, Lift: {Percent,
-//	            Interval: {Lo, Hi}, Valid, HasInterval}}]}; Base and Test are the display
+//	            Interval: {lower, upper}, Valid, HasInterval}}]}; Base and Test are the display
 //	            strings of the Markdown table (the numbers are in the report's rows)
 //
-// In JSON, lo and hi are always 95% intervals (Wilson for rates, normal for estimates), as
-// metrics' JSON encoding defines them: -method and -level shape the Markdown tables only, and
+// In JSON, lower and upper are always 95% intervals (Wilson for rates, normal for estimates), as
+// metrics' JSON encoding defines them: -method and -alpha shape the Markdown tables only, and
 // Interval records what they were. A script wanting other intervals recomputes them from
 // successes and trials.
 package main
