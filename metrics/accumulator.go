@@ -25,7 +25,7 @@ var (
 	ErrConfig = errors.New("metrics: bad configuration")
 	// ErrTooLarge wraps an event or order line whose amount (price or list price times
 	// quantity) exceeds MaxAmount. The module's one out-of-range sentinel: the same value as
-	// ErrRange, profile.ErrOutOfRange and segment.ErrOutOfRange.
+	// profile.ErrOutOfRange and segment.ErrOutOfRange.
 	ErrTooLarge = textio.ErrRange
 	// ErrSelfMerge is returned by the Merge methods (Accumulator, Funnel, Orders) when a value
 	// is merged into itself, which would count everything twice.

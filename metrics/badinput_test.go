@@ -10,7 +10,7 @@ import (
 )
 
 // TestBadInputTable is the package's table of bad inputs and the exact behaviour for each.
-// (The events file reader has its own table in TestReadEventsBadInput, orders in
+// (The events file reader has its own table in profile's TestReadEventsCSVBadInput, orders in
 // TestOrdersEdgeCases, funnels in TestFunnelBadInput.)
 func TestBadInputTable(t *testing.T) {
 	base := func(mod func(e *profile.Event)) []profile.Event {

@@ -46,9 +46,12 @@
 //
 // # Files
 //
-// ReadEvents and WriteEvents read and write the events CSV format (a header naming Event
-// fields); a bad row is a RowError naming its line, column and value. Comparison.WriteCSV is
-// for spreadsheets: it neutralises the group names with textio.EscapeCell.
+// Events files are read where the vocabulary lives: profile.ReadEventsCSV (the events CSV
+// format of the kpi program) and profile.ReadEventsJSONL (the lossless tailor format) yield
+// events and bad rows (a *profile.RowError naming its line, column and value);
+// profile.SkipBad or profile.StopAtBad turns them into the stream Accumulator.AddAll takes.
+// Comparison.WriteCSV is for spreadsheets: it neutralises the group names with
+// textio.EscapeCell.
 //
 // # Edge cases
 //

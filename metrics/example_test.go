@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/tailorkit/tailor/metrics"
@@ -104,23 +103,6 @@ func ExampleOrders() {
 	fmt.Println("repeat purchase:", r.RepeatPurchase, "returning customers:", r.ReturningCustomer, "AOV:", r.AOV)
 	// Output:
 	// repeat purchase: 33.3% returning customers: 66.7% AOV: 12.00
-}
-
-// Reading the events CSV format; a bad row names its line, column and value.
-func ExampleReadEvents() {
-	in := "time,customer_id,type,price,quantity\n" +
-		"2025-05-01T09:00:00Z,ann,view,12,\n" +
-		"2025-05-01T09:01:00Z,ann,purchase,12,two\n"
-	for e, err := range metrics.ReadEvents(strings.NewReader(in)) {
-		if err != nil {
-			fmt.Println("error:", err)
-			continue
-		}
-		fmt.Println(e.CustomerID, e.Type, e.Price)
-	}
-	// Output:
-	// ann view 12
-	// error: line 3: field "quantity" = "two": not an integer
 }
 
 // A with/without comparison: the lift of each KPI in percent with its interval.

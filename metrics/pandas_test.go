@@ -53,7 +53,7 @@ func (p *pandasKPIs) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// readEventsFile reads testdata/events.csv with ReadEvents, failing on any bad row.
+// readEventsFile reads testdata/events.csv with profile.ReadEventsCSV, failing on any bad row.
 func readEventsFile(t testing.TB) []profile.Event {
 	t.Helper()
 	f, err := os.Open("testdata/events.csv")
@@ -62,7 +62,7 @@ func readEventsFile(t testing.TB) []profile.Event {
 	}
 	defer f.Close()
 	var events []profile.Event
-	for e, err := range ReadEvents(f) {
+	for e, err := range profile.ReadEventsCSV(f) {
 		if err != nil {
 			t.Fatal(err)
 		}

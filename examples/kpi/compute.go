@@ -71,10 +71,10 @@ func openSource(o options, stdin io.Reader) (*source, error) {
 				return
 			}
 			defer r.Close()
-			for e, err := range metrics.ReadEvents(r) {
+			for e, err := range profile.ReadEventsCSV(r) {
 				if err != nil {
-					var re *metrics.RowError
-					if o.skipBad && errors.As(err, &re) && !errors.Is(err, metrics.ErrHeader) {
+					var re *profile.RowError
+					if o.skipBad && errors.As(err, &re) && !errors.Is(err, profile.ErrHeader) {
 						src.skipped++
 						continue
 					}

@@ -45,7 +45,7 @@
 // RFC 3339 or unix seconds; price and list_price are decimals, quantity an integer (negative
 // for returns allowed); other columns are strings and may be empty. Fields may be double-quoted
 // to hold commas, not line breaks. A bad row stops the program with an error naming the line,
-// the column and the value (see -skip-bad). metrics.ReadEvents documents the format in full.
+// the column and the value (see -skip-bad). profile.ReadEventsCSV documents the format in full.
 //
 // Definitions (sessions after 30 minutes of inactivity, GA4 engagement and bounce, AOV as
 // gross minus discounts per order, ...) are those of package metrics; every rate is shown with
