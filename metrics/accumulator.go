@@ -90,10 +90,10 @@ type Config struct {
 	// Interval says how reports compute and render intervals.
 	Interval IntervalConfig
 	// Person says who an event belongs to; nil (or an empty answer) means e.Person(), the
-	// customer ID or else the anonymous ID. Set it to a stitched identity so that a visitor's
-	// anonymous and logged-in activity count as one person and one session: for example
-	// feed a profile.Stitcher every event first, then map each event to the Canonical ID of its
-	// CustomerID (or AnonymousID). The answer must not change during accumulation.
+	// customer ID or else the anonymous ID. Set it to the stitched person so that a visitor's
+	// anonymous and logged-in activity count as one person and one session: feed a
+	// profile.Stitcher every event first (ObserveEvent), then pass its PersonOf method,
+	// Config{Person: stitcher.PersonOf}. The answer must not change during accumulation.
 	Person func(e *profile.Event) string
 	// Progress, if set, is called with the number of events read so far every 1<<16 events
 	// by AddAll (total is 0: a stream's length is unknown). Default nil: no calls.

@@ -71,7 +71,7 @@ func TestBadInputTable(t *testing.T) {
 			t.Errorf("%s: refused: %v", c.name, err)
 			continue
 		}
-		if k := a.Report(Overall).Total.KPIs; !c.check(k) {
+		if k := a.Report(Overall()).Total.KPIs; !c.check(k) {
 			t.Errorf("%s: %+v", c.name, k)
 		}
 	}

@@ -28,7 +28,7 @@ func BenchmarkFullReport(b *testing.B) {
 			a.Add(&events[i])
 			f.Add(&events[i])
 		}
-		_ = a.Report(ByChannel)
+		_ = a.Report(ByChannel())
 		_ = f.Result()
 		_ = a.SessionStats()
 	}

@@ -11,9 +11,12 @@ import (
 	"github.com/tailorkit/tailor/profile"
 )
 
-// ComparisonColumns are the mission's with/without-personalization figures: CTR, conversion,
-// average order value and repeat purchases.
-var ComparisonColumns = []string{"CTR", "SessionConversion", "AOV", "RepeatPurchase"}
+// ComparisonColumns returns the figures Compare shows by default, those a with/without
+// personalization test moves: CTR, conversion per session, average order value and repeat
+// purchases. The slice is a fresh copy.
+func ComparisonColumns() []string {
+	return []string{"CTR", "SessionConversion", "AOV", "RepeatPurchase"}
+}
 
 // Change is one KPI compared between a base group (period, variant) and a test group.
 type Change struct {
@@ -44,7 +47,7 @@ func Compare(baseName string, base KPIs, testName string, test KPIs, cfg Interva
 		return Comparison{}, err
 	}
 	if len(cols) == 0 {
-		cols = ComparisonColumns
+		cols = ComparisonColumns()
 	}
 	cs, err := lookup(cols)
 	if err != nil {

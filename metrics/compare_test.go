@@ -60,7 +60,7 @@ func TestPeriodOverPeriod(t *testing.T) {
 	if am.Events()+pm.Events() != int64(len(ev)) || am.Events() != 11 {
 		t.Fatalf("split %d + %d of %d", am.Events(), pm.Events(), len(ev))
 	}
-	c, err := Compare("morning", am.Report(Overall).Total.KPIs, "afternoon", pm.Report(Overall).Total.KPIs, IntervalConfig{}, "Sessions", "Revenue")
+	c, err := Compare("morning", am.Report(Overall()).Total.KPIs, "afternoon", pm.Report(Overall()).Total.KPIs, IntervalConfig{}, "Sessions", "Revenue")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,8 +35,8 @@
 // session and per visitor, CTR, add-to-cart, cart and checkout abandonment, orders, revenue
 // (gross minus discounts), AOV, revenue per visitor, return rate, repeat purchases, the most
 // popular item, and with ApplySpend ROAS, ROI and CAC. Every definition is in the doc
-// comment of its KPIs field. ChannelColumns renders the mission's per-channel table: time on
-// site, bounce, AOV, conversion and the most popular item.
+// comment of its KPIs field. ChannelColumns() is the per-channel overview: time on site,
+// bounce, AOV, conversion and the most popular item.
 //
 // Orders computes the figures that belong to customers over a Period: repeat purchase rate
 // against Shopify's returning customer rate (the first lets both purchases fall in the period,

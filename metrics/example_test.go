@@ -52,7 +52,7 @@ func ExampleAccumulator() {
 	if err := acc.AddAll(context.Background(), slices.Values(events)); err != nil {
 		panic(err)
 	}
-	report := acc.Report(metrics.ByChannel)
+	report := acc.Report(metrics.ByChannel())
 	report.WriteMarkdown(os.Stdout, "Sessions", "Bounce", "SessionConversion", "AOV", "TopItem")
 	// Output:
 	// | channel | sessions | bounce rate | conversion/session | AOV | most popular item |

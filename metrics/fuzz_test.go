@@ -73,9 +73,9 @@ func FuzzAccumulator(f *testing.F) {
 			a.Add(&e)
 			fn.Add(&e)
 		}
-		r := a.Report(ByChannel)
+		r := a.Report(ByChannel())
 		for _, row := range append(r.Rows, r.Total) {
-			for _, name := range AllColumns {
+			for _, name := range AllColumns() {
 				c := columns[name]
 				if c.rate != nil {
 					if ci, ok := RateInterval(c.rate(&row.KPIs), IntervalConfig{}); ok && (!finite(ci.Lower) || !finite(ci.Upper)) {
@@ -93,7 +93,7 @@ func FuzzAccumulator(f *testing.F) {
 			}
 		}
 		var b strings.Builder
-		if err := r.WriteMarkdown(&b, AllColumns...); err != nil || strings.Contains(b.String(), "NaN") {
+		if err := r.WriteMarkdown(&b, AllColumns()...); err != nil || strings.Contains(b.String(), "NaN") {
 			t.Fatalf("markdown %v:\n%s", err, b.String())
 		}
 		// A funnel only narrows: each step is reached by no more people than the one before,

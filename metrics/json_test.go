@@ -11,7 +11,7 @@ import (
 
 // TestReportJSONRoundTrip: a report survives JSON, undefined figures are null, never NaN.
 func TestReportJSONRoundTrip(t *testing.T) {
-	r := accumulate(t, Config{}, handEvents()).Report(ByChannel)
+	r := accumulate(t, Config{}, handEvents()).Report(ByChannel())
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)

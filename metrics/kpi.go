@@ -191,15 +191,26 @@ type Dimension struct {
 	Key func(s *Session) string
 }
 
-// The dimensions that events carry. Segments and variants are per person: see BySegment and
-// ByVariant.
-var (
-	ByChannel = Dimension{Name: "channel", Key: func(s *Session) string { return s.Channel }}
-	ByDevice  = Dimension{Name: "device", Key: func(s *Session) string { return s.Device }}
-	ByRegion  = Dimension{Name: "region", Key: func(s *Session) string { return s.Region }}
-	// Overall puts every session in one group, "all".
-	Overall = Dimension{Name: "all", Key: func(*Session) string { return "all" }}
-)
+// The dimensions that events carry, as functions so that no importer can change what another
+// gets. Segments and variants are per person: see BySegment and ByVariant.
+
+// ByChannel groups sessions by their channel ("channel").
+func ByChannel() Dimension {
+	return Dimension{Name: "channel", Key: func(s *Session) string { return s.Channel }}
+}
+
+// ByDevice groups sessions by their device ("device").
+func ByDevice() Dimension {
+	return Dimension{Name: "device", Key: func(s *Session) string { return s.Device }}
+}
+
+// ByRegion groups sessions by their region ("region").
+func ByRegion() Dimension {
+	return Dimension{Name: "region", Key: func(s *Session) string { return s.Region }}
+}
+
+// Overall puts every session in one group, "all".
+func Overall() Dimension { return Dimension{Name: "all", Key: func(*Session) string { return "all" }} }
 
 // BySegment groups sessions by the segment of their person, as segmentOf tells (a
 // segment.Segmenter's answer, an RFM label, ...).

@@ -90,7 +90,7 @@ func TestAgainstPandas(t *testing.T) {
 	if err := a.AddAll(context.Background(), slices.Values(events)); err != nil {
 		t.Fatal(err)
 	}
-	r := a.Report(ByChannel)
+	r := a.Report(ByChannel())
 	groups := 0
 	for key, msg := range raw {
 		var want pandasKPIs
@@ -139,7 +139,7 @@ func TestAgainstPandas(t *testing.T) {
 	}
 	split := NewAccumulator(Config{Session: SessionConfig{SplitAtMidnight: true}})
 	split.AddAll(context.Background(), slices.Values(events))
-	if n := split.Report(Overall).Total.Sessions; n != extra.MidnightSessions {
+	if n := split.Report(Overall()).Total.Sessions; n != extra.MidnightSessions {
 		t.Errorf("sessions split at midnight: %d, pandas %d", n, extra.MidnightSessions)
 	}
 	if u := a.Unknown(); len(u) != len(extra.UnknownTypes) || u["login"] != extra.UnknownTypes["login"] || u["wishlist"] != extra.UnknownTypes["wishlist"] {

@@ -43,7 +43,7 @@ func TestMergeSelfIsError(t *testing.T) {
 			t.Errorf("Accumulator.Merge(self) = %v, want ErrSelfMerge", err)
 		}
 	}()
-	if k := a.Report(Overall).Total.KPIs; k.Events != 1 || k.Revenue != 10 {
+	if k := a.Report(Overall()).Total.KPIs; k.Events != 1 || k.Revenue != 10 {
 		t.Errorf("after a refused self-merge: %d events, revenue %v", k.Events, k.Revenue)
 	}
 
@@ -155,7 +155,7 @@ func TestBadInputMagnitudes(t *testing.T) {
 			if err != nil {
 				t.Errorf("%s: refused: %v", c.name, err)
 			}
-			k := a.Report(Overall).Total.KPIs
+			k := a.Report(Overall()).Total.KPIs
 			if !finite(k.Revenue) || !finite(k.NetRevenue) || k.Units < 0 {
 				t.Errorf("%s: revenue %v, net %v, units %d", c.name, k.Revenue, k.NetRevenue, k.Units)
 			}
@@ -189,7 +189,7 @@ func TestUnitsSaturate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	k := a.Report(Overall).Total.KPIs
+	k := a.Report(Overall()).Total.KPIs
 	if k.Units != math.MaxInt64 || k.TopItemUnits != math.MaxInt64 || k.TopItem != "i" {
 		t.Errorf("units %d, top item %q with %d units; want saturation at %d", k.Units, k.TopItem, k.TopItemUnits, int64(math.MaxInt64))
 	}
@@ -357,9 +357,9 @@ func TestReportConcurrentReaders(t *testing.T) {
 		e.Channel = []string{"ads", "mail"}[i%2]
 		a.Add(&e)
 	}
-	r := a.Report(ByChannel)
+	r := a.Report(ByChannel())
 	var want strings.Builder
-	if err := r.WriteMarkdown(&want, AllColumns...); err != nil {
+	if err := r.WriteMarkdown(&want, AllColumns()...); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -367,7 +367,7 @@ func TestReportConcurrentReaders(t *testing.T) {
 		wg.Go(func() {
 			for range 20 {
 				var b strings.Builder
-				if err := r.WriteMarkdown(&b, AllColumns...); err != nil || b.String() != want.String() {
+				if err := r.WriteMarkdown(&b, AllColumns()...); err != nil || b.String() != want.String() {
 					t.Errorf("goroutine %d: markdown differs (%v)", g, err)
 					return
 				}
@@ -457,7 +457,7 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	k := a.Report(Overall).Total.KPIs
+	k := a.Report(Overall()).Total.KPIs
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("%d orders in one session took %v, want under 5 s", n, took)
 	}

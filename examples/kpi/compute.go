@@ -106,12 +106,7 @@ func compute(ctx context.Context, o options, stdin io.Reader, stderr io.Writer) 
 		if src.err != nil {
 			return nil, src.err
 		}
-		person = func(e *profile.Event) string {
-			if e.CustomerID != "" {
-				return st.Canonical(profile.Identity{Type: profile.IDUser, Value: e.CustomerID})
-			}
-			return st.Canonical(profile.Identity{Type: profile.IDAnonymous, Value: e.AnonymousID})
-		}
+		person = st.PersonOf
 	}
 	prog := progress(stderr)
 	acc := metrics.NewAccumulator(metrics.Config{Session: o.session, Interval: o.interval, Progress: prog, Person: person})
@@ -139,8 +134,8 @@ func compute(ctx context.Context, o options, stdin io.Reader, stderr io.Writer) 
 		return nil, src.err
 	}
 	res := &result{Source: src.name, Dimension: o.by, SkippedRows: src.skipped}
-	dim := map[string]metrics.Dimension{"channel": metrics.ByChannel, "device": metrics.ByDevice,
-		"region": metrics.ByRegion, "all": metrics.Overall}[o.by]
+	dim := map[string]metrics.Dimension{"channel": metrics.ByChannel(), "device": metrics.ByDevice(),
+		"region": metrics.ByRegion(), "all": metrics.Overall()}[o.by]
 	if o.by == "variant" {
 		dim = metrics.ByVariant(src.variantOf)
 	}

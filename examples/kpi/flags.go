@@ -34,7 +34,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.events, "events", "", `events CSV file ("-" = standard input); default: the synthetic shop`)
 	fs.StringVar(&o.by, "by", "channel", "group by channel, device, region, all, or variant (synthetic shop only)")
-	cols := fs.String("columns", "mission", `comma-separated metrics.KPIs field names, or "mission", "default", "all"`)
+	cols := fs.String("columns", "channel", `comma-separated metrics.KPIs field names, or "channel" (the per-channel overview), "default", "all"`)
 	cmp := fs.String("compare", "", "compare two rows, base,test (e.g. control,treatment)")
 	steps := fs.String("funnel", "view,add_to_cart,checkout,purchase", "funnel steps: comma-separated event types")
 	strict := fs.Bool("strict", false, "funnel steps must follow each other with no event between")
@@ -88,18 +88,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-alpha %v: must be in (0, 1)", o.interval.Alpha)
 	}
 	switch *cols {
-	case "mission":
-		o.columns = metrics.ChannelColumns
+	case "channel", "mission": // "mission" is the flag value's old name
+		o.columns = metrics.ChannelColumns()
 	case "default":
-		o.columns = metrics.DefaultColumns
+		o.columns = metrics.DefaultColumns()
 	case "all":
-		o.columns = metrics.AllColumns
+		o.columns = metrics.AllColumns()
 	default:
 		o.columns = splitList(*cols)
 		// Checked here, not after minutes of reading events.
 		for _, c := range o.columns {
-			if !slices.Contains(metrics.AllColumns, c) {
-				return o, fmt.Errorf("-columns: unknown column %q (want names from %s, or mission, default, all)", c, strings.Join(metrics.AllColumns, ","))
+			if !slices.Contains(metrics.AllColumns(), c) {
+				return o, fmt.Errorf("-columns: unknown column %q (want names from %s, or channel, default, all)", c, strings.Join(metrics.AllColumns(), ","))
 			}
 		}
 		if len(o.columns) == 0 {

@@ -16,7 +16,7 @@
 //	-by dim        group by channel (default), device, region, all, or variant (the synthetic
 //	               shop's experiment arm; not available with -events)
 //	-columns list  comma-separated KPI names (fields of metrics.KPIs, e.g.
-//	               "Sessions,Bounce,AOV"), or "mission" (default: sessions, time on site, bounce
+//	               "Sessions,Bounce,AOV"), or "channel" (default: sessions, time on site, bounce
 //	               rate, AOV, conversion per session, most popular item), "default" or "all"
 //	-compare a,b   also compare row a (base) with row b (test): CTR, conversion, AOV and repeat
 //	               purchases with the lift in percent and its 95% interval

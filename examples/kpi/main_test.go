@@ -19,7 +19,25 @@ func runKPI(t *testing.T, stdin string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// TestDefaultRun: no flags (a smaller shop to stay fast) prints the per-channel mission table,
+// TestColumnsChannel: -columns channel is the default table, and the old value "mission" still
+// gives it.
+func TestColumnsChannel(t *testing.T) {
+	def, err := runKPI(t, "", "-customers", "200", "-days", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"channel", "mission"} {
+		out, err := runKPI(t, "", "-customers", "200", "-days", "30", "-columns", v)
+		if err != nil || out != def {
+			t.Errorf("-columns %s: %v, output differs from the default:\n%s", v, err, out)
+		}
+	}
+	if out, err := runKPI(t, "", "-customers", "200", "-days", "30", "-columns", "default"); err != nil || out == def {
+		t.Errorf("-columns default: %v, same output as channel", err)
+	}
+}
+
+// TestDefaultRun: no flags (a smaller shop to stay fast) prints the per-channel overview table,
 // the funnel and the session statistics.
 func TestDefaultRun(t *testing.T) {
 	out, err := runKPI(t, "", "-customers", "300", "-days", "90")

@@ -18,5 +18,5 @@ func tourKPIs(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
 	}
 	st := acc.SessionStats()
 	fmt.Fprintf(w, "%d sessions from %d events; per channel:\n\n", st.Sessions, acc.Events())
-	return acc.Report(metrics.ByChannel).WriteMarkdown(w, metrics.ChannelColumns...)
+	return acc.Report(metrics.ByChannel()).WriteMarkdown(w, metrics.ChannelColumns()...)
 }
