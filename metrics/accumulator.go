@@ -133,6 +133,9 @@ type Accumulator struct {
 	events  int64
 	late    int64
 	invalid int64
+	// invalidBy counts the refused events that named a person, so that Forget can take them
+	// out of Invalid too.
+	invalidBy map[string]int64
 }
 
 type personState struct {
@@ -140,6 +143,10 @@ type personState struct {
 	pending  []*sess          // new sessions before the timeline's end, not yet swept in (see place)
 	byID     map[string]*sess // tracker sessions
 	latest   int64
+	// events, late and unknown are the person's share of the accumulator's counters, which
+	// Forget subtracts.
+	events, late int64
+	unknown      map[profile.EventType]int64
 }
 
 // NewAccumulator returns an empty accumulator. A cfg that fails Validate is not silently
@@ -156,7 +163,7 @@ func NewAccumulator(cfg Config) *Accumulator {
 	return &Accumulator{
 		cfg: cfg, cfgErr: cfg.Validate(), gap: cfg.Session.gap(), keys: keys,
 		people: map[string]*personState{}, intern: map[string]string{},
-		unknown: map[profile.EventType]int64{},
+		unknown: map[profile.EventType]int64{}, invalidBy: map[string]int64{},
 	}
 }
 
@@ -186,20 +193,16 @@ var minNano, maxNano = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
 // still makes one order, but twice the revenue).
 func (a *Accumulator) Add(e *profile.Event) error {
 	if a.cfgErr != nil {
-		a.invalid++
-		return a.cfgErr
+		return a.refuse(e, a.cfgErr)
 	}
 	if err := e.Validate(); err != nil {
-		a.invalid++
-		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		return a.refuse(e, fmt.Errorf("%w: %w", ErrInvalidEvent, err))
 	}
 	if e.Time.Before(minNano) || e.Time.After(maxNano) {
-		a.invalid++
-		return fmt.Errorf("%w: %s", ErrTimeRange, e.Time)
+		return a.refuse(e, fmt.Errorf("%w: %s", ErrTimeRange, e.Time))
 	}
 	if err := errors.Join(checkAmount("price", e.Price, e.Quantity), checkAmount("list price", e.ListPrice, e.Quantity)); err != nil {
-		a.invalid++
-		return err
+		return a.refuse(e, err)
 	}
 	t := e.Time.UnixNano()
 	who := personOf(a.cfg.Person, e)
@@ -210,9 +213,11 @@ func (a *Accumulator) Add(e *profile.Event) error {
 	}
 	if t < p.latest {
 		a.late++
+		p.late++
 	}
 	p.latest = max(p.latest, t)
 	a.events++
+	p.events++
 
 	var s *sess
 	if a.cfg.Session.TrackerIDs && e.SessionID != "" {
@@ -227,8 +232,17 @@ func (a *Accumulator) Add(e *profile.Event) error {
 		s = p.place(t, a.cfg.Session.dayOf(t), a.gap)
 	}
 	s.start, s.end = min(s.start, t), max(s.end, t)
-	a.record(s, e, t)
+	a.record(p, s, e, t)
 	return nil
+}
+
+// refuse counts a refused event, under its person too when it names one, and returns err.
+func (a *Accumulator) refuse(e *profile.Event, err error) error {
+	a.invalid++
+	if who := personOf(a.cfg.Person, e); who != "" {
+		a.invalidBy[who]++
+	}
+	return err
 }
 
 func personOf(f func(*profile.Event) string, e *profile.Event) string {
@@ -240,7 +254,7 @@ func personOf(f func(*profile.Event) string, e *profile.Event) string {
 	return e.Person()
 }
 
-func (a *Accumulator) record(s *sess, e *profile.Event, t int64) {
+func (a *Accumulator) record(p *personState, s *sess, e *profile.Event, t int64) {
 	for i, v := range [3]string{e.Channel, e.Device, e.Region} {
 		if c := (attribution{t, v}); c.better(s.attr[i]) {
 			c.val = a.str(v)
@@ -259,7 +273,12 @@ func (a *Accumulator) record(s *sess, e *profile.Event, t int64) {
 	q := int64(e.Quantity)
 	switch k {
 	case kUnknown:
-		a.unknown[a.typeName(e.Type)]++
+		typ := a.typeName(e.Type)
+		a.unknown[typ]++
+		if p.unknown == nil {
+			p.unknown = map[profile.EventType]int64{}
+		}
+		p.unknown[typ]++
 	case kPurchase:
 		if e.OrderID == "" {
 			s.looseOrd++
@@ -338,6 +357,14 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 			continue
 		}
 		p.latest = max(p.latest, op.latest)
+		p.events += op.events
+		p.late += op.late
+		for t, n := range op.unknown {
+			if p.unknown == nil {
+				p.unknown = map[profile.EventType]int64{}
+			}
+			p.unknown[a.typeName(t)] += n
+		}
 		p.flush(a.gap)
 		op.flush(a.gap)
 		p.timeline = mergeTimelines(p.timeline, op.timeline, a.gap)
@@ -354,6 +381,9 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 	}
 	for t, n := range o.unknown {
 		a.unknown[a.typeName(t)] += n
+	}
+	for who, n := range o.invalidBy {
+		a.invalidBy[who] += n
 	}
 	a.events += o.events
 	a.late += o.late

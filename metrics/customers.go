@@ -59,6 +59,7 @@ type Orders struct {
 	customers map[string][]orderRec
 	guests    []orderRec
 	invalid   int64
+	invalidBy map[string]int64 // refused orders by customer, for Forget
 }
 
 type orderRec struct {
@@ -86,17 +87,14 @@ func NewOrders(cfg OrdersConfig) *Orders {
 // ErrTooLarge for a line above MaxAmount) and counts it as invalid.
 func (o *Orders) Add(ord *profile.Order) error {
 	if err := ord.Validate(); err != nil {
-		o.invalid++
-		return fmt.Errorf("%w: order %q: %w", ErrInvalidOrder, ord.ID, err)
+		return o.refuse(ord, fmt.Errorf("%w: order %q: %w", ErrInvalidOrder, ord.ID, err))
 	}
 	if ord.Time.Before(minNano) || ord.Time.After(maxNano) {
-		o.invalid++
-		return fmt.Errorf("%w: order %q: %s", ErrTimeRange, ord.ID, ord.Time)
+		return o.refuse(ord, fmt.Errorf("%w: order %q: %s", ErrTimeRange, ord.ID, ord.Time))
 	}
 	for i, l := range ord.Lines {
 		if err := errors.Join(checkAmount("unit price", l.UnitPrice, l.Quantity), checkAmount("list price", l.ListPrice, l.Quantity)); err != nil {
-			o.invalid++
-			return fmt.Errorf("%w (order %q line %d)", err, ord.ID, i)
+			return o.refuse(ord, fmt.Errorf("%w (order %q line %d)", err, ord.ID, i))
 		}
 	}
 	r := orderRec{t: ord.Time.UnixNano()}
@@ -121,6 +119,18 @@ func (o *Orders) Add(ord *profile.Order) error {
 	return nil
 }
 
+// refuse counts a refused order, under its customer too, and returns err.
+func (o *Orders) refuse(ord *profile.Order, err error) error {
+	o.invalid++
+	if ord.CustomerID != "" {
+		if o.invalidBy == nil {
+			o.invalidBy = map[string]int64{}
+		}
+		o.invalidBy[ord.CustomerID]++
+	}
+	return err
+}
+
 // AddAll records every order of seq, counting invalid ones (see Invalid); it stops with ctx's
 // error when ctx is cancelled.
 func (o *Orders) AddAll(ctx context.Context, seq iter.Seq[profile.Order]) error {
@@ -138,6 +148,12 @@ func (o *Orders) Merge(other *Orders) error {
 	}
 	o.guests = append(o.guests, other.guests...)
 	o.invalid += other.invalid
+	for c, n := range other.invalidBy {
+		if o.invalidBy == nil {
+			o.invalidBy = map[string]int64{}
+		}
+		o.invalidBy[c] += n
+	}
 	return nil
 }
 

@@ -84,6 +84,11 @@
 //     in the sessions merged; events in any order (newest first included) cost O(log n) per
 //     session of a person, and a session of any number of orders or items linear time. A
 //     funnel's result is linear in each person's events (windowed loose funnels included).
+//   - Forget (and ForgetAll) on an Accumulator, Funnel or Orders removes a person's sessions,
+//     step events or orders and their share of every count (events, refused events, late and
+//     unknown-type counts), returning the module's ForgetReport: afterwards every result equals
+//     that of a store fed the same records without the person's. Merged shards forget the same
+//     way.
 //   - AddAll checks its context every 4096 records, so a cancellation is honoured within
 //     milliseconds.
 //
