@@ -124,7 +124,6 @@ func (c Config) Validate() error {
 // An Accumulator is not safe for concurrent use: give each goroutine its own and Merge them.
 type Accumulator struct {
 	cfg     Config
-	cfgErr  error // cfg.Validate(): when set, Add refuses every event with it
 	gap     int64
 	keys    map[profile.EventType]bool
 	people  map[string]*personState
@@ -149,10 +148,12 @@ type personState struct {
 	unknown      map[profile.EventType]int64
 }
 
-// NewAccumulator returns an empty accumulator. A cfg that fails Validate is not silently
-// repaired: the accumulator then refuses every event, Add returning Validate's error (check
-// cfg.Validate first to fail early).
-func NewAccumulator(cfg Config) *Accumulator {
+// NewAccumulator returns an empty accumulator, or Validate's error (wrapping ErrConfig and
+// naming the field) for a cfg out of range: a bad value is never replaced by a default.
+func NewAccumulator(cfg Config) (*Accumulator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	keys := map[profile.EventType]bool{profile.Purchase: true}
 	if len(cfg.Engagement.KeyEvents) > 0 {
 		keys = map[profile.EventType]bool{}
@@ -161,10 +162,10 @@ func NewAccumulator(cfg Config) *Accumulator {
 		}
 	}
 	return &Accumulator{
-		cfg: cfg, cfgErr: cfg.Validate(), gap: cfg.Session.gap(), keys: keys,
+		cfg: cfg, gap: cfg.Session.gap(), keys: keys,
 		people: map[string]*personState{}, intern: map[string]string{},
 		unknown: map[profile.EventType]int64{}, invalidBy: map[string]int64{},
-	}
+	}, nil
 }
 
 // Config returns the accumulator's configuration.
@@ -192,9 +193,6 @@ var minNano, maxNano = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
 // deduplicated: an event recorded twice counts twice (a purchase repeated with its order ID
 // still makes one order, but twice the revenue).
 func (a *Accumulator) Add(e *profile.Event) error {
-	if a.cfgErr != nil {
-		return a.refuse(e, a.cfgErr)
-	}
 	if err := e.Validate(); err != nil {
 		return a.refuse(e, fmt.Errorf("%w: %w", ErrInvalidEvent, err))
 	}

@@ -54,7 +54,7 @@ func TestBadInputTable(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		a := NewAccumulator(Config{})
+		a := newAcc(t, Config{})
 		var err error
 		for i := range c.events {
 			if e := a.Add(&c.events[i]); e != nil {

@@ -22,7 +22,7 @@ func BenchmarkFullReport(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		a := NewAccumulator(Config{})
+		a := newAcc(b, Config{})
 		f, _ := NewFunnel(FunnelConfig{Steps: shopFunnel})
 		for i := range events {
 			a.Add(&events[i])
@@ -41,7 +41,7 @@ func BenchmarkAccumulatorAdd(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		a := NewAccumulator(Config{})
+		a := newAcc(b, Config{})
 		a.AddAll(context.Background(), slices.Values(events))
 	}
 	b.ReportMetric(float64(len(events)*b.N)/b.Elapsed().Seconds(), "events/s")

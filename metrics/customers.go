@@ -78,7 +78,8 @@ type OrdersConfig struct {
 	Progress func(done, total int)
 }
 
-// NewOrders returns an empty order accumulator.
+// NewOrders returns an empty order accumulator. It cannot fail: no OrdersConfig value is out
+// of range (Progress may be nil), so it returns no error.
 func NewOrders(cfg OrdersConfig) *Orders {
 	return &Orders{cfg: cfg, customers: map[string][]orderRec{}}
 }

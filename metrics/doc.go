@@ -77,9 +77,9 @@
 //     rate has no value and no interval.
 //   - Configs: zero fields are the documented defaults; any other value out of range (a
 //     negative Session.Gap, an Alpha outside (0, 1), an unknown Method, ...) fails Validate with
-//     an error wrapping ErrConfig that names the field. It is never replaced by a default: an
-//     Accumulator built with such a Config refuses every event with that error, Rate and
-//     Estimate intervals are not given and Compare returns it.
+//     an error wrapping ErrConfig that names the field. It is never replaced by a default:
+//     NewAccumulator and NewFunnel return that error, Rate and Estimate intervals are not given
+//     and Compare returns it.
 //   - Merge of an Accumulator, Funnel or Orders into itself is ErrSelfMerge. Merging is linear
 //     in the sessions merged; events in any order (newest first included) cost O(log n) per
 //     session of a person, and a session of any number of orders or items linear time. A

@@ -48,7 +48,10 @@ func ExampleAccumulator() {
 		ev("bob", 0, profile.View, "social"),
 		ev("bob", 90, profile.View, "social"), ev("bob", 91, profile.View, ""), // a second session
 	}
-	acc := metrics.NewAccumulator(metrics.Config{})
+	acc, err := metrics.NewAccumulator(metrics.Config{})
+	if err != nil {
+		panic(err)
+	}
 	if err := acc.AddAll(context.Background(), slices.Values(events)); err != nil {
 		panic(err)
 	}

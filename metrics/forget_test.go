@@ -24,8 +24,8 @@ func testShopEvents(t testing.TB, customers, days int) []profile.Event {
 }
 
 // feedAll adds every event, keeping going past refused ones.
-func feedAll(cfg Config, events []profile.Event) *Accumulator {
-	a := NewAccumulator(cfg)
+func feedAll(t testing.TB, cfg Config, events []profile.Event) *Accumulator {
+	a := newAcc(t, cfg)
 	for i := range events {
 		_ = a.Add(&events[i])
 	}
@@ -84,8 +84,8 @@ func TestForgetEqualsRebuild(t *testing.T) {
 	}
 	forget := append(slices.Sorted(maps.Keys(gone)), "nobody")
 	for ci, cfg := range []Config{{}, {Session: SessionConfig{SplitAtMidnight: true}}, {Session: SessionConfig{TrackerIDs: true}}} {
-		want := feedAll(cfg, kept)
-		one := feedAll(cfg, events)
+		want := feedAll(t, cfg, kept)
+		one := feedAll(t, cfg, events)
 		reps := one.ForgetAll(forget...)
 		checkSameAccumulator(t, "one pass", one, want)
 		if len(reps) != len(forget) {
@@ -109,17 +109,17 @@ func TestForgetEqualsRebuild(t *testing.T) {
 			shards[i] = append(shards[i], e)
 		}
 		slices.Reverse(shards[1])
-		merged := feedAll(cfg, shards[0])
+		merged := feedAll(t, cfg, shards[0])
 		for _, sh := range shards[1:] {
-			if err := merged.Merge(feedAll(cfg, sh)); err != nil {
+			if err := merged.Merge(feedAll(t, cfg, sh)); err != nil {
 				t.Fatal(err)
 			}
 		}
 		merged.ForgetAll(forget...)
 		// Late counts are per shard by definition: compare against the same shards rebuilt.
-		wantMerged := feedAll(cfg, keep(shards[0], gone))
+		wantMerged := feedAll(t, cfg, keep(shards[0], gone))
 		for _, sh := range shards[1:] {
-			if err := wantMerged.Merge(feedAll(cfg, keep(sh, gone))); err != nil {
+			if err := wantMerged.Merge(feedAll(t, cfg, keep(sh, gone))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -142,7 +142,7 @@ func keep(events []profile.Event, gone map[string]bool) []profile.Event {
 
 // TestForgetReportShape: the one ForgetReport JSON, with the stitched person as the key.
 func TestForgetReportShape(t *testing.T) {
-	a := feedAll(Config{}, handEvents())
+	a := feedAll(t, Config{}, handEvents())
 	r := a.Forget("nobody")
 	if b, _ := json.Marshal(r); string(b) != `{"person":"nobody","found":false}` {
 		t.Errorf("unknown person: %s", b)

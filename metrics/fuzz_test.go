@@ -62,7 +62,7 @@ func FuzzAccumulator(f *testing.F) {
 	f.Add("b", int64(1<<62), "return", 3.0, -4, "ads", "", int64(-5))
 	f.Add("c", int64(1e18), "purchase", 9.99e14, 1, "ads", "o", int64(1))
 	f.Fuzz(func(t *testing.T, who string, ns int64, typ string, price float64, qty int, ch, order string, stepSec int64) {
-		a := NewAccumulator(Config{Session: SessionConfig{SplitAtMidnight: ns%2 == 0}})
+		a := newAcc(t, Config{Session: SessionConfig{SplitAtMidnight: ns%2 == 0}})
 		fn, _ := NewFunnel(FunnelConfig{Steps: shopFunnel, Order: FunnelOrder(ns & 1), Window: time.Minute})
 		for i := range 4 {
 			e := profile.Event{CustomerID: who, Time: time.Unix(0, ns).Add(time.Duration(int64(i)*stepSec) * time.Second),

@@ -62,7 +62,7 @@ func TestMergeEqualsOnePass(t *testing.T) {
 // TestReportTotalsAddUp: the rows of a report partition the sessions, so counts add up to the
 // total and the total does not depend on the dimension.
 func TestReportTotalsAddUp(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.AddAll(context.Background(), slices.Values(shopEvents(t, 200, 90))); err != nil {
 		t.Fatal(err)
 	}

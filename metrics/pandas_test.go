@@ -86,7 +86,7 @@ func TestAgainstPandas(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := readEventsFile(t)
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.AddAll(context.Background(), slices.Values(events)); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestAgainstPandas(t *testing.T) {
 			}
 		}
 	}
-	split := NewAccumulator(Config{Session: SessionConfig{SplitAtMidnight: true}})
+	split := newAcc(t, Config{Session: SessionConfig{SplitAtMidnight: true}})
 	split.AddAll(context.Background(), slices.Values(events))
 	if n := split.Report(Overall()).Total.Sessions; n != extra.MidnightSessions {
 		t.Errorf("sessions split at midnight: %d, pandas %d", n, extra.MidnightSessions)

@@ -29,7 +29,7 @@ func purchaseAt(who string, t time.Time, qty int, price float64) profile.Event {
 // Orders.Merge silently counted everything twice.
 func TestMergeSelfIsError(t *testing.T) {
 	e := purchaseAt("c", at(10, 0, 0), 1, 10)
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.Add(&e); err != nil {
 		t.Fatal(err)
 	}
@@ -97,16 +97,15 @@ func TestConfigValidate(t *testing.T) {
 		{"Alpha", Config{Interval: IntervalConfig{Alpha: math.NaN()}}},
 		{"Alpha", Config{Interval: IntervalConfig{Alpha: math.Inf(1)}}},
 	}
-	e := purchaseAt("c", at(10, 0, 0), 1, 10)
 	for _, c := range bad {
 		err := c.cfg.Validate()
 		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%s: Validate = %v, want ErrConfig naming the field", c.field, err)
 		}
-		// An accumulator with the config refuses events rather than use a default.
-		a := NewAccumulator(c.cfg)
-		if err := a.Add(&e); !errors.Is(err, ErrConfig) || a.Events() != 0 || a.Invalid() != 1 {
-			t.Errorf("%s: Add = %v (events %d, invalid %d), want ErrConfig", c.field, err, a.Events(), a.Invalid())
+		// The constructor refuses the config rather than use a default (before, it returned
+		// an accumulator that refused every event).
+		if a, err := NewAccumulator(c.cfg); a != nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: NewAccumulator = %v, %v; want nil and ErrConfig naming the field", c.field, a, err)
 		}
 	}
 	// Compare refuses an interval config it cannot honour.
@@ -149,7 +148,7 @@ func TestBadInputMagnitudes(t *testing.T) {
 		{"quantity MaxAmount at price 0", purchaseAt("c", at(10, 0, 0), int(MaxAmount), 0), nil},
 	}
 	for _, c := range cases {
-		a := NewAccumulator(Config{})
+		a := newAcc(t, Config{})
 		err := a.Add(&c.e)
 		if c.err == nil {
 			if err != nil {
@@ -175,7 +174,7 @@ func TestBadInputMagnitudes(t *testing.T) {
 // TestUnitsSaturate: 10,000 purchases of 10^15 free units each (every one accepted) sum past
 // 2^63. Before, the unit totals wrapped to a negative number of units; now they saturate.
 func TestUnitsSaturate(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	o := NewOrders(OrdersConfig{})
 	for i := range 10000 {
 		tm := at(10, 0, 0).Add(time.Duration(i) * time.Millisecond)
@@ -212,7 +211,7 @@ func TestTimesCenturiesApart(t *testing.T) {
 	t1 := time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
 	t2 := time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, order := range [][2]time.Time{{t1, t2}, {t2, t1}} {
-		a := NewAccumulator(Config{})
+		a := newAcc(t, Config{})
 		for _, tm := range order {
 			e := profile.Event{CustomerID: "c", Time: tm, Type: profile.PageView}
 			if err := a.Add(&e); err != nil {
@@ -223,7 +222,7 @@ func TestTimesCenturiesApart(t *testing.T) {
 			t.Errorf("events in %d and %d: %d sessions, want 2", order[0].Year(), order[1].Year(), st.Sessions)
 		}
 		// Two shards, one event each, merged.
-		x, y := NewAccumulator(Config{}), NewAccumulator(Config{})
+		x, y := newAcc(t, Config{}), newAcc(t, Config{})
 		e1 := profile.Event{CustomerID: "c", Time: order[0], Type: profile.PageView}
 		e2 := profile.Event{CustomerID: "c", Time: order[1], Type: profile.PageView}
 		x.Add(&e1)
@@ -251,7 +250,7 @@ func TestTimesCenturiesApart(t *testing.T) {
 // TestMeanDurationNoWrap: with tracker session IDs a session can span centuries; two such
 // sessions made the time.Duration sum wrap and the mean duration negative.
 func TestMeanDurationNoWrap(t *testing.T) {
-	a := NewAccumulator(Config{Session: SessionConfig{TrackerIDs: true}})
+	a := newAcc(t, Config{Session: SessionConfig{TrackerIDs: true}})
 	for _, who := range []string{"a", "b"} {
 		for _, y := range []int{1700, 2250} {
 			e := profile.Event{CustomerID: who, SessionID: "s", Time: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Type: profile.PageView}
@@ -351,7 +350,7 @@ func TestJeffreysLargeN(t *testing.T) {
 // TestReportConcurrentReaders: reports, rates and estimates are documented safe to share once
 // built; read one from many goroutines (under -race).
 func TestReportConcurrentReaders(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	for i := range 200 {
 		e := purchaseAt([]string{"a", "b", "c"}[i%3], at(10, 0, 0).Add(time.Duration(i)*time.Hour), 1+i%4, 9.5)
 		e.Channel = []string{"ads", "mail"}[i%2]
@@ -403,7 +402,7 @@ func TestAddAllHonoursContext(t *testing.T) {
 		at <- time.Now()
 		cancel()
 	}()
-	err := NewAccumulator(Config{}).AddAll(ctx, endless)
+	err := newAcc(t, Config{}).AddAll(ctx, endless)
 	if took := time.Since(<-at); !errors.Is(err, context.Canceled) || took > 100*time.Millisecond {
 		t.Errorf("AddAll returned %v %v after the cancellation", err, took)
 	}
@@ -414,8 +413,8 @@ func TestAddAllHonoursContext(t *testing.T) {
 // placed with a scan of the whole timeline: 92 s for 2 x 25,000.
 func TestMergeManySessionsLinear(t *testing.T) {
 	const n = 40000
-	x, y := NewAccumulator(Config{}), NewAccumulator(Config{})
-	one := NewAccumulator(Config{})
+	x, y := newAcc(t, Config{}), newAcc(t, Config{})
+	one := newAcc(t, Config{})
 	base := at(10, 0, 0)
 	for i := range n {
 		e := profile.Event{CustomerID: "c", Time: base.Add(time.Duration(i) * time.Hour), Type: profile.PageView}
@@ -447,7 +446,7 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 	if testing.Short() {
 		n = 20000
 	}
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	base := at(10, 0, 0)
 	start := time.Now()
 	for i := range n {
@@ -510,7 +509,7 @@ func TestNewestFirstLinear(t *testing.T) {
 	if testing.Short() {
 		n = 50000
 	}
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	base := at(10, 0, 0)
 	start := time.Now()
 	for i := n - 1; i >= 0; i-- {
@@ -549,7 +548,7 @@ func TestArrivalOrderIrrelevant(t *testing.T) {
 	sessionsOf := func(cfg Config, evs []profile.Event, shards int) []Session {
 		accs := make([]*Accumulator, shards)
 		for i := range accs {
-			accs[i] = NewAccumulator(cfg)
+			accs[i] = newAcc(t, cfg)
 		}
 		for i := range evs {
 			if err := accs[i%shards].Add(&evs[i]); err != nil {
@@ -624,7 +623,7 @@ func TestEventCountsPast2to31(t *testing.T) {
 		s.counts[kPageView], s.events, s.keyEvents, s.looseOrd = big, big, big, big
 	}
 	a.absorb(b)
-	acc := NewAccumulator(Config{})
+	acc := newAcc(t, Config{})
 	s := acc.session("p", a)
 	if want := 2 * big; s.PageViews != want || s.Events != want || s.KeyEvents != want || s.Orders != want {
 		t.Errorf("page views %d, events %d, key events %d, orders %d; want %d each", s.PageViews, s.Events, s.KeyEvents, s.Orders, want)

@@ -109,7 +109,10 @@ func compute(ctx context.Context, o options, stdin io.Reader, stderr io.Writer) 
 		person = st.PersonOf
 	}
 	prog := progress(stderr)
-	acc := metrics.NewAccumulator(metrics.Config{Session: o.session, Interval: o.interval, Progress: prog, Person: person})
+	acc, err := metrics.NewAccumulator(metrics.Config{Session: o.session, Interval: o.interval, Progress: prog, Person: person})
+	if err != nil {
+		return nil, err
+	}
 	o.funnel.Person = person
 	fun, err := metrics.NewFunnel(o.funnel)
 	if err != nil {
