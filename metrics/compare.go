@@ -21,20 +21,23 @@ func ComparisonColumns() []string {
 // Change is one KPI compared between a base group (period, variant) and a test group.
 type Change struct {
 	// KPI is the KPIs field name; Label its display name.
-	KPI, Label string
+	KPI   string `json:"kpi"`
+	Label string `json:"label"`
 	// Base and Test are the figures as a Markdown table shows them.
-	Base, Test string
+	Base string `json:"base"`
+	Test string `json:"test"`
 	// Lift is the relative change in percent, with an interval for rates (Katz log interval)
 	// and estimates (delta method on the log scale); counts and sums get no interval.
-	Lift Lift
+	Lift Lift `json:"lift"`
 }
 
 // Comparison is a with/without or period-over-period table.
 type Comparison struct {
 	// BaseName and TestName label the two groups ("control", "treatment").
-	BaseName, TestName string
+	BaseName string `json:"base_name"`
+	TestName string `json:"test_name"`
 	// Changes holds one entry per compared KPI, in the order asked for.
-	Changes []Change
+	Changes []Change `json:"changes"`
 }
 
 // Compare compares the KPIs of two independent groups (two periods, two variants, with and

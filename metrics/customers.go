@@ -19,7 +19,8 @@ var ErrInvalidOrder = errors.New("metrics: invalid order")
 // Period is the half-open time range [From, To). A zero From or To leaves that side open.
 type Period struct {
 	// From is the first instant in the period, To the first after it.
-	From, To time.Time
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
 }
 
 func (p Period) bounds() (int64, int64) {
@@ -163,42 +164,46 @@ func (o *Orders) Invalid() int64 { return o.invalid }
 
 // CustomerReport holds the order and customer KPIs of one period.
 type CustomerReport struct {
-	Period Period
+	Period Period `json:"period"`
 	// Customers counts customers with a purchase in the period; NewCustomers those whose
 	// first purchase ever is in it.
-	Customers, NewCustomers int64
+	Customers    int64 `json:"customers"`
+	NewCustomers int64 `json:"new_customers"`
 	// Orders counts purchases in the period, GuestOrders those without a customer.
-	Orders, GuestOrders int64
+	Orders      int64 `json:"orders"`
+	GuestOrders int64 `json:"guest_orders"`
 	// Units sold and returned (|quantity| of negative lines) in the period.
-	Units, ReturnedUnits int64
+	Units         int64 `json:"units"`
+	ReturnedUnits int64 `json:"returned_units"`
 	// Revenue is the amount paid for the period's purchases: gross sales minus discounts.
-	Revenue float64
+	Revenue float64 `json:"revenue"`
 	// Discounts is Σ (ListPrice − UnitPrice)·Quantity over lines sold below a known list price.
-	Discounts float64
+	Discounts float64 `json:"discounts"`
 	// Returned is the value of lines returned in the period; NetRevenue = Revenue − Returned.
-	Returned, NetRevenue float64
+	Returned   float64 `json:"returned"`
+	NetRevenue float64 `json:"net_revenue"`
 	// AOV is Revenue / Orders ((gross − discounts) / orders, Shopify's definition). Returns are
 	// not subtracted: they are dated when they happen and show in ReturnRate and NetRevenue.
 	// The interval is the delta method over customers (a guest order is a unit of its own).
-	AOV Estimate
+	AOV Estimate `json:"aov"`
 	// RepeatPurchase is the repeat purchase rate: customers with two or more purchases in the
 	// period / customers with at least one. Both purchases must fall in the period.
-	RepeatPurchase Rate
+	RepeatPurchase Rate `json:"repeat_purchase"`
 	// ReturningCustomer is Shopify's returning customer rate: customers with a purchase in the
 	// period who had bought before (earlier in the period or at any time before it) /
 	// customers with a purchase in the period. It differs from RepeatPurchase in letting the
 	// first purchase fall before the period, so over a short period it is the larger: a
 	// loyal customer buying once a month is "returning" in every month but never "repeat"
 	// within one.
-	ReturningCustomer Rate
+	ReturningCustomer Rate `json:"returning_customer"`
 	// ReturnRate is units returned / units sold in the period (by the dates of the return and
 	// of the sale). A period with more returns than sales gives an undefined rate.
-	ReturnRate Rate
+	ReturnRate Rate `json:"return_rate"`
 	// HistoricalCLV is historical customer lifetime value: the mean over customers with a
 	// purchase by the end of the period of their net revenue (paid minus returned) up to that
 	// end, with the interval of a mean. It looks back only; for a prediction use profile's
 	// lifetime-value models.
-	HistoricalCLV Estimate
+	HistoricalCLV Estimate `json:"historical_clv"`
 }
 
 // Report computes the customer KPIs of period p.

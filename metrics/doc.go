@@ -89,6 +89,11 @@
 //     unknown-type counts), returning the module's ForgetReport: afterwards every result equals
 //     that of a store fed the same records without the person's. Merged shards forget the same
 //     way.
+//   - Every result (Report and its rows, Comparison, FunnelResult, SessionStats, Session,
+//     CustomerReport, Rate, Estimate, Lift, ForgetReport) encodes to JSON with snake_case
+//     names and methods by name ("wilson"), never fails on a number (an undefined figure or
+//     an unbounded interval end is null), and decodes back to the same value. Durations are
+//     integer nanoseconds (mean_duration_ns), times RFC 3339.
 //   - AddAll checks its context every 4096 records, so a cancellation is honoured within
 //     milliseconds.
 //

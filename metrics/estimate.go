@@ -83,14 +83,14 @@ func EstimateRatio(m RatioMoments) Estimate {
 // leaves the lift without an interval: a Valid lift is always finite.
 type Lift struct {
 	// Percent is 100·(test/base − 1); 0 when not Valid.
-	Percent float64
+	Percent float64 `json:"percent"`
 	// Interval is the confidence interval of Percent; meaningful when HasInterval.
-	Interval Interval
+	Interval Interval `json:"interval"`
 	// Valid is false when the base is zero or either side is undefined.
-	Valid bool
+	Valid bool `json:"valid"`
 	// HasInterval is false when no interval can be formed (a side with zero successes, an
 	// estimate without a standard error or not positive).
-	HasInterval bool
+	HasInterval bool `json:"has_interval"`
 }
 
 // String formats the lift as "+12.3% [+1.2%, +25.0%]", or "n/a".

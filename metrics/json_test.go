@@ -16,7 +16,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), "NaN") || !strings.Contains(string(b), `"CTR":{"successes":0,"trials":0,"value":null,"lower":null,"upper":null}`) {
+	if strings.Contains(string(b), "NaN") || !strings.Contains(string(b), `"ctr":{"successes":0,"trials":0,"value":null,"lower":null,"upper":null}`) {
 		t.Fatalf("json: %s", b)
 	}
 	var back Report

@@ -53,21 +53,22 @@
 //
 // JSON (-json): one object {"source", "dimension", "report", "funnel", "sessions",
 // "comparison" (only with -compare), "skipped_rows"}. Below the top level the values are
-// package metrics' types and keep their Go field names:
+// package metrics' types in their JSON form (snake_case names of their Go fields):
 //
-//	report      {Dimension, Rows: [{Key, <every metrics.KPIs field>}], Total (Key "total"),
-//	            Interval: {method ("wilson", "agresti-coull" or "jeffreys"), alpha}}
+//	report      {dimension, rows: [{key, <every metrics.KPIs field: sessions, bounce, aov,
+//	            top_item, ...>}], total (key "total"), interval: {method ("wilson",
+//	            "agresti-coull" or "jeffreys"), alpha}}
 //	rate        {successes, trials, value, lower, upper}; value and bounds null when undefined
 //	estimate    {value, se, units, lower, upper}; null when undefined or without a standard error
-//	funnel      {Steps: [{Name, Reached, FromPrevious, FromStart, DropOff}], Interval}
-//	sessions    metrics.SessionStats; MeanDuration, MedianDuration, P90Duration in nanoseconds
-//	comparison  {BaseName, TestName, Changes: [{KPI, Label, Base, Test, Lift: {Percent,
-//	            Interval: {lower, upper}, Valid, HasInterval}}]}; Base and Test are the display
+//	funnel      {steps: [{name, reached, from_previous, from_start, drop_off}], interval}
+//	sessions    metrics.SessionStats; mean_duration_ns, median_duration_ns, p90_duration_ns
+//	comparison  {base_name, test_name, changes: [{kpi, label, base, test, lift: {percent,
+//	            interval: {lower, upper}, valid, has_interval}}]}; base and test are the display
 //	            strings of the Markdown table (the numbers are in the report's rows)
 //
 // In JSON, lower and upper are always 95% intervals (Wilson for rates, normal for estimates), as
 // metrics' JSON encoding defines them: -method and -alpha shape the Markdown tables only, and
-// Interval records what they were. A script wanting other intervals recomputes them from
+// interval records what they were. A script wanting other intervals recomputes them from
 // successes and trials.
 package main
 
