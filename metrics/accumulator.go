@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorkit/tailor/internal/textio"
@@ -38,15 +40,36 @@ var (
 // KPI. Unit totals (sums of quantities) saturate at math.MaxInt64 rather than wrap.
 const MaxAmount = textio.MaxMagnitude
 
+// causeError is a metrics sentinel with a cause from another package (profile's validation),
+// printed with the metrics prefix once: "metrics: invalid event: field "Price" = "NaN": not a
+// finite number", not "metrics: invalid event: profile: field ...". errors.Is and errors.As
+// reach both the sentinel and the cause.
+type causeError struct {
+	sentinel error
+	context  string
+	cause    error
+}
+
+func (e *causeError) Error() string {
+	return e.sentinel.Error() + e.context + ": " + strings.ReplaceAll(e.cause.Error(), "profile: ", "")
+}
+
+func (e *causeError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+
+// wrapCause wraps cause under sentinel, with context (`: order "o1"`) after the sentinel.
+func wrapCause(sentinel error, context string, cause error) error {
+	return &causeError{sentinel: sentinel, context: context, cause: cause}
+}
+
 // checkAmount refuses a price, a quantity or their product above MaxAmount.
 func checkAmount(field string, price float64, qty int) error {
 	switch {
 	case !textio.InRange(price):
-		return fmt.Errorf("%w: %s %v > %g", ErrTooLarge, field, price, MaxAmount)
+		return fmt.Errorf("metrics: %s %v > %g: %w", field, price, MaxAmount, ErrTooLarge)
 	case math.Abs(float64(qty)) > MaxAmount:
-		return fmt.Errorf("%w: quantity %d > %g", ErrTooLarge, qty, MaxAmount)
+		return fmt.Errorf("metrics: quantity %d > %g: %w", qty, MaxAmount, ErrTooLarge)
 	case price*math.Abs(float64(qty)) > MaxAmount:
-		return fmt.Errorf("%w: %s %v × quantity %d > %g", ErrTooLarge, field, price, qty, MaxAmount)
+		return fmt.Errorf("metrics: %s %v × quantity %d > %g: %w", field, price, qty, MaxAmount, ErrTooLarge)
 	}
 	return nil
 }
@@ -194,12 +217,12 @@ var minNano, maxNano = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
 // still makes one order, but twice the revenue).
 func (a *Accumulator) Add(e *profile.Event) error {
 	if err := e.Validate(); err != nil {
-		return a.refuse(e, fmt.Errorf("%w: %w", ErrInvalidEvent, err))
+		return a.refuse(e, wrapCause(ErrInvalidEvent, "", err))
 	}
 	if e.Time.Before(minNano) || e.Time.After(maxNano) {
 		return a.refuse(e, fmt.Errorf("%w: %s", ErrTimeRange, e.Time))
 	}
-	if err := errors.Join(checkAmount("price", e.Price, e.Quantity), checkAmount("list price", e.ListPrice, e.Quantity)); err != nil {
+	if err := cmp.Or(checkAmount("price", e.Price, e.Quantity), checkAmount("list price", e.ListPrice, e.Quantity)); err != nil {
 		return a.refuse(e, err)
 	}
 	t := e.Time.UnixNano()

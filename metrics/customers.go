@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,13 +90,13 @@ func NewOrders(cfg OrdersConfig) *Orders {
 // ErrTooLarge for a line above MaxAmount) and counts it as invalid.
 func (o *Orders) Add(ord *profile.Order) error {
 	if err := ord.Validate(); err != nil {
-		return o.refuse(ord, fmt.Errorf("%w: order %q: %w", ErrInvalidOrder, ord.ID, err))
+		return o.refuse(ord, wrapCause(ErrInvalidOrder, fmt.Sprintf(": order %q", ord.ID), err))
 	}
 	if ord.Time.Before(minNano) || ord.Time.After(maxNano) {
 		return o.refuse(ord, fmt.Errorf("%w: order %q: %s", ErrTimeRange, ord.ID, ord.Time))
 	}
 	for i, l := range ord.Lines {
-		if err := errors.Join(checkAmount("unit price", l.UnitPrice, l.Quantity), checkAmount("list price", l.ListPrice, l.Quantity)); err != nil {
+		if err := cmp.Or(checkAmount("unit price", l.UnitPrice, l.Quantity), checkAmount("list price", l.ListPrice, l.Quantity)); err != nil {
 			return o.refuse(ord, fmt.Errorf("%w (order %q line %d)", err, ord.ID, i))
 		}
 	}

@@ -89,6 +89,9 @@
 //     unknown-type counts), returning the module's ForgetReport: afterwards every result equals
 //     that of a store fed the same records without the person's. Merged shards forget the same
 //     way.
+//   - Every error from an exported function starts with "metrics: " exactly once; a cause
+//     from profile's validation is printed without its own prefix and still matches with
+//     errors.Is and errors.As (profile.ErrNotFinite, *profile.FieldError).
 //   - Every result (Report and its rows, Comparison, FunnelResult, SessionStats, Session,
 //     CustomerReport, Rate, Estimate, Lift, ForgetReport) encodes to JSON with snake_case
 //     names and methods by name ("wilson"), never fails on a number (an undefined figure or

@@ -88,7 +88,7 @@ func NewFunnel(cfg FunnelConfig) (*Funnel, error) {
 // Add records one event. Invalid events (see Accumulator.Add) are ignored and reported.
 func (f *Funnel) Add(e *profile.Event) error {
 	if err := e.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		return wrapCause(ErrInvalidEvent, "", err)
 	}
 	if e.Time.Before(minNano) || e.Time.After(maxNano) {
 		return fmt.Errorf("%w: %s", ErrTimeRange, e.Time)
