@@ -148,3 +148,32 @@ func TestRatioMoments(t *testing.T) {
 		t.Error("Validate accepted bad moments")
 	}
 }
+
+// TestWilsonAgreesWithBothOldRules: the one Wilson equals the textbook formula that abtest and
+// metrics each computed (abtest pinned x = 0 and x = n to exactly 0 and 1, metrics clamped to
+// [0, 1] and widened to hold p̂) to within 1e-15 at every count up to n = 400,
+// at three levels; the end points are exact.
+func TestWilsonAgreesWithBothOldRules(t *testing.T) {
+	for _, alpha := range []float64{0.01, 0.05, 0.2} {
+		z := Z(alpha)
+		for n := 1.0; n <= 400; n++ {
+			for x := 0.0; x <= n; x++ {
+				p := x / n
+				z2 := z * z
+				c := (p + z2/(2*n)) / (1 + z2/n)
+				h := z * math.Sqrt(p*(1-p)/n+z2/(4*n*n)) / (1 + z2/n)
+				iv := Wilson(x, n, z)
+				if !near(iv.Lower, c-h, 1e-15) && !(x == 0 && iv.Lower == 0) ||
+					!near(iv.Upper, c+h, 1e-15) && !(x == n && iv.Upper == 1) {
+					t.Fatalf("Wilson(%v, %v) at alpha %v = %+v, formula [%v, %v]", x, n, alpha, iv, c-h, c+h)
+				}
+				if iv.Lower < 0 || iv.Upper > 1 || iv.Lower > p || iv.Upper < p {
+					t.Fatalf("Wilson(%v, %v) = %+v outside [0, 1] or misses %v", x, n, iv, p)
+				}
+				if (x == 0 && iv.Lower != 0) || (x == n && iv.Upper != 1) {
+					t.Fatalf("Wilson(%v, %v) = %+v: end point not exact", x, n, iv)
+				}
+			}
+		}
+	}
+}
