@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 )
@@ -322,4 +323,21 @@ func (r *Report) Row(key string) (Row, bool) {
 		return Row{}, false
 	}
 	return r.Rows[i], true
+}
+
+// Rates returns one rate KPI of every row, by row key (the total row left out): with a
+// ByVariant report, Rates("SessionConversion") is the experiment's arms as abtest reads them,
+// since both packages share the one Rate type (successes out of trials). kpi names a rate field
+// of KPIs (SessionConversion, VisitorConversion, CTR, Bounce, ...); any other name is an error
+// wrapping ErrConfig.
+func (r *Report) Rates(kpi string) (map[string]Rate, error) {
+	c, ok := columns[kpi]
+	if !ok || c.rate == nil {
+		return nil, fmt.Errorf("%w: %q is not a rate KPI", ErrConfig, kpi)
+	}
+	out := make(map[string]Rate, len(r.Rows))
+	for i := range r.Rows {
+		out[r.Rows[i].Key] = c.rate(&r.Rows[i].KPIs)
+	}
+	return out, nil
 }
