@@ -6,10 +6,9 @@ import (
 	"testing"
 )
 
-// TestReportRates: the hand-worked scenario's per-channel session conversion (TestReportHandWorked:
-// email 0 of 1 sessions, search 3 of 3; social's two sessions buy nothing: 0 of 2) comes out by key
-// in one call; a
-// non-rate or unknown KPI is ErrConfig.
+// TestReportRates: the hand-worked scenario's per-channel session conversion
+// (TestReportHandWorked: email 0 of 1 sessions, search 3 of 3; social's two sessions buy
+// nothing, 0 of 2) comes out by key in one call; a non-rate or unknown KPI is ErrConfig.
 func TestReportRates(t *testing.T) {
 	r := accumulate(t, Config{}, handEvents()).Report(ByChannel())
 	got, err := r.Rates("SessionConversion")
