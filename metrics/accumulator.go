@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorkit/tailor/internal/textio"
@@ -25,7 +27,7 @@ var (
 	ErrConfig = errors.New("metrics: bad configuration")
 	// ErrTooLarge wraps an event or order line whose amount (price or list price times
 	// quantity) exceeds MaxAmount. The module's one out-of-range sentinel: the same value as
-	// ErrRange, profile.ErrOutOfRange and segment.ErrOutOfRange.
+	// profile.ErrOutOfRange and segment.ErrOutOfRange.
 	ErrTooLarge = textio.ErrRange
 	// ErrSelfMerge is returned by the Merge methods (Accumulator, Funnel, Orders) when a value
 	// is merged into itself, which would count everything twice.
@@ -38,15 +40,36 @@ var (
 // KPI. Unit totals (sums of quantities) saturate at math.MaxInt64 rather than wrap.
 const MaxAmount = textio.MaxMagnitude
 
+// causeError is a metrics sentinel with a cause from another package (profile's validation),
+// printed with the metrics prefix once: "metrics: invalid event: field "Price" = "NaN": not a
+// finite number", not "metrics: invalid event: profile: field ...". errors.Is and errors.As
+// reach both the sentinel and the cause.
+type causeError struct {
+	sentinel error
+	context  string
+	cause    error
+}
+
+func (e *causeError) Error() string {
+	return e.sentinel.Error() + e.context + ": " + strings.ReplaceAll(e.cause.Error(), "profile: ", "")
+}
+
+func (e *causeError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+
+// wrapCause wraps cause under sentinel, with context (`: order "o1"`) after the sentinel.
+func wrapCause(sentinel error, context string, cause error) error {
+	return &causeError{sentinel: sentinel, context: context, cause: cause}
+}
+
 // checkAmount refuses a price, a quantity or their product above MaxAmount.
 func checkAmount(field string, price float64, qty int) error {
 	switch {
 	case !textio.InRange(price):
-		return fmt.Errorf("%w: %s %v > %g", ErrTooLarge, field, price, MaxAmount)
+		return fmt.Errorf("metrics: %s %v > %g: %w", field, price, MaxAmount, ErrTooLarge)
 	case math.Abs(float64(qty)) > MaxAmount:
-		return fmt.Errorf("%w: quantity %d > %g", ErrTooLarge, qty, MaxAmount)
+		return fmt.Errorf("metrics: quantity %d > %g: %w", qty, MaxAmount, ErrTooLarge)
 	case price*math.Abs(float64(qty)) > MaxAmount:
-		return fmt.Errorf("%w: %s %v × quantity %d > %g", ErrTooLarge, field, price, qty, MaxAmount)
+		return fmt.Errorf("metrics: %s %v × quantity %d > %g: %w", field, price, qty, MaxAmount, ErrTooLarge)
 	}
 	return nil
 }
@@ -90,10 +113,10 @@ type Config struct {
 	// Interval says how reports compute and render intervals.
 	Interval IntervalConfig
 	// Person says who an event belongs to; nil (or an empty answer) means e.Person(), the
-	// customer ID or else the anonymous ID. Set it to a stitched identity so that a visitor's
-	// anonymous and logged-in activity count as one person and one session: for example
-	// feed a profile.Stitcher every event first, then map each event to the Canonical ID of its
-	// CustomerID (or AnonymousID). The answer must not change during accumulation.
+	// customer ID or else the anonymous ID. Set it to the stitched person so that a visitor's
+	// anonymous and logged-in activity count as one person and one session: feed a
+	// profile.Stitcher every event first (ObserveEvent), then pass its PersonOf method,
+	// Config{Person: stitcher.PersonOf}. The answer must not change during accumulation.
 	Person func(e *profile.Event) string
 	// Progress, if set, is called with the number of events read so far every 1<<16 events
 	// by AddAll (total is 0: a stream's length is unknown). Default nil: no calls.
@@ -124,7 +147,6 @@ func (c Config) Validate() error {
 // An Accumulator is not safe for concurrent use: give each goroutine its own and Merge them.
 type Accumulator struct {
 	cfg     Config
-	cfgErr  error // cfg.Validate(): when set, Add refuses every event with it
 	gap     int64
 	keys    map[profile.EventType]bool
 	people  map[string]*personState
@@ -133,6 +155,9 @@ type Accumulator struct {
 	events  int64
 	late    int64
 	invalid int64
+	// invalidBy counts the refused events that named a person, so that Forget can take them
+	// out of Invalid too.
+	invalidBy map[string]int64
 }
 
 type personState struct {
@@ -140,12 +165,18 @@ type personState struct {
 	pending  []*sess          // new sessions before the timeline's end, not yet swept in (see place)
 	byID     map[string]*sess // tracker sessions
 	latest   int64
+	// events, late and unknown are the person's share of the accumulator's counters, which
+	// Forget subtracts.
+	events, late int64
+	unknown      map[profile.EventType]int64
 }
 
-// NewAccumulator returns an empty accumulator. A cfg that fails Validate is not silently
-// repaired: the accumulator then refuses every event, Add returning Validate's error (check
-// cfg.Validate first to fail early).
-func NewAccumulator(cfg Config) *Accumulator {
+// NewAccumulator returns an empty accumulator, or Validate's error (wrapping ErrConfig and
+// naming the field) for a cfg out of range: a bad value is never replaced by a default.
+func NewAccumulator(cfg Config) (*Accumulator, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	keys := map[profile.EventType]bool{profile.Purchase: true}
 	if len(cfg.Engagement.KeyEvents) > 0 {
 		keys = map[profile.EventType]bool{}
@@ -154,10 +185,10 @@ func NewAccumulator(cfg Config) *Accumulator {
 		}
 	}
 	return &Accumulator{
-		cfg: cfg, cfgErr: cfg.Validate(), gap: cfg.Session.gap(), keys: keys,
+		cfg: cfg, gap: cfg.Session.gap(), keys: keys,
 		people: map[string]*personState{}, intern: map[string]string{},
-		unknown: map[profile.EventType]int64{},
-	}
+		unknown: map[profile.EventType]int64{}, invalidBy: map[string]int64{},
+	}, nil
 }
 
 // Config returns the accumulator's configuration.
@@ -185,21 +216,14 @@ var minNano, maxNano = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
 // deduplicated: an event recorded twice counts twice (a purchase repeated with its order ID
 // still makes one order, but twice the revenue).
 func (a *Accumulator) Add(e *profile.Event) error {
-	if a.cfgErr != nil {
-		a.invalid++
-		return a.cfgErr
-	}
 	if err := e.Validate(); err != nil {
-		a.invalid++
-		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		return a.refuse(e, wrapCause(ErrInvalidEvent, "", err))
 	}
 	if e.Time.Before(minNano) || e.Time.After(maxNano) {
-		a.invalid++
-		return fmt.Errorf("%w: %s", ErrTimeRange, e.Time)
+		return a.refuse(e, fmt.Errorf("%w: %s", ErrTimeRange, e.Time))
 	}
-	if err := errors.Join(checkAmount("price", e.Price, e.Quantity), checkAmount("list price", e.ListPrice, e.Quantity)); err != nil {
-		a.invalid++
-		return err
+	if err := cmp.Or(checkAmount("price", e.Price, e.Quantity), checkAmount("list price", e.ListPrice, e.Quantity)); err != nil {
+		return a.refuse(e, err)
 	}
 	t := e.Time.UnixNano()
 	who := personOf(a.cfg.Person, e)
@@ -210,9 +234,11 @@ func (a *Accumulator) Add(e *profile.Event) error {
 	}
 	if t < p.latest {
 		a.late++
+		p.late++
 	}
 	p.latest = max(p.latest, t)
 	a.events++
+	p.events++
 
 	var s *sess
 	if a.cfg.Session.TrackerIDs && e.SessionID != "" {
@@ -227,8 +253,17 @@ func (a *Accumulator) Add(e *profile.Event) error {
 		s = p.place(t, a.cfg.Session.dayOf(t), a.gap)
 	}
 	s.start, s.end = min(s.start, t), max(s.end, t)
-	a.record(s, e, t)
+	a.record(p, s, e, t)
 	return nil
+}
+
+// refuse counts a refused event, under its person too when it names one, and returns err.
+func (a *Accumulator) refuse(e *profile.Event, err error) error {
+	a.invalid++
+	if who := personOf(a.cfg.Person, e); who != "" {
+		a.invalidBy[who]++
+	}
+	return err
 }
 
 func personOf(f func(*profile.Event) string, e *profile.Event) string {
@@ -240,7 +275,7 @@ func personOf(f func(*profile.Event) string, e *profile.Event) string {
 	return e.Person()
 }
 
-func (a *Accumulator) record(s *sess, e *profile.Event, t int64) {
+func (a *Accumulator) record(p *personState, s *sess, e *profile.Event, t int64) {
 	for i, v := range [3]string{e.Channel, e.Device, e.Region} {
 		if c := (attribution{t, v}); c.better(s.attr[i]) {
 			c.val = a.str(v)
@@ -259,7 +294,12 @@ func (a *Accumulator) record(s *sess, e *profile.Event, t int64) {
 	q := int64(e.Quantity)
 	switch k {
 	case kUnknown:
-		a.unknown[a.typeName(e.Type)]++
+		typ := a.typeName(e.Type)
+		a.unknown[typ]++
+		if p.unknown == nil {
+			p.unknown = map[profile.EventType]int64{}
+		}
+		p.unknown[typ]++
 	case kPurchase:
 		if e.OrderID == "" {
 			s.looseOrd++
@@ -338,6 +378,14 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 			continue
 		}
 		p.latest = max(p.latest, op.latest)
+		p.events += op.events
+		p.late += op.late
+		for t, n := range op.unknown {
+			if p.unknown == nil {
+				p.unknown = map[profile.EventType]int64{}
+			}
+			p.unknown[a.typeName(t)] += n
+		}
 		p.flush(a.gap)
 		op.flush(a.gap)
 		p.timeline = mergeTimelines(p.timeline, op.timeline, a.gap)
@@ -354,6 +402,9 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 	}
 	for t, n := range o.unknown {
 		a.unknown[a.typeName(t)] += n
+	}
+	for who, n := range o.invalidBy {
+		a.invalidBy[who] += n
 	}
 	a.events += o.events
 	a.late += o.late

@@ -33,7 +33,7 @@ func TestAddAllProgressAndCancel(t *testing.T) {
 		}
 		calls = append(calls, done)
 	}
-	a := NewAccumulator(Config{Progress: prog})
+	a := newAcc(t, Config{Progress: prog})
 	if err := a.AddAll(context.Background(), manyEvents(140000)); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestAddAllProgressAndCancel(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := NewAccumulator(Config{}).AddAll(ctx, manyEvents(10)); !errors.Is(err, context.Canceled) {
+	if err := newAcc(t, Config{}).AddAll(ctx, manyEvents(10)); !errors.Is(err, context.Canceled) {
 		t.Errorf("accumulator: %v", err)
 	}
 	if err := f.AddAll(ctx, manyEvents(10)); !errors.Is(err, context.Canceled) {

@@ -10,7 +10,7 @@ import (
 )
 
 // TestBadInputTable is the package's table of bad inputs and the exact behaviour for each.
-// (The events file reader has its own table in TestReadEventsBadInput, orders in
+// (The events file reader has its own table in profile's TestReadEventsCSVBadInput, orders in
 // TestOrdersEdgeCases, funnels in TestFunnelBadInput.)
 func TestBadInputTable(t *testing.T) {
 	base := func(mod func(e *profile.Event)) []profile.Event {
@@ -54,7 +54,7 @@ func TestBadInputTable(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		a := NewAccumulator(Config{})
+		a := newAcc(t, Config{})
 		var err error
 		for i := range c.events {
 			if e := a.Add(&c.events[i]); e != nil {
@@ -71,13 +71,13 @@ func TestBadInputTable(t *testing.T) {
 			t.Errorf("%s: refused: %v", c.name, err)
 			continue
 		}
-		if k := a.Report(Overall).Total.KPIs; !c.check(k) {
+		if k := a.Report(Overall()).Total.KPIs; !c.check(k) {
 			t.Errorf("%s: %+v", c.name, k)
 		}
 	}
 	// Counts near 2^53 keep rates and intervals finite.
 	r := NewRate(1<<53-1, 1<<53)
-	if ci, ok := r.Interval(IntervalConfig{}); !ok || !(ci.Lo > 0.99 && ci.Hi <= 1) {
+	if ci, ok := RateInterval(r, IntervalConfig{}); !ok || !(ci.Lower > 0.99 && ci.Upper <= 1) {
 		t.Errorf("2^53 rate interval %+v %v", ci, ok)
 	}
 }

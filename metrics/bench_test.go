@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"testing"
@@ -23,13 +22,13 @@ func BenchmarkFullReport(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		a := NewAccumulator(Config{})
+		a := newAcc(b, Config{})
 		f, _ := NewFunnel(FunnelConfig{Steps: shopFunnel})
 		for i := range events {
 			a.Add(&events[i])
 			f.Add(&events[i])
 		}
-		_ = a.Report(ByChannel)
+		_ = a.Report(ByChannel())
 		_ = f.Result()
 		_ = a.SessionStats()
 	}
@@ -42,27 +41,8 @@ func BenchmarkAccumulatorAdd(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		a := NewAccumulator(Config{})
+		a := newAcc(b, Config{})
 		a.AddAll(context.Background(), slices.Values(events))
-	}
-	b.ReportMetric(float64(len(events)*b.N)/b.Elapsed().Seconds(), "events/s")
-}
-
-// BenchmarkReadEvents: parsing the events CSV format.
-func BenchmarkReadEvents(b *testing.B) {
-	var buf bytes.Buffer
-	events := benchEvents(b)
-	WriteEvents(&buf, slices.Values(events))
-	data := buf.Bytes()
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, err := range ReadEvents(bytes.NewReader(data)) {
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
 	}
 	b.ReportMetric(float64(len(events)*b.N)/b.Elapsed().Seconds(), "events/s")
 }

@@ -3,6 +3,7 @@ package metrics
 import (
 	"math"
 
+	"github.com/tailorkit/tailor/internal/stat"
 	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -56,19 +57,27 @@ func logOddsQuantile(a, b, alpha float64, upper bool) float64 {
 		k4 := pentagammaLarge(a) + pentagammaLarge(b)
 		s := math.Sqrt(k2)
 		g1, g2 := k3/(k2*s), k4/(k2*k2)
-		z := mathext.NormalQuantile(alpha)
+		z := -stat.Z(2 * alpha) // the lower alpha-quantile, accurate into the subnormals
 		if upper {
 			z = -z
 		}
 		return k1 + s*(z+(z*z-1)*g1/6+(z*z*z-3*z)*g2/24-(2*z*z*z-5*z)*g1*g1/36)
 	}
-	var g float64
-	if upper {
+	var g, y float64
+	lg, _ := math.Lgamma(a + 1)
+	switch ly := (math.Log(alpha) + lg) / a; {
+	case upper:
 		g = mathext.GammaIncRegCompInv(a, alpha)
-	} else {
+		y = math.Log(g)
+	case ly < -50:
+		// A lower tail so far out (an Alpha of 1e-300 at 0 successes) that gonum's root finder
+		// leaves its domain and panics: there P(a, x) = x^a/Γ(a+1)·(1 + O(x)), so
+		// log x = (log alpha + log Γ(a+1))/a to within 1e-21 relative.
+		y, g = ly, math.Exp(ly)
+	default:
 		g = mathext.GammaIncRegInv(a, alpha)
+		y = math.Log(g)
 	}
-	y := math.Log(g)
 	return y - digammaLarge(b) - trigammaLarge(b)/2*(a-g)
 }
 

@@ -11,27 +11,33 @@ import (
 	"github.com/tailorkit/tailor/profile"
 )
 
-// ComparisonColumns are the mission's with/without-personalization figures: CTR, conversion,
-// average order value and repeat purchases.
-var ComparisonColumns = []string{"CTR", "SessionConversion", "AOV", "RepeatPurchase"}
+// ComparisonColumns returns the figures Compare shows by default, those a with/without
+// personalization test moves: CTR, conversion per session, average order value and repeat
+// purchases. The slice is a fresh copy.
+func ComparisonColumns() []string {
+	return []string{"CTR", "SessionConversion", "AOV", "RepeatPurchase"}
+}
 
 // Change is one KPI compared between a base group (period, variant) and a test group.
 type Change struct {
 	// KPI is the KPIs field name; Label its display name.
-	KPI, Label string
+	KPI   string `json:"kpi"`
+	Label string `json:"label"`
 	// Base and Test are the figures as a Markdown table shows them.
-	Base, Test string
+	Base string `json:"base"`
+	Test string `json:"test"`
 	// Lift is the relative change in percent, with an interval for rates (Katz log interval)
 	// and estimates (delta method on the log scale); counts and sums get no interval.
-	Lift Lift
+	Lift Lift `json:"lift"`
 }
 
 // Comparison is a with/without or period-over-period table.
 type Comparison struct {
 	// BaseName and TestName label the two groups ("control", "treatment").
-	BaseName, TestName string
+	BaseName string `json:"base_name"`
+	TestName string `json:"test_name"`
 	// Changes holds one entry per compared KPI, in the order asked for.
-	Changes []Change
+	Changes []Change `json:"changes"`
 }
 
 // Compare compares the KPIs of two independent groups (two periods, two variants, with and
@@ -44,7 +50,7 @@ func Compare(baseName string, base KPIs, testName string, test KPIs, cfg Interva
 		return Comparison{}, err
 	}
 	if len(cols) == 0 {
-		cols = ComparisonColumns
+		cols = ComparisonColumns()
 	}
 	cs, err := lookup(cols)
 	if err != nil {
@@ -100,7 +106,7 @@ func (c Comparison) WriteCSV(w io.Writer) error {
 		if ch.Lift.Valid {
 			rec[3] = num(ch.Lift.Percent)
 			if ch.Lift.HasInterval {
-				rec[4], rec[5] = num(ch.Lift.Interval.Lo), num(ch.Lift.Interval.Hi)
+				rec[4], rec[5] = num(ch.Lift.Interval.Lower), num(ch.Lift.Interval.Upper)
 			}
 		}
 		cw.Write(rec)

@@ -19,7 +19,7 @@ func TestCompareHandWorked(t *testing.T) {
 	}
 	o := loadIntervalOracle(t).Lifts[0]
 	l := c.Changes[0].Lift
-	if !close(l.Percent, 20, 1e-9) || !close(l.Interval.Lo, o.Lo, 1e-9) || !close(l.Interval.Hi, o.Hi, 1e-9) {
+	if !close(l.Percent, 20, 1e-9) || !close(l.Interval.Lower, o.Lo, 1e-9) || !close(l.Interval.Upper, o.Hi, 1e-9) {
 		t.Errorf("CTR lift %+v, want %+v", l, o)
 	}
 	if l := c.Changes[1].Lift; !close(l.Percent, 10, 1e-9) || !l.HasInterval {
@@ -60,7 +60,7 @@ func TestPeriodOverPeriod(t *testing.T) {
 	if am.Events()+pm.Events() != int64(len(ev)) || am.Events() != 11 {
 		t.Fatalf("split %d + %d of %d", am.Events(), pm.Events(), len(ev))
 	}
-	c, err := Compare("morning", am.Report(Overall).Total.KPIs, "afternoon", pm.Report(Overall).Total.KPIs, IntervalConfig{}, "Sessions", "Revenue")
+	c, err := Compare("morning", am.Report(Overall()).Total.KPIs, "afternoon", pm.Report(Overall()).Total.KPIs, IntervalConfig{}, "Sessions", "Revenue")
 	if err != nil {
 		t.Fatal(err)
 	}

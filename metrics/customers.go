@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,8 @@ var ErrInvalidOrder = errors.New("metrics: invalid order")
 // Period is the half-open time range [From, To). A zero From or To leaves that side open.
 type Period struct {
 	// From is the first instant in the period, To the first after it.
-	From, To time.Time
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
 }
 
 func (p Period) bounds() (int64, int64) {
@@ -59,6 +61,7 @@ type Orders struct {
 	customers map[string][]orderRec
 	guests    []orderRec
 	invalid   int64
+	invalidBy map[string]int64 // refused orders by customer, for Forget
 }
 
 type orderRec struct {
@@ -77,7 +80,8 @@ type OrdersConfig struct {
 	Progress func(done, total int)
 }
 
-// NewOrders returns an empty order accumulator.
+// NewOrders returns an empty order accumulator. It cannot fail: no OrdersConfig value is out
+// of range (Progress may be nil), so it returns no error.
 func NewOrders(cfg OrdersConfig) *Orders {
 	return &Orders{cfg: cfg, customers: map[string][]orderRec{}}
 }
@@ -86,17 +90,14 @@ func NewOrders(cfg OrdersConfig) *Orders {
 // ErrTooLarge for a line above MaxAmount) and counts it as invalid.
 func (o *Orders) Add(ord *profile.Order) error {
 	if err := ord.Validate(); err != nil {
-		o.invalid++
-		return fmt.Errorf("%w: order %q: %w", ErrInvalidOrder, ord.ID, err)
+		return o.refuse(ord, wrapCause(ErrInvalidOrder, fmt.Sprintf(": order %q", ord.ID), err))
 	}
 	if ord.Time.Before(minNano) || ord.Time.After(maxNano) {
-		o.invalid++
-		return fmt.Errorf("%w: order %q: %s", ErrTimeRange, ord.ID, ord.Time)
+		return o.refuse(ord, fmt.Errorf("%w: order %q: %s", ErrTimeRange, ord.ID, ord.Time))
 	}
 	for i, l := range ord.Lines {
-		if err := errors.Join(checkAmount("unit price", l.UnitPrice, l.Quantity), checkAmount("list price", l.ListPrice, l.Quantity)); err != nil {
-			o.invalid++
-			return fmt.Errorf("%w (order %q line %d)", err, ord.ID, i)
+		if err := cmp.Or(checkAmount("unit price", l.UnitPrice, l.Quantity), checkAmount("list price", l.ListPrice, l.Quantity)); err != nil {
+			return o.refuse(ord, fmt.Errorf("%w (order %q line %d)", err, ord.ID, i))
 		}
 	}
 	r := orderRec{t: ord.Time.UnixNano()}
@@ -121,6 +122,18 @@ func (o *Orders) Add(ord *profile.Order) error {
 	return nil
 }
 
+// refuse counts a refused order, under its customer too, and returns err.
+func (o *Orders) refuse(ord *profile.Order, err error) error {
+	o.invalid++
+	if ord.CustomerID != "" {
+		if o.invalidBy == nil {
+			o.invalidBy = map[string]int64{}
+		}
+		o.invalidBy[ord.CustomerID]++
+	}
+	return err
+}
+
 // AddAll records every order of seq, counting invalid ones (see Invalid); it stops with ctx's
 // error when ctx is cancelled.
 func (o *Orders) AddAll(ctx context.Context, seq iter.Seq[profile.Order]) error {
@@ -138,6 +151,12 @@ func (o *Orders) Merge(other *Orders) error {
 	}
 	o.guests = append(o.guests, other.guests...)
 	o.invalid += other.invalid
+	for c, n := range other.invalidBy {
+		if o.invalidBy == nil {
+			o.invalidBy = map[string]int64{}
+		}
+		o.invalidBy[c] += n
+	}
 	return nil
 }
 
@@ -146,42 +165,46 @@ func (o *Orders) Invalid() int64 { return o.invalid }
 
 // CustomerReport holds the order and customer KPIs of one period.
 type CustomerReport struct {
-	Period Period
+	Period Period `json:"period"`
 	// Customers counts customers with a purchase in the period; NewCustomers those whose
 	// first purchase ever is in it.
-	Customers, NewCustomers int64
+	Customers    int64 `json:"customers"`
+	NewCustomers int64 `json:"new_customers"`
 	// Orders counts purchases in the period, GuestOrders those without a customer.
-	Orders, GuestOrders int64
+	Orders      int64 `json:"orders"`
+	GuestOrders int64 `json:"guest_orders"`
 	// Units sold and returned (|quantity| of negative lines) in the period.
-	Units, ReturnedUnits int64
+	Units         int64 `json:"units"`
+	ReturnedUnits int64 `json:"returned_units"`
 	// Revenue is the amount paid for the period's purchases: gross sales minus discounts.
-	Revenue float64
+	Revenue float64 `json:"revenue"`
 	// Discounts is Σ (ListPrice − UnitPrice)·Quantity over lines sold below a known list price.
-	Discounts float64
+	Discounts float64 `json:"discounts"`
 	// Returned is the value of lines returned in the period; NetRevenue = Revenue − Returned.
-	Returned, NetRevenue float64
+	Returned   float64 `json:"returned"`
+	NetRevenue float64 `json:"net_revenue"`
 	// AOV is Revenue / Orders ((gross − discounts) / orders, Shopify's definition). Returns are
 	// not subtracted: they are dated when they happen and show in ReturnRate and NetRevenue.
 	// The interval is the delta method over customers (a guest order is a unit of its own).
-	AOV Estimate
+	AOV Estimate `json:"aov"`
 	// RepeatPurchase is the repeat purchase rate: customers with two or more purchases in the
 	// period / customers with at least one. Both purchases must fall in the period.
-	RepeatPurchase Rate
+	RepeatPurchase Rate `json:"repeat_purchase"`
 	// ReturningCustomer is Shopify's returning customer rate: customers with a purchase in the
 	// period who had bought before (earlier in the period or at any time before it) /
 	// customers with a purchase in the period. It differs from RepeatPurchase in letting the
 	// first purchase fall before the period, so over a short period it is the larger: a
 	// loyal customer buying once a month is "returning" in every month but never "repeat"
 	// within one.
-	ReturningCustomer Rate
+	ReturningCustomer Rate `json:"returning_customer"`
 	// ReturnRate is units returned / units sold in the period (by the dates of the return and
 	// of the sale). A period with more returns than sales gives an undefined rate.
-	ReturnRate Rate
+	ReturnRate Rate `json:"return_rate"`
 	// HistoricalCLV is historical customer lifetime value: the mean over customers with a
 	// purchase by the end of the period of their net revenue (paid minus returned) up to that
 	// end, with the interval of a mean. It looks back only; for a prediction use profile's
 	// lifetime-value models.
-	HistoricalCLV Estimate
+	HistoricalCLV Estimate `json:"historical_clv"`
 }
 
 // Report computes the customer KPIs of period p.
@@ -207,7 +230,7 @@ func (o *Orders) Report(p Period) CustomerReport {
 		add(g)
 		if in(g.t) && g.purchase() {
 			rep.GuestOrders++
-			aov.Add(1, g.sold)
+			aov.Add(g.sold, 1)
 		}
 	}
 	for _, c := range slices.Sorted(maps.Keys(o.customers)) {
@@ -232,13 +255,13 @@ func (o *Orders) Report(p Period) CustomerReport {
 			}
 		}
 		if bought {
-			clv.Add(1, net)
+			clv.Add(net, 1)
 		}
 		if nIn == 0 {
 			continue
 		}
 		rep.Customers++
-		aov.Add(float64(nIn), value)
+		aov.Add(value, float64(nIn))
 		if nIn >= 2 {
 			buyersRepeat++
 		}
@@ -250,11 +273,11 @@ func (o *Orders) Report(p Period) CustomerReport {
 		}
 	}
 	rep.NetRevenue = rep.Revenue - rep.Returned
-	rep.AOV = aov.Ratio()
+	rep.AOV = EstimateRatio(aov)
 	rep.RepeatPurchase = NewRate(buyersRepeat, rep.Customers)
 	rep.ReturningCustomer = NewRate(returning, rep.Customers)
 	rep.ReturnRate = NewRate(rep.ReturnedUnits, rep.Units)
-	rep.HistoricalCLV = clv.Ratio()
+	rep.HistoricalCLV = EstimateRatio(clv)
 	return rep
 }
 

@@ -3,6 +3,8 @@ package metrics
 import (
 	"fmt"
 	"math"
+
+	"github.com/tailorkit/tailor/internal/stat"
 )
 
 // Estimate is a money or time figure (average order value, revenue per visitor, seconds on
@@ -38,7 +40,7 @@ func (e Estimate) Interval(cfg IntervalConfig) (Interval, bool) {
 		return Interval{}, false
 	}
 	h := cfg.z() * e.SE
-	return Interval{Lo: e.Value - h, Hi: e.Value + h}, true
+	return Interval{Lower: e.Value - h, Upper: e.Value + h}, true
 }
 
 // String formats the value with two decimals, or "n/a" when undefined.
@@ -49,91 +51,28 @@ func (e Estimate) String() string {
 	return fmt.Sprintf("%.2f", e.Value)
 }
 
-// RatioMoments are the mergeable sufficient statistics of a ratio metric ΣY/ΣX over
-// independent units i = 1..n, each contributing a pair (xᵢ, yᵢ): for average order value a
-// unit is a customer with x = orders and y = revenue; for time on site a visitor with
-// x = sessions and y = seconds. Setting every x = 1 gives a plain mean.
+// RatioMoments are the mergeable sufficient statistics of a ratio metric ΣNum/ΣDen over
+// independent units, numerator first (Add(num, den)): for average order value a unit is a
+// customer with num = revenue and den = orders; for time on site a visitor with num = seconds
+// and den = sessions. It is the module's one RatioMoments (internal/stat), shared with abtest;
+// EstimateRatio turns it into an Estimate with its delta-method standard error.
+type RatioMoments = stat.RatioMoments
+
+// EstimateRatio returns the estimate ΣNum/ΣDen of m with its delta-method standard error
+// (Deng, Knoblich & Lu 2018; see RatioMoments), with R = n̄/d̄ and sample (co)variances s:
 //
-// Moments are kept in Welford's centred form, so large sums do not lose precision, and Merge
-// uses Chan et al.'s pairwise update: merging shards equals one pass up to rounding.
+//	Var(R) ≈ (s_nn − 2R·s_nd + R²·s_dd) / (n·d̄²)
 //
-// The ratio's standard error comes from the delta method (Deng, Knoblich & Lu 2018), with
-// R = ȳ/x̄ and sample (co)variances s:
-//
-//	Var(R) ≈ (s_yy − 2R·s_xy + R²·s_xx) / (n·x̄²)
-//
-// which, unlike treating sessions or orders as independent, accounts for several of them coming
-// from the same visitor or customer.
-type RatioMoments struct {
-	// N is the number of units.
-	N int64
-	// MeanX and MeanY are the running means of x and y.
-	MeanX, MeanY float64
-	// Cxx, Cyy and Cxy are the sums of centred products Σ(x−x̄)², Σ(y−ȳ)², Σ(x−x̄)(y−ȳ).
-	Cxx, Cyy, Cxy float64
-	// Active counts the units with x ≠ 0 or y ≠ 0. A unit (0, 0), such as a visitor without
-	// orders in average order value, has residual y − R·x = 0 and says nothing about the
-	// ratio's spread: with fewer than two active units the standard error is unknown rather
-	// than a zero-width interval.
-	Active int64
-}
-
-// Add records one unit.
-func (m *RatioMoments) Add(x, y float64) {
-	m.N++
-	if x != 0 || y != 0 {
-		m.Active++
-	}
-	n := float64(m.N)
-	dx, dy := x-m.MeanX, y-m.MeanY
-	m.MeanX += dx / n
-	m.MeanY += dy / n
-	m.Cxx += dx * (x - m.MeanX)
-	m.Cyy += dy * (y - m.MeanY)
-	m.Cxy += dx * (y - m.MeanY)
-}
-
-// Merge adds the units of o.
-func (m *RatioMoments) Merge(o RatioMoments) {
-	if o.N == 0 {
-		return
-	}
-	if m.N == 0 {
-		*m = o
-		return
-	}
-	na, nb := float64(m.N), float64(o.N)
-	n := na + nb
-	dx, dy := o.MeanX-m.MeanX, o.MeanY-m.MeanY
-	m.Cxx += o.Cxx + dx*dx*na*nb/n
-	m.Cyy += o.Cyy + dy*dy*na*nb/n
-	m.Cxy += o.Cxy + dx*dy*na*nb/n
-	m.MeanX += dx * nb / n
-	m.MeanY += dy * nb / n
-	m.N += o.N
-	m.Active += o.Active
-}
-
-// SumX returns Σx.
-func (m RatioMoments) SumX() float64 { return m.MeanX * float64(m.N) }
-
-// SumY returns Σy.
-func (m RatioMoments) SumY() float64 { return m.MeanY * float64(m.N) }
-
-// Ratio returns the estimate ΣY/ΣX with its delta-method standard error; undefined when ΣX is
-// not positive. The standard error needs n >= 2 and at least two Active units (SE = −1
-// otherwise: one customer's single order gives no spread to measure).
-func (m RatioMoments) Ratio() Estimate {
-	if m.N == 0 || !(m.MeanX > 0) {
+// The estimate is undefined when ΣDen is not positive. The standard error needs n >= 2 and at
+// least two Active units (SE = −1 otherwise: one customer's single order gives no spread to
+// measure).
+func EstimateRatio(m RatioMoments) Estimate {
+	if m.N == 0 || !(m.MeanDen > 0) {
 		return undefined(m.N)
 	}
-	r := m.MeanY / m.MeanX
-	e := Estimate{Value: r, SE: -1, Units: m.N, Valid: true}
+	e := Estimate{Value: m.MeanNum / m.MeanDen, SE: -1, Units: m.N, Valid: true}
 	if m.N >= 2 && m.Active >= 2 {
-		n := float64(m.N)
-		sxx, syy, sxy := m.Cxx/(n-1), m.Cyy/(n-1), m.Cxy/(n-1)
-		v := (syy - 2*r*sxy + r*r*sxx) / (n * m.MeanX * m.MeanX)
-		e.SE = math.Sqrt(math.Max(0, v))
+		e.SE = math.Sqrt(math.Max(0, m.Variance()/float64(m.N)))
 	}
 	return e
 }
@@ -144,14 +83,14 @@ func (m RatioMoments) Ratio() Estimate {
 // leaves the lift without an interval: a Valid lift is always finite.
 type Lift struct {
 	// Percent is 100·(test/base − 1); 0 when not Valid.
-	Percent float64
+	Percent float64 `json:"percent"`
 	// Interval is the confidence interval of Percent; meaningful when HasInterval.
-	Interval Interval
+	Interval Interval `json:"interval"`
 	// Valid is false when the base is zero or either side is undefined.
-	Valid bool
+	Valid bool `json:"valid"`
 	// HasInterval is false when no interval can be formed (a side with zero successes, an
 	// estimate without a standard error or not positive).
-	HasInterval bool
+	HasInterval bool `json:"has_interval"`
 }
 
 // String formats the lift as "+12.3% [+1.2%, +25.0%]", or "n/a".
@@ -162,7 +101,7 @@ func (l Lift) String() string {
 	if !l.HasInterval {
 		return fmt.Sprintf("%+.1f%%", l.Percent)
 	}
-	return fmt.Sprintf("%+.1f%% [%+.1f%%, %+.1f%%]", l.Percent, l.Interval.Lo, l.Interval.Hi)
+	return fmt.Sprintf("%+.1f%% [%+.1f%%, %+.1f%%]", l.Percent, l.Interval.Lower, l.Interval.Upper)
 }
 
 // RateLift compares two independent rates. The interval is Katz's log interval for a ratio of
@@ -213,7 +152,7 @@ func (l Lift) finite() Lift {
 	if !l.Valid || math.IsNaN(l.Percent) || math.IsInf(l.Percent, 0) {
 		return Lift{}
 	}
-	if lo, hi := l.Interval.Lo, l.Interval.Hi; l.HasInterval &&
+	if lo, hi := l.Interval.Lower, l.Interval.Upper; l.HasInterval &&
 		(math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsNaN(hi) || math.IsInf(hi, 0)) {
 		l.Interval, l.HasInterval = Interval{}, false
 	}
@@ -222,5 +161,5 @@ func (l Lift) finite() Lift {
 
 func logInterval(r, varLog float64, cfg IntervalConfig) Interval {
 	h := cfg.z() * math.Sqrt(varLog)
-	return Interval{Lo: 100 * (math.Exp(math.Log(r)-h) - 1), Hi: 100 * (math.Exp(math.Log(r)+h) - 1)}
+	return Interval{Lower: 100 * (math.Exp(math.Log(r)-h) - 1), Upper: 100 * (math.Exp(math.Log(r)+h) - 1)}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/tailorkit/tailor/metrics"
@@ -15,11 +14,11 @@ import (
 // A conversion rate with its 95% Wilson interval, and the undefined rate of an empty segment.
 func ExampleRate() {
 	conv := metrics.NewRate(45, 1200)
-	ci, _ := conv.Interval(metrics.IntervalConfig{})
-	fmt.Printf("%v [%.2f%%, %.2f%%]\n", conv, 100*ci.Lo, 100*ci.Hi)
+	ci, _ := metrics.RateInterval(conv, metrics.IntervalConfig{})
+	fmt.Printf("%v [%.2f%%, %.2f%%]\n", conv, 100*ci.Lower, 100*ci.Upper)
 
-	jeff, _ := conv.Interval(metrics.IntervalConfig{Method: metrics.Jeffreys, Level: 0.9})
-	fmt.Printf("90%% Jeffreys [%.2f%%, %.2f%%]\n", 100*jeff.Lo, 100*jeff.Hi)
+	jeff, _ := metrics.RateInterval(conv, metrics.IntervalConfig{Method: metrics.Jeffreys, Alpha: 0.1})
+	fmt.Printf("90%% Jeffreys [%.2f%%, %.2f%%]\n", 100*jeff.Lower, 100*jeff.Upper)
 
 	empty := metrics.NewRate(0, 0)
 	_, ok := empty.Value()
@@ -49,11 +48,14 @@ func ExampleAccumulator() {
 		ev("bob", 0, profile.View, "social"),
 		ev("bob", 90, profile.View, "social"), ev("bob", 91, profile.View, ""), // a second session
 	}
-	acc := metrics.NewAccumulator(metrics.Config{})
+	acc, err := metrics.NewAccumulator(metrics.Config{})
+	if err != nil {
+		panic(err)
+	}
 	if err := acc.AddAll(context.Background(), slices.Values(events)); err != nil {
 		panic(err)
 	}
-	report := acc.Report(metrics.ByChannel)
+	report := acc.Report(metrics.ByChannel())
 	report.WriteMarkdown(os.Stdout, "Sessions", "Bounce", "SessionConversion", "AOV", "TopItem")
 	// Output:
 	// | channel | sessions | bounce rate | conversion/session | AOV | most popular item |
@@ -104,23 +106,6 @@ func ExampleOrders() {
 	fmt.Println("repeat purchase:", r.RepeatPurchase, "returning customers:", r.ReturningCustomer, "AOV:", r.AOV)
 	// Output:
 	// repeat purchase: 33.3% returning customers: 66.7% AOV: 12.00
-}
-
-// Reading the events CSV format; a bad row names its line, column and value.
-func ExampleReadEvents() {
-	in := "time,customer_id,type,price,quantity\n" +
-		"2025-05-01T09:00:00Z,ann,view,12,\n" +
-		"2025-05-01T09:01:00Z,ann,purchase,12,two\n"
-	for e, err := range metrics.ReadEvents(strings.NewReader(in)) {
-		if err != nil {
-			fmt.Println("error:", err)
-			continue
-		}
-		fmt.Println(e.CustomerID, e.Type, e.Price)
-	}
-	// Output:
-	// ann view 12
-	// error: line 3: field "quantity" = "two": not an integer
 }
 
 // A with/without comparison: the lift of each KPI in percent with its interval.

@@ -88,7 +88,7 @@ func NewFunnel(cfg FunnelConfig) (*Funnel, error) {
 // Add records one event. Invalid events (see Accumulator.Add) are ignored and reported.
 func (f *Funnel) Add(e *profile.Event) error {
 	if err := e.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+		return wrapCause(ErrInvalidEvent, "", err)
 	}
 	if e.Time.Before(minNano) || e.Time.After(maxNano) {
 		return fmt.Errorf("%w: %s", ErrTimeRange, e.Time)
@@ -126,22 +126,22 @@ func (f *Funnel) Merge(o *Funnel) error {
 // FunnelStep is one step of a FunnelResult.
 type FunnelStep struct {
 	// Name is the step's event type.
-	Name string
+	Name string `json:"name"`
 	// Reached counts people who got at least this far.
-	Reached int64
+	Reached int64 `json:"reached"`
 	// FromPrevious is Reached / the previous step's Reached (for the first step: Reached/Reached).
-	FromPrevious Rate
+	FromPrevious Rate `json:"from_previous"`
 	// FromStart is Reached / the first step's Reached.
-	FromStart Rate
+	FromStart Rate `json:"from_start"`
 	// DropOff is 1 − FromPrevious: the share of the previous step's people lost here.
-	DropOff Rate
+	DropOff Rate `json:"drop_off"`
 }
 
 // FunnelResult is a funnel's outcome, one entry per step.
 type FunnelResult struct {
-	Steps []FunnelStep
+	Steps []FunnelStep `json:"steps"`
 	// Interval is how intervals are rendered.
-	Interval IntervalConfig
+	Interval IntervalConfig `json:"interval"`
 }
 
 // Result computes how far each person got.
@@ -258,9 +258,9 @@ func (r FunnelResult) WriteMarkdown(w io.Writer) error {
 }
 
 func rateCell(r Rate, ic IntervalConfig) string {
-	ci, ok := r.Interval(ic)
+	ci, ok := RateInterval(r, ic)
 	if !ok {
 		return "n/a"
 	}
-	return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lo, 100*ci.Hi)
+	return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lower, 100*ci.Upper)
 }

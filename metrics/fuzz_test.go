@@ -16,17 +16,17 @@ func FuzzRateInterval(f *testing.F) {
 	f.Add(int64(0), int64(0), int64(0), int64(1), 0.0, uint8(2))
 	f.Add(int64(1<<53), int64(1<<53+1), int64(-1), int64(1<<62), 1e-300, uint8(1))
 	f.Fuzz(func(t *testing.T, k, n, k2, n2 int64, level float64, m uint8) {
-		cfg := IntervalConfig{Method: Method(m % 4), Level: level}
+		cfg := IntervalConfig{Method: Method(m % 4), Alpha: level}
 		r := NewRate(k, n)
-		ci, ok := r.Interval(cfg)
+		ci, ok := RateInterval(r, cfg)
 		if want := r.Defined() && cfg.Validate() == nil; ok != want {
 			t.Fatalf("%d/%d %+v: interval ok %v, want %v", k, n, cfg, ok, want)
 		}
-		if ok && (!finite(ci.Lo) || !finite(ci.Hi) || ci.Lo < 0 || ci.Hi > 1 || ci.Lo > ci.Hi) {
+		if ok && (!finite(ci.Lower) || !finite(ci.Upper) || ci.Lower < 0 || ci.Upper > 1 || ci.Lower > ci.Upper) {
 			t.Fatalf("%d/%d %+v: %+v", k, n, cfg, ci)
 		}
 		l := RateLift(r, NewRate(k2, n2), cfg)
-		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lo) || math.IsNaN(l.Interval.Hi) || l.Interval.Lo > l.Interval.Hi)) {
+		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lower) || math.IsNaN(l.Interval.Upper) || l.Interval.Lower > l.Interval.Upper)) {
 			t.Fatalf("lift %+v", l)
 		}
 	})
@@ -44,10 +44,10 @@ func FuzzRatioMoments(f *testing.F) {
 			}
 		}
 		var m RatioMoments
-		m.Add(x1, y1)
-		m.Add(x2, y2)
-		m.Add(x3, y3)
-		e := m.Ratio()
+		m.Add(y1, x1) // numerator first
+		m.Add(y2, x2)
+		m.Add(y3, x3)
+		e := EstimateRatio(m)
 		if e.Valid && (!finite(e.Value) || !finite(e.SE)) {
 			t.Fatalf("%+v -> %+v", m, e)
 		}
@@ -62,7 +62,7 @@ func FuzzAccumulator(f *testing.F) {
 	f.Add("b", int64(1<<62), "return", 3.0, -4, "ads", "", int64(-5))
 	f.Add("c", int64(1e18), "purchase", 9.99e14, 1, "ads", "o", int64(1))
 	f.Fuzz(func(t *testing.T, who string, ns int64, typ string, price float64, qty int, ch, order string, stepSec int64) {
-		a := NewAccumulator(Config{Session: SessionConfig{SplitAtMidnight: ns%2 == 0}})
+		a := newAcc(t, Config{Session: SessionConfig{SplitAtMidnight: ns%2 == 0}})
 		fn, _ := NewFunnel(FunnelConfig{Steps: shopFunnel, Order: FunnelOrder(ns & 1), Window: time.Minute})
 		for i := range 4 {
 			e := profile.Event{CustomerID: who, Time: time.Unix(0, ns).Add(time.Duration(int64(i)*stepSec) * time.Second),
@@ -73,12 +73,12 @@ func FuzzAccumulator(f *testing.F) {
 			a.Add(&e)
 			fn.Add(&e)
 		}
-		r := a.Report(ByChannel)
+		r := a.Report(ByChannel())
 		for _, row := range append(r.Rows, r.Total) {
-			for _, name := range AllColumns {
+			for _, name := range AllColumns() {
 				c := columns[name]
 				if c.rate != nil {
-					if ci, ok := c.rate(&row.KPIs).Interval(IntervalConfig{}); ok && (!finite(ci.Lo) || !finite(ci.Hi)) {
+					if ci, ok := RateInterval(c.rate(&row.KPIs), IntervalConfig{}); ok && (!finite(ci.Lower) || !finite(ci.Upper)) {
 						t.Fatalf("%s: %+v", name, ci)
 					}
 				}
@@ -93,7 +93,7 @@ func FuzzAccumulator(f *testing.F) {
 			}
 		}
 		var b strings.Builder
-		if err := r.WriteMarkdown(&b, AllColumns...); err != nil || strings.Contains(b.String(), "NaN") {
+		if err := r.WriteMarkdown(&b, AllColumns()...); err != nil || strings.Contains(b.String(), "NaN") {
 			t.Fatalf("markdown %v:\n%s", err, b.String())
 		}
 		// A funnel only narrows: each step is reached by no more people than the one before,

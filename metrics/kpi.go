@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 )
@@ -11,74 +12,77 @@ import (
 // sessions fall in several groups counts in each.
 type KPIs struct {
 	// Sessions, Visitors and Events count the group's sessions, distinct people and events.
-	Sessions, Visitors, Events int64
+	Sessions int64 `json:"sessions"`
+	Visitors int64 `json:"visitors"`
+	Events   int64 `json:"events"`
 	// Engagement is engaged sessions / sessions (GA4's engagement rate).
-	Engagement Rate
+	Engagement Rate `json:"engagement"`
 	// Bounce is sessions not engaged / sessions: GA4's bounce rate, 1 − Engagement.
-	Bounce Rate
+	Bounce Rate `json:"bounce"`
 	// TimeOnSite is the mean session duration in seconds, Σ duration / sessions, with a
 	// delta-method interval over visitors (see RatioMoments).
-	TimeOnSite Estimate
+	TimeOnSite Estimate `json:"time_on_site"`
 	// PagesPerSession is page views / sessions, with a delta-method interval over visitors.
-	PagesPerSession Estimate
+	PagesPerSession Estimate `json:"pages_per_session"`
 	// SessionConversion is sessions with a purchase / sessions.
-	SessionConversion Rate
+	SessionConversion Rate `json:"session_conversion"`
 	// VisitorConversion is visitors with a purchase in a session of the group / visitors.
-	VisitorConversion Rate
+	VisitorConversion Rate `json:"visitor_conversion"`
 	// CTR is click events / impression events. More clicks than impressions (a tracker that
 	// drops impressions) make it undefined rather than above 100%.
-	CTR Rate
+	CTR Rate `json:"ctr"`
 	// AddToCart is sessions with an add-to-cart / sessions.
-	AddToCart Rate
+	AddToCart Rate `json:"add_to_cart"`
 	// CartAbandonment is sessions with an add-to-cart but no purchase / sessions with an
 	// add-to-cart (a session is the cart's lifetime here).
-	CartAbandonment Rate
+	CartAbandonment Rate `json:"cart_abandonment"`
 	// CheckoutAbandonment is sessions with a checkout but no purchase / sessions with a
 	// checkout.
-	CheckoutAbandonment Rate
+	CheckoutAbandonment Rate `json:"checkout_abandonment"`
 	// Orders counts distinct orders (Session.Orders summed), Units the units bought.
-	Orders, Units int64
+	Orders int64 `json:"orders"`
+	Units  int64 `json:"units"`
 	// Revenue is the amount paid: gross sales minus discounts, before returns.
-	Revenue float64
+	Revenue float64 `json:"revenue"`
 	// Discounts is gross sales at list price minus Revenue.
-	Discounts float64
+	Discounts float64 `json:"discounts"`
 	// Returned is the value of returned items (return events' Price·|Quantity|).
-	Returned float64
+	Returned float64 `json:"returned"`
 	// NetRevenue is Revenue − Returned.
-	NetRevenue float64
+	NetRevenue float64 `json:"net_revenue"`
 	// AOV is average order value: Revenue / Orders, that is (gross − discounts) / orders as
 	// Shopify defines it. Returns are not subtracted: an order's value is what was paid when it
 	// was placed, and returns show in ReturnRate and NetRevenue. The interval is the delta
 	// method over visitors, since one visitor's orders are not independent.
-	AOV Estimate
+	AOV Estimate `json:"aov"`
 	// RevenuePerVisitor is Revenue / Visitors, with the interval of a mean over visitors.
-	RevenuePerVisitor Estimate
+	RevenuePerVisitor Estimate `json:"revenue_per_visitor"`
 	// ReturnRate is returned units / units bought in the group's sessions. Returns are counted
 	// in the session where they happen, so for a group (or a short period) the ratio can exceed
 	// 1 and is then undefined; the order-based CustomerReport.ReturnRate ties returns to sales.
-	ReturnRate Rate
+	ReturnRate Rate `json:"return_rate"`
 	// RepeatPurchase is visitors with two or more orders in the group / visitors with at
 	// least one (see CustomerReport for the period-based and Shopify definitions).
-	RepeatPurchase Rate
+	RepeatPurchase Rate `json:"repeat_purchase"`
 	// TopItem is the item with the most units bought (ties to the smallest ID), "" when the
 	// group has no purchases; TopItemUnits its units.
-	TopItem      string
-	TopItemUnits int64
+	TopItem      string `json:"top_item"`
+	TopItemUnits int64  `json:"top_item_units"`
 	// Unknown counts events of types profile does not know.
-	Unknown int64
+	Unknown int64 `json:"unknown"`
 	// NewCustomers counts people whose first purchase session (in the accumulated data) falls in
 	// the group: the denominator of CAC.
-	NewCustomers int64
+	NewCustomers int64 `json:"new_customers"`
 
 	// Spend and the figures below are set by Report.ApplySpend; otherwise zero and undefined.
-	Spend float64
+	Spend float64 `json:"spend"`
 	// ROAS is Revenue / Spend, with Revenue's interval (Visitors × RevenuePerVisitor) scaled
 	// by 1/Spend.
-	ROAS Estimate
+	ROAS Estimate `json:"roas"`
 	// ROI is (Margin·Revenue − Spend) / Spend, with ROAS's interval scaled by Margin.
-	ROI Estimate
+	ROI Estimate `json:"roi"`
 	// CAC is Spend / NewCustomers, without an interval.
-	CAC Estimate
+	CAC Estimate `json:"cac"`
 }
 
 // groupAcc accumulates KPIs for one group during a report pass.
@@ -148,18 +152,18 @@ func (g *groupAcc) addVisitor(v *visitorAcc) {
 	if v.orders >= 2 {
 		g.repeat++
 	}
-	g.time.Add(v.sessions, v.seconds)
-	g.pages.Add(v.sessions, v.pages)
-	g.aov.Add(v.orders, v.revenue)
-	g.rpv.Add(1, v.revenue)
+	g.time.Add(v.seconds, v.sessions)
+	g.pages.Add(v.pages, v.sessions)
+	g.aov.Add(v.revenue, v.orders)
+	g.rpv.Add(v.revenue, 1)
 }
 
 func (g *groupAcc) kpis() KPIs {
 	k := g.k
 	k.Engagement = NewRate(g.engaged, k.Sessions)
 	k.Bounce = k.Engagement.Complement()
-	k.TimeOnSite = g.time.Ratio()
-	k.PagesPerSession = g.pages.Ratio()
+	k.TimeOnSite = EstimateRatio(g.time)
+	k.PagesPerSession = EstimateRatio(g.pages)
 	k.SessionConversion = NewRate(g.converted, k.Sessions)
 	k.VisitorConversion = NewRate(g.visConv, k.Visitors)
 	k.CTR = NewRate(g.clicks, g.impressions)
@@ -168,8 +172,8 @@ func (g *groupAcc) kpis() KPIs {
 	k.CheckoutAbandonment = NewRate(g.checkout-g.checkoutBought, g.checkout)
 	k.Discounts = g.gross - k.Revenue
 	k.NetRevenue = k.Revenue - k.Returned
-	k.AOV = g.aov.Ratio()
-	k.RevenuePerVisitor = g.rpv.Ratio()
+	k.AOV = EstimateRatio(g.aov)
+	k.RevenuePerVisitor = EstimateRatio(g.rpv)
 	k.ReturnRate = NewRate(g.retUnits, k.Units)
 	k.RepeatPurchase = NewRate(g.repeat, g.visConv)
 	for _, item := range slices.Sorted(maps.Keys(g.items)) {
@@ -191,15 +195,26 @@ type Dimension struct {
 	Key func(s *Session) string
 }
 
-// The dimensions that events carry. Segments and variants are per person: see BySegment and
-// ByVariant.
-var (
-	ByChannel = Dimension{Name: "channel", Key: func(s *Session) string { return s.Channel }}
-	ByDevice  = Dimension{Name: "device", Key: func(s *Session) string { return s.Device }}
-	ByRegion  = Dimension{Name: "region", Key: func(s *Session) string { return s.Region }}
-	// Overall puts every session in one group, "all".
-	Overall = Dimension{Name: "all", Key: func(*Session) string { return "all" }}
-)
+// The dimensions that events carry, as functions so that no importer can change what another
+// gets. Segments and variants are per person: see BySegment and ByVariant.
+
+// ByChannel groups sessions by their channel ("channel").
+func ByChannel() Dimension {
+	return Dimension{Name: "channel", Key: func(s *Session) string { return s.Channel }}
+}
+
+// ByDevice groups sessions by their device ("device").
+func ByDevice() Dimension {
+	return Dimension{Name: "device", Key: func(s *Session) string { return s.Device }}
+}
+
+// ByRegion groups sessions by their region ("region").
+func ByRegion() Dimension {
+	return Dimension{Name: "region", Key: func(s *Session) string { return s.Region }}
+}
+
+// Overall puts every session in one group, "all".
+func Overall() Dimension { return Dimension{Name: "all", Key: func(*Session) string { return "all" }} }
 
 // BySegment groups sessions by the segment of their person, as segmentOf tells (a
 // segment.Segmenter's answer, an RFM label, ...).
@@ -283,20 +298,21 @@ func (v *visitorAcc) add(s *Session) {
 // A Report is a plain value; render it with WriteCSV or WriteMarkdown, or encode it as JSON.
 type Report struct {
 	// Dimension is the name of the grouping ("channel").
-	Dimension string
+	Dimension string `json:"dimension"`
 	// Rows are the groups, sorted by Key.
-	Rows []Row
+	Rows []Row `json:"rows"`
 	// Total covers all sessions.
-	Total Row
+	Total Row `json:"total"`
 	// Interval is how intervals are rendered.
-	Interval IntervalConfig
+	Interval IntervalConfig `json:"interval"`
 }
 
 // Row is one group of a Report.
 type Row struct {
 	// Key is the group's dimension value (NoneKey for sessions without one; "total" for the
 	// total row).
-	Key string
+	Key string `json:"key"`
+	// KPIs are the group's figures; in JSON their fields sit beside "key".
 	KPIs
 }
 
@@ -307,4 +323,21 @@ func (r *Report) Row(key string) (Row, bool) {
 		return Row{}, false
 	}
 	return r.Rows[i], true
+}
+
+// Rates returns one rate KPI of every row, by row key (the total row left out): with a
+// ByVariant report, Rates("SessionConversion") is the experiment's arms as abtest reads them,
+// since both packages share the one Rate type (successes out of trials). kpi names a rate field
+// of KPIs (SessionConversion, VisitorConversion, CTR, Bounce, ...); any other name is an error
+// wrapping ErrConfig.
+func (r *Report) Rates(kpi string) (map[string]Rate, error) {
+	c, ok := columns[kpi]
+	if !ok || c.rate == nil {
+		return nil, fmt.Errorf("%w: %q is not a rate KPI", ErrConfig, kpi)
+	}
+	out := make(map[string]Rate, len(r.Rows))
+	for i := range r.Rows {
+		out[r.Rows[i].Key] = c.rate(&r.Rows[i].KPIs)
+	}
+	return out, nil
 }

@@ -47,7 +47,7 @@ func TestMergeEqualsOnePass(t *testing.T) {
 		if !sessionsEqual(slices.Collect(merged.Sessions()), slices.Collect(one.Sessions())) {
 			t.Fatalf("config %d: merged sessions differ", ci)
 		}
-		for _, dim := range []Dimension{ByChannel, ByDevice, ByRegion, Overall} {
+		for _, dim := range []Dimension{ByChannel(), ByDevice(), ByRegion(), Overall()} {
 			want, got := one.Report(dim), merged.Report(dim)
 			if d := cmp.Diff(want, got, reportCmp...); d != "" {
 				t.Fatalf("config %d, %s: merged report differs (-one +merged):\n%s", ci, dim.Name, d)
@@ -62,12 +62,12 @@ func TestMergeEqualsOnePass(t *testing.T) {
 // TestReportTotalsAddUp: the rows of a report partition the sessions, so counts add up to the
 // total and the total does not depend on the dimension.
 func TestReportTotalsAddUp(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.AddAll(context.Background(), slices.Values(shopEvents(t, 200, 90))); err != nil {
 		t.Fatal(err)
 	}
-	base := a.Report(Overall).Total
-	for _, dim := range []Dimension{ByChannel, ByDevice, ByRegion, BySegment(func(p string) string { return p[:1] })} {
+	base := a.Report(Overall()).Total
+	for _, dim := range []Dimension{ByChannel(), ByDevice(), ByRegion(), BySegment(func(p string) string { return p[:1] })} {
 		r := a.Report(dim)
 		var sessions, orders, units int64
 		var revenue float64

@@ -53,7 +53,7 @@ func (p *pandasKPIs) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// readEventsFile reads testdata/events.csv with ReadEvents, failing on any bad row.
+// readEventsFile reads testdata/events.csv with profile.ReadEventsCSV, failing on any bad row.
 func readEventsFile(t testing.TB) []profile.Event {
 	t.Helper()
 	f, err := os.Open("testdata/events.csv")
@@ -62,7 +62,7 @@ func readEventsFile(t testing.TB) []profile.Event {
 	}
 	defer f.Close()
 	var events []profile.Event
-	for e, err := range ReadEvents(f) {
+	for e, err := range profile.ReadEventsCSV(f) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,11 +86,11 @@ func TestAgainstPandas(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := readEventsFile(t)
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.AddAll(context.Background(), slices.Values(events)); err != nil {
 		t.Fatal(err)
 	}
-	r := a.Report(ByChannel)
+	r := a.Report(ByChannel())
 	groups := 0
 	for key, msg := range raw {
 		var want pandasKPIs
@@ -137,9 +137,9 @@ func TestAgainstPandas(t *testing.T) {
 			}
 		}
 	}
-	split := NewAccumulator(Config{Session: SessionConfig{SplitAtMidnight: true}})
+	split := newAcc(t, Config{Session: SessionConfig{SplitAtMidnight: true}})
 	split.AddAll(context.Background(), slices.Values(events))
-	if n := split.Report(Overall).Total.Sessions; n != extra.MidnightSessions {
+	if n := split.Report(Overall()).Total.Sessions; n != extra.MidnightSessions {
 		t.Errorf("sessions split at midnight: %d, pandas %d", n, extra.MidnightSessions)
 	}
 	if u := a.Unknown(); len(u) != len(extra.UnknownTypes) || u["login"] != extra.UnknownTypes["login"] || u["wishlist"] != extra.UnknownTypes["wishlist"] {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/tailorkit/tailor/internal/stat"
 )
 
 // Method selects how a Rate's confidence interval is computed.
@@ -65,106 +65,69 @@ func (m *Method) UnmarshalText(b []byte) error {
 }
 
 // IntervalConfig chooses how intervals are computed. The zero value gives 95% Wilson
-// intervals. A config that fails Validate gives no intervals: Rate.Interval and
+// intervals. A config that fails Validate gives no intervals: RateInterval and
 // Estimate.Interval report false, lifts have no interval and Compare returns the error.
 type IntervalConfig struct {
 	// Method for rates: Wilson (the default), AgrestiCoull or Jeffreys. Money estimates
 	// always use the normal (delta-method) interval.
-	Method Method
-	// Level is the two-sided confidence level, in (0, 1); 0 means 0.95.
-	Level float64
+	Method Method `json:"method"`
+	// Alpha sets the two-sided confidence level 1 − Alpha, in (0, 1); 0 means 0.05 (95%).
+	Alpha float64 `json:"alpha"`
 }
 
-// Validate reports a Method other than Wilson, AgrestiCoull and Jeffreys, or a Level that is
+// Validate reports a Method other than Wilson, AgrestiCoull and Jeffreys, or an Alpha that is
 // neither 0 nor inside (0, 1) (NaN included), as an error wrapping ErrConfig.
 func (c IntervalConfig) Validate() error {
 	if c.Method < Wilson || c.Method > Jeffreys {
 		return fmt.Errorf("%w: interval Method = %d (want Wilson, AgrestiCoull or Jeffreys)", ErrConfig, int(c.Method))
 	}
-	if c.Level != 0 && !(c.Level > 0 && c.Level < 1) {
-		return fmt.Errorf("%w: interval Level = %v (want 0 for 0.95, or a value in (0, 1))", ErrConfig, c.Level)
+	if c.Alpha != 0 && !(c.Alpha > 0 && c.Alpha < 1) {
+		return fmt.Errorf("%w: interval Alpha = %v (want 0 for 0.05, or a value in (0, 1))", ErrConfig, c.Alpha)
 	}
 	return nil
 }
 
-func (c IntervalConfig) level() float64 {
-	if c.Level == 0 {
-		return 0.95
+func (c IntervalConfig) alpha() float64 {
+	if c.Alpha == 0 {
+		return 0.05
 	}
-	return c.Level
+	return c.Alpha
 }
 
 // z returns the two-sided normal critical value for the configured level.
-func (c IntervalConfig) z() float64 {
-	// The lower tail keeps its precision where 1 - (1-level)/2 would round to 1 (and the
-	// quantile to +Inf) for a level within 1e-16 of 1.
-	return -distuv.UnitNormal.Quantile((1 - c.level()) / 2)
-}
+func (c IntervalConfig) z() float64 { return stat.Z(c.alpha()) }
 
-// Interval is a two-sided confidence interval [Lo, Hi].
-type Interval struct {
-	// Lo and Hi are the lower and upper bounds.
-	Lo, Hi float64
-}
+// Interval is a confidence interval [Lower, Upper], the module's one interval type
+// (internal/stat). Its JSON is {"lower", "upper"}; a non-finite end is null, "no bound".
+type Interval = stat.Interval
 
 // Rate is a proportion k/n of units with a property (sessions that converted, impressions that
-// were clicked, ...). Its zero value is the undefined rate 0/0.
+// were clicked, ...): the module's one rate type, shared with abtest (internal/stat). Its zero
+// value is the undefined rate 0/0.
 //
 // A rate is defined only when 0 < n and 0 <= k <= n. Every accessor reports definedness
 // explicitly, so a zero denominator never turns into a NaN that travels on unnoticed: Value
 // returns (0, false) and String prints "n/a". A rate with k > n (more clicks than recorded
 // impressions, say) is not a proportion and is undefined too; its counts are kept for display.
+// Merge pools two shards' rates; a pooled count beyond int64 gives the undefined rate, never a
+// wrapped count.
+//
+// Its JSON is {"successes", "trials", "value", "lower", "upper"} with the 95% Wilson interval;
+// value and bounds are null when the rate is undefined. Decoding reads the counts back.
 //
 // Rate is a plain value, safe to copy and to share between goroutines.
-type Rate struct {
-	// Successes is k, the units with the property.
-	Successes int64
-	// Trials is n, the units that could have had it.
-	Trials int64
-}
+type Rate = stat.Rate
 
 // NewRate returns the rate k/n.
 func NewRate(k, n int64) Rate { return Rate{Successes: k, Trials: n} }
 
-// Defined reports whether the rate is a proportion: n > 0 and 0 <= k <= n.
-func (r Rate) Defined() bool { return r.Trials > 0 && r.Successes >= 0 && r.Successes <= r.Trials }
-
-// Value returns k/n and true, or 0 and false when the rate is undefined.
-func (r Rate) Value() (float64, bool) {
-	if !r.Defined() {
-		return 0, false
-	}
-	return float64(r.Successes) / float64(r.Trials), true
-}
-
-// Complement returns (n−k)/n: the bounce rate from the engagement rate, the drop-off from a
-// step conversion. An undefined rate stays undefined.
-func (r Rate) Complement() Rate { return Rate{Successes: r.Trials - r.Successes, Trials: r.Trials} }
-
-// Add returns the pooled rate (k1+k2)/(n1+n2), which is how rates of disjoint shards merge.
-// A pooled count beyond the range of int64 cannot be held: the result is then the undefined
-// rate 0/0, never a count wrapped to the other sign (2^62 + 2^62 trials used to become -2^63).
-func (r Rate) Add(o Rate) Rate {
-	k, okK := addInt64(r.Successes, o.Successes)
-	n, okN := addInt64(r.Trials, o.Trials)
-	if !okK || !okN {
-		return Rate{}
-	}
-	return Rate{Successes: k, Trials: n}
-}
-
-// addInt64 is a + b and whether it did not overflow.
-func addInt64(a, b int64) (int64, bool) {
-	s := a + b
-	return s, (s > a) == (b > 0)
-}
-
-// Interval returns the confidence interval chosen by cfg and true, or a zero Interval and false
-// when the rate is undefined or cfg fails Validate. The bounds always lie in [0, 1], Lo <= Hi,
-// and Wilson and Agresti-Coull bracket the point estimate, for every count up to
-// math.MaxInt64. Counts are converted to float64, so above 2^53 they lose their last digits
-// (and the interval its meaning long before).
-func (r Rate) Interval(cfg IntervalConfig) (Interval, bool) {
+// RateInterval returns the confidence interval of r chosen by cfg and true, or a zero
+// Interval and false when the rate is undefined or cfg fails Validate. The bounds always lie
+// in [0, 1], Lower <= Upper, and Wilson and Agresti-Coull bracket the point estimate (Wilson
+// at 0 successes has a lower bound of exactly 0, at n an upper bound of exactly 1), for every
+// count up to math.MaxInt64. Counts are converted to float64, so above 2^53 they lose their
+// last digits (and the interval its meaning long before).
+func RateInterval(r Rate, cfg IntervalConfig) (Interval, bool) {
 	if !r.Defined() || cfg.Validate() != nil {
 		return Interval{}, false
 	}
@@ -176,37 +139,16 @@ func (r Rate) Interval(cfg IntervalConfig) (Interval, bool) {
 		nt := n + z*z
 		pt := (k + z*z/2) / nt
 		h := z * math.Sqrt(pt*(1-pt)/nt)
-		return bracket(pt-h, pt+h, p), true
+		return stat.Bracket(pt-h, pt+h, p), true
 	case Jeffreys:
-		a := (1 - cfg.level()) / 2
-		lo := clamp01(betaLower(k+0.5, n-k+0.5, a))
-		hi := clamp01(betaUpper(k+0.5, n-k+0.5, a))
+		// The tail alpha/2; for the one alpha whose half underflows (5e-324) the smallest
+		// float64 stands in, which moves the bounds by far less than their rounding.
+		a := max(cfg.alpha()/2, math.SmallestNonzeroFloat64)
+		lo := stat.Clamp01(betaLower(k+0.5, n-k+0.5, a))
+		hi := stat.Clamp01(betaUpper(k+0.5, n-k+0.5, a))
 		// At counts near 2^63 the bounds can come out a few ulps out of order.
-		return Interval{Lo: min(lo, hi), Hi: max(lo, hi)}, true
+		return Interval{Lower: min(lo, hi), Upper: max(lo, hi)}, true
 	default:
-		z := cfg.z()
-		z2 := z * z
-		den := 1 + z2/n
-		c := (p + z2/(2*n)) / den
-		h := z * math.Sqrt(p*(1-p)/n+z2/(4*n*n)) / den
-		return bracket(c-h, c+h, p), true
+		return stat.Wilson(k, n, cfg.z()), true
 	}
-}
-
-// String formats the rate as a percentage with one decimal ("12.5%"), or "n/a" when undefined.
-func (r Rate) String() string {
-	v, ok := r.Value()
-	if !ok {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.1f%%", 100*v)
-}
-
-func clamp01(x float64) float64 { return math.Min(1, math.Max(0, x)) }
-
-// bracket clamps [lo, hi] to [0, 1] and widens it to hold p, which the exact Wilson and
-// Agresti-Coull bounds always do: rounding can leave Wilson's lower bound at 0 successes a few
-// ulps above 0, or its upper bound at n successes below 1.
-func bracket(lo, hi, p float64) Interval {
-	return Interval{Lo: math.Min(clamp01(lo), p), Hi: math.Max(clamp01(hi), p)}
 }

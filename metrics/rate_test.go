@@ -48,13 +48,13 @@ func TestRateIntervalsScipy(t *testing.T) {
 		t.Fatalf("only %d oracle rates", len(o.Rates))
 	}
 	for _, c := range o.Rates {
-		ci, ok := NewRate(c.K, c.N).Interval(IntervalConfig{Method: methodByName[c.Method], Level: c.Level})
+		ci, ok := RateInterval(NewRate(c.K, c.N), IntervalConfig{Method: methodByName[c.Method], Alpha: 1 - c.Level})
 		if !ok {
 			t.Fatalf("%d/%d undefined", c.K, c.N)
 		}
-		if !close(ci.Lo, c.Lo, 1e-9) || !close(ci.Hi, c.Hi, 1e-9) {
+		if !close(ci.Lower, c.Lo, 1e-9) || !close(ci.Upper, c.Hi, 1e-9) {
 			t.Errorf("%s %d/%d level %v: got [%.12g, %.12g], scipy [%.12g, %.12g]",
-				c.Method, c.K, c.N, c.Level, ci.Lo, ci.Hi, c.Lo, c.Hi)
+				c.Method, c.K, c.N, c.Level, ci.Lower, ci.Upper, c.Lo, c.Hi)
 		}
 	}
 }
@@ -80,13 +80,13 @@ func TestRateIntervalsR(t *testing.T) {
 	}
 	for _, c := range cases {
 		r := NewRate(c.k, c.n)
-		ac, _ := r.Interval(IntervalConfig{Method: AgrestiCoull})
-		w, _ := r.Interval(IntervalConfig{})
+		ac, _ := RateInterval(r, IntervalConfig{Method: AgrestiCoull})
+		w, _ := RateInterval(r, IntervalConfig{})
 		for _, x := range []struct {
 			name      string
 			got, want float64
 		}{
-			{"AC lo", ac.Lo, c.acLo}, {"AC hi", ac.Hi, c.acHi}, {"Wilson lo", w.Lo, c.wilLo}, {"Wilson hi", w.Hi, c.wilHi},
+			{"AC lo", ac.Lower, c.acLo}, {"AC hi", ac.Upper, c.acHi}, {"Wilson lo", w.Lower, c.wilLo}, {"Wilson hi", w.Upper, c.wilHi},
 		} {
 			if math.Abs(x.got-x.want) > 1e-7 {
 				t.Errorf("%d/%d %s = %.10g, R %.10g", c.k, c.n, x.name, x.got, x.want)
@@ -100,8 +100,8 @@ func TestRateIntervalsR(t *testing.T) {
 // half = 1.959964·sqrt(0.025 + 3.841459/400)/1.3841459 = 1.959964·0.1860206/1.3841459 = 0.2634069;
 // interval [0.2365931, 0.7634069].
 func TestWilsonHandWorked(t *testing.T) {
-	ci, ok := NewRate(5, 10).Interval(IntervalConfig{})
-	if !ok || math.Abs(ci.Lo-0.2365931) > 1e-6 || math.Abs(ci.Hi-0.7634069) > 1e-6 {
+	ci, ok := RateInterval(NewRate(5, 10), IntervalConfig{})
+	if !ok || math.Abs(ci.Lower-0.2365931) > 1e-6 || math.Abs(ci.Upper-0.7634069) > 1e-6 {
 		t.Fatalf("got %+v %v", ci, ok)
 	}
 }
@@ -115,7 +115,7 @@ func TestRateUndefined(t *testing.T) {
 			t.Errorf("%+v value %v %v", r, v, ok)
 		}
 		for m := Wilson; m <= Jeffreys; m++ {
-			if _, ok := r.Interval(IntervalConfig{Method: m}); ok {
+			if _, ok := RateInterval(r, IntervalConfig{Method: m}); ok {
 				t.Errorf("%+v interval ok", r)
 			}
 		}
@@ -132,19 +132,19 @@ func TestRateIntervalProperties(t *testing.T) {
 		for k := int64(0); k <= n; k++ {
 			for m := Wilson; m <= Jeffreys; m++ {
 				p := float64(k) / float64(n)
-				ci, _ := NewRate(k, n).Interval(IntervalConfig{Method: m})
-				mirror, _ := NewRate(n-k, n).Interval(IntervalConfig{Method: m})
-				narrow, _ := NewRate(k, n).Interval(IntervalConfig{Method: m, Level: 0.8})
-				if ci.Lo < 0 || ci.Hi > 1 || ci.Lo > ci.Hi {
+				ci, _ := RateInterval(NewRate(k, n), IntervalConfig{Method: m})
+				mirror, _ := RateInterval(NewRate(n-k, n), IntervalConfig{Method: m})
+				narrow, _ := RateInterval(NewRate(k, n), IntervalConfig{Method: m, Alpha: 0.2})
+				if ci.Lower < 0 || ci.Upper > 1 || ci.Lower > ci.Upper {
 					t.Fatalf("%v %d/%d: %+v", m, k, n, ci)
 				}
-				if m != Jeffreys && (ci.Lo > p+1e-12 || ci.Hi < p-1e-12) {
+				if m != Jeffreys && (ci.Lower > p+1e-12 || ci.Upper < p-1e-12) {
 					t.Fatalf("%v %d/%d: %+v misses %v", m, k, n, ci, p)
 				}
-				if !close(ci.Lo, 1-mirror.Hi, 1e-9) || !close(ci.Hi, 1-mirror.Lo, 1e-9) {
+				if !close(ci.Lower, 1-mirror.Upper, 1e-9) || !close(ci.Upper, 1-mirror.Lower, 1e-9) {
 					t.Fatalf("%v %d/%d not symmetric: %+v vs %+v", m, k, n, ci, mirror)
 				}
-				if narrow.Lo < ci.Lo-1e-12 || narrow.Hi > ci.Hi+1e-12 {
+				if narrow.Lower < ci.Lower-1e-12 || narrow.Upper > ci.Upper+1e-12 {
 					t.Fatalf("%v %d/%d: 80%% %+v wider than 95%% %+v", m, k, n, narrow, ci)
 				}
 			}
@@ -152,21 +152,21 @@ func TestRateIntervalProperties(t *testing.T) {
 	}
 }
 
-// TestRateLevelDefault: Level 0 is the documented 95%; any other level outside (0, 1) is not
+// TestRateAlphaDefault: Alpha 0 is the documented 0.05; any other alpha outside (0, 1) is not
 // replaced by it (before: -1, 1, 2 and NaN all silently gave the 95% interval) but fails
 // Validate, and then no interval is given.
-func TestRateLevelDefault(t *testing.T) {
-	a, _ := NewRate(3, 17).Interval(IntervalConfig{})
-	if b, ok := NewRate(3, 17).Interval(IntervalConfig{Level: 0.95}); !ok || a != b {
-		t.Errorf("level 0 gives %+v, level 0.95 %+v", a, b)
+func TestRateAlphaDefault(t *testing.T) {
+	a, _ := RateInterval(NewRate(3, 17), IntervalConfig{})
+	if b, ok := RateInterval(NewRate(3, 17), IntervalConfig{Alpha: 0.05}); !ok || a != b {
+		t.Errorf("alpha 0 gives %+v, alpha 0.05 %+v", a, b)
 	}
 	for _, lv := range []float64{-1, 1, 2, math.NaN(), math.Inf(1)} {
-		cfg := IntervalConfig{Level: lv}
+		cfg := IntervalConfig{Alpha: lv}
 		if err := cfg.Validate(); !errors.Is(err, ErrConfig) {
-			t.Errorf("level %v: Validate = %v, want ErrConfig", lv, err)
+			t.Errorf("alpha %v: Validate = %v, want ErrConfig", lv, err)
 		}
-		if b, ok := NewRate(3, 17).Interval(cfg); ok {
-			t.Errorf("level %v gives %+v, want no interval", lv, b)
+		if b, ok := RateInterval(NewRate(3, 17), cfg); ok {
+			t.Errorf("alpha %v gives %+v, want no interval", lv, b)
 		}
 	}
 }
@@ -177,16 +177,16 @@ func TestRatioDeltaMethod(t *testing.T) {
 	for _, c := range loadIntervalOracle(t).Ratio {
 		var all, a, b RatioMoments
 		for i := range c.X {
-			all.Add(c.X[i], c.Y[i])
+			all.Add(c.Y[i], c.X[i]) // numerator (y) first
 			if i%3 == 0 {
-				a.Add(c.X[i], c.Y[i])
+				a.Add(c.Y[i], c.X[i])
 			} else {
-				b.Add(c.X[i], c.Y[i])
+				b.Add(c.Y[i], c.X[i])
 			}
 		}
-		a.Merge(b)
+		a = a.Merge(b)
 		for _, m := range []RatioMoments{all, a} {
-			e := m.Ratio()
+			e := EstimateRatio(m)
 			if !e.Valid || !close(e.Value, c.Ratio, 1e-12) || !close(e.SE, c.SE, 1e-9) {
 				t.Errorf("n=%d: got %v ± %v, numpy %v ± %v", len(c.X), e.Value, e.SE, c.Ratio, c.SE)
 			}
@@ -194,53 +194,53 @@ func TestRatioDeltaMethod(t *testing.T) {
 	}
 }
 
-// TestRatioHandWorked: units (x, y) = (1, 10), (1, 20), (2, 60): R = 90/4 = 22.5;
+// TestRatioHandWorked: units (y, x) = (10, 1), (20, 1), (60, 2), numerator y first: R = 90/4 = 22.5;
 // x̄ = 4/3, s_xx = 1/3, s_yy = 700, s_xy = 25/3 (ȳ = 30, deviations x: -1/3,-1/3,2/3; y: -20,-10,30;
 // Σdxdy = 20/3+10/3+20 = 30 -> /2 = 15). Var = (700 − 2·22.5·15 + 22.5²·(1/3)) / (3·16/9)
 // = (700 − 675 + 168.75)/5.333… = 193.75/5.3333 = 36.328125; SE = 6.0273.
 func TestRatioHandWorked(t *testing.T) {
 	var m RatioMoments
-	m.Add(1, 10)
-	m.Add(1, 20)
-	m.Add(2, 60)
-	e := m.Ratio()
+	m.Add(10, 1) // numerator first
+	m.Add(20, 1)
+	m.Add(60, 2)
+	e := EstimateRatio(m)
 	if !close(e.Value, 22.5, 1e-12) || !close(e.SE, math.Sqrt(36.328125), 1e-12) {
 		t.Fatalf("got %+v", e)
 	}
 	var empty RatioMoments
-	if e := empty.Ratio(); e.Valid || e.String() != "n/a" {
+	if e := EstimateRatio(empty); e.Valid || e.String() != "n/a" {
 		t.Fatalf("empty ratio %+v", e)
 	}
 	var one RatioMoments
-	one.Add(2, 7)
-	if e := one.Ratio(); !e.Valid || e.Value != 3.5 || e.SE != -1 {
+	one.Add(7, 2)
+	if e := EstimateRatio(one); !e.Valid || e.Value != 3.5 || e.SE != -1 {
 		t.Fatalf("single unit %+v", e)
 	}
-	if _, ok := one.Ratio().Interval(IntervalConfig{}); ok {
+	if _, ok := EstimateRatio(one).Interval(IntervalConfig{}); ok {
 		t.Fatal("interval without a standard error")
 	}
-	// One buyer among three visitors: units (1, 12), (0, 0), (0, 0). R = 12 and every
+	// One buyer among three visitors: units (y, x) = (12, 1), (0, 0), (0, 0). R = 12 and every
 	// residual y - R x is 0, so the delta method would give SE 0 and the interval [12, 12];
 	// with one active unit the standard error is unknown instead, in one pass or merged.
 	var buyer, idle RatioMoments
-	buyer.Add(1, 12)
+	buyer.Add(12, 1)
 	idle.Add(0, 0)
 	idle.Add(0, 0)
 	merged := buyer
-	merged.Merge(idle)
+	merged = merged.Merge(idle)
 	for name, m := range map[string]RatioMoments{"merged": merged, "one pass": func() RatioMoments {
 		var m RatioMoments
 		m.Add(0, 0)
-		m.Add(1, 12)
+		m.Add(12, 1)
 		m.Add(0, 0)
 		return m
 	}()} {
-		if e := m.Ratio(); !e.Valid || !close(e.Value, 12, 1e-12) || e.SE != -1 || m.Active != 1 || m.N != 3 {
+		if e := EstimateRatio(m); !e.Valid || !close(e.Value, 12, 1e-12) || e.SE != -1 || m.Active != 1 || m.N != 3 {
 			t.Errorf("%s: one active unit: %#v (active %d)", name, e, m.Active)
 		}
 	}
-	merged.Add(2, 30) // a second buyer: R = 42/3 = 14, residuals -2, 0, 0, 2: SE > 0
-	if e := merged.Ratio(); !close(e.Value, 14, 1e-12) || !(e.SE > 0) {
+	merged.Add(30, 2) // a second buyer: R = 42/3 = 14, residuals -2, 0, 0, 2: SE > 0
+	if e := EstimateRatio(merged); !close(e.Value, 14, 1e-12) || !(e.SE > 0) {
 		t.Errorf("two active units: %#v", e)
 	}
 }
@@ -249,7 +249,7 @@ func TestRateLiftScipy(t *testing.T) {
 	for _, c := range loadIntervalOracle(t).Lifts {
 		l := RateLift(NewRate(c.Kb, c.Nb), NewRate(c.Kt, c.Nt), IntervalConfig{})
 		if !l.Valid || !l.HasInterval || !close(l.Percent, c.Percent, 1e-9) ||
-			!close(l.Interval.Lo, c.Lo, 1e-9) || !close(l.Interval.Hi, c.Hi, 1e-9) {
+			!close(l.Interval.Lower, c.Lo, 1e-9) || !close(l.Interval.Upper, c.Hi, 1e-9) {
 			t.Errorf("%+v: got %+v", c, l)
 		}
 	}
@@ -267,7 +267,7 @@ func TestRateLiftScipy(t *testing.T) {
 // -> [-3.658%, +25.594%].
 func TestEstimateLiftHandWorked(t *testing.T) {
 	l := EstimateLift(Estimate{Value: 50, SE: 2, Valid: true}, Estimate{Value: 55, SE: 3, Valid: true}, IntervalConfig{})
-	if !close(l.Percent, 10, 1e-12) || math.Abs(l.Interval.Lo+3.658) > 1e-3 || math.Abs(l.Interval.Hi-25.594) > 1e-3 {
+	if !close(l.Percent, 10, 1e-12) || math.Abs(l.Interval.Lower+3.658) > 1e-3 || math.Abs(l.Interval.Upper-25.594) > 1e-3 {
 		t.Fatalf("got %+v", l)
 	}
 	if l := EstimateLift(Estimate{Value: 50, SE: -1, Valid: true}, Estimate{Value: 55, SE: 3, Valid: true}, IntervalConfig{}); !l.Valid || l.HasInterval {

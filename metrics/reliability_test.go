@@ -29,7 +29,7 @@ func purchaseAt(who string, t time.Time, qty int, price float64) profile.Event {
 // Orders.Merge silently counted everything twice.
 func TestMergeSelfIsError(t *testing.T) {
 	e := purchaseAt("c", at(10, 0, 0), 1, 10)
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.Add(&e); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestMergeSelfIsError(t *testing.T) {
 			t.Errorf("Accumulator.Merge(self) = %v, want ErrSelfMerge", err)
 		}
 	}()
-	if k := a.Report(Overall).Total.KPIs; k.Events != 1 || k.Revenue != 10 {
+	if k := a.Report(Overall()).Total.KPIs; k.Events != 1 || k.Revenue != 10 {
 		t.Errorf("after a refused self-merge: %d events, revenue %v", k.Events, k.Revenue)
 	}
 
@@ -91,34 +91,33 @@ func TestConfigValidate(t *testing.T) {
 		{"Engagement.KeyEvents[1]", Config{Engagement: EngagementConfig{KeyEvents: []profile.EventType{profile.Purchase, ""}}}},
 		{"Method", Config{Interval: IntervalConfig{Method: Method(7)}}},
 		{"Method", Config{Interval: IntervalConfig{Method: Method(-1)}}},
-		{"Level", Config{Interval: IntervalConfig{Level: 1.5}}},
-		{"Level", Config{Interval: IntervalConfig{Level: 1}}},
-		{"Level", Config{Interval: IntervalConfig{Level: -0.5}}},
-		{"Level", Config{Interval: IntervalConfig{Level: math.NaN()}}},
-		{"Level", Config{Interval: IntervalConfig{Level: math.Inf(1)}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: 1.5}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: 1}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: -0.5}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: math.NaN()}}},
+		{"Alpha", Config{Interval: IntervalConfig{Alpha: math.Inf(1)}}},
 	}
-	e := purchaseAt("c", at(10, 0, 0), 1, 10)
 	for _, c := range bad {
 		err := c.cfg.Validate()
 		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%s: Validate = %v, want ErrConfig naming the field", c.field, err)
 		}
-		// An accumulator with the config refuses events rather than use a default.
-		a := NewAccumulator(c.cfg)
-		if err := a.Add(&e); !errors.Is(err, ErrConfig) || a.Events() != 0 || a.Invalid() != 1 {
-			t.Errorf("%s: Add = %v (events %d, invalid %d), want ErrConfig", c.field, err, a.Events(), a.Invalid())
+		// The constructor refuses the config rather than use a default (before, it returned
+		// an accumulator that refused every event).
+		if a, err := NewAccumulator(c.cfg); a != nil || !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: NewAccumulator = %v, %v; want nil and ErrConfig naming the field", c.field, a, err)
 		}
 	}
 	// Compare refuses an interval config it cannot honour.
 	k := KPIs{CTR: NewRate(1, 10)}
-	if _, err := Compare("a", k, "b", k, IntervalConfig{Level: 2}); !errors.Is(err, ErrConfig) {
-		t.Errorf("Compare with Level 2: %v, want ErrConfig", err)
+	if _, err := Compare("a", k, "b", k, IntervalConfig{Alpha: 2}); !errors.Is(err, ErrConfig) {
+		t.Errorf("Compare with Alpha 2: %v, want ErrConfig", err)
 	}
 	if l := RateLift(NewRate(1, 10), NewRate(2, 10), IntervalConfig{Method: 9}); !l.Valid || l.HasInterval {
 		t.Errorf("RateLift with an unknown method: %+v, want a lift without interval", l)
 	}
-	if _, ok := (Estimate{Value: 1, SE: 1, Valid: true}).Interval(IntervalConfig{Level: -1}); ok {
-		t.Error("Estimate.Interval with Level -1 gave an interval")
+	if _, ok := (Estimate{Value: 1, SE: 1, Valid: true}).Interval(IntervalConfig{Alpha: -1}); ok {
+		t.Error("Estimate.Interval with Alpha -1 gave an interval")
 	}
 }
 
@@ -149,13 +148,13 @@ func TestBadInputMagnitudes(t *testing.T) {
 		{"quantity MaxAmount at price 0", purchaseAt("c", at(10, 0, 0), int(MaxAmount), 0), nil},
 	}
 	for _, c := range cases {
-		a := NewAccumulator(Config{})
+		a := newAcc(t, Config{})
 		err := a.Add(&c.e)
 		if c.err == nil {
 			if err != nil {
 				t.Errorf("%s: refused: %v", c.name, err)
 			}
-			k := a.Report(Overall).Total.KPIs
+			k := a.Report(Overall()).Total.KPIs
 			if !finite(k.Revenue) || !finite(k.NetRevenue) || k.Units < 0 {
 				t.Errorf("%s: revenue %v, net %v, units %d", c.name, k.Revenue, k.NetRevenue, k.Units)
 			}
@@ -175,7 +174,7 @@ func TestBadInputMagnitudes(t *testing.T) {
 // TestUnitsSaturate: 10,000 purchases of 10^15 free units each (every one accepted) sum past
 // 2^63. Before, the unit totals wrapped to a negative number of units; now they saturate.
 func TestUnitsSaturate(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	o := NewOrders(OrdersConfig{})
 	for i := range 10000 {
 		tm := at(10, 0, 0).Add(time.Duration(i) * time.Millisecond)
@@ -189,7 +188,7 @@ func TestUnitsSaturate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	k := a.Report(Overall).Total.KPIs
+	k := a.Report(Overall()).Total.KPIs
 	if k.Units != math.MaxInt64 || k.TopItemUnits != math.MaxInt64 || k.TopItem != "i" {
 		t.Errorf("units %d, top item %q with %d units; want saturation at %d", k.Units, k.TopItem, k.TopItemUnits, int64(math.MaxInt64))
 	}
@@ -212,7 +211,7 @@ func TestTimesCenturiesApart(t *testing.T) {
 	t1 := time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
 	t2 := time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, order := range [][2]time.Time{{t1, t2}, {t2, t1}} {
-		a := NewAccumulator(Config{})
+		a := newAcc(t, Config{})
 		for _, tm := range order {
 			e := profile.Event{CustomerID: "c", Time: tm, Type: profile.PageView}
 			if err := a.Add(&e); err != nil {
@@ -223,7 +222,7 @@ func TestTimesCenturiesApart(t *testing.T) {
 			t.Errorf("events in %d and %d: %d sessions, want 2", order[0].Year(), order[1].Year(), st.Sessions)
 		}
 		// Two shards, one event each, merged.
-		x, y := NewAccumulator(Config{}), NewAccumulator(Config{})
+		x, y := newAcc(t, Config{}), newAcc(t, Config{})
 		e1 := profile.Event{CustomerID: "c", Time: order[0], Type: profile.PageView}
 		e2 := profile.Event{CustomerID: "c", Time: order[1], Type: profile.PageView}
 		x.Add(&e1)
@@ -251,7 +250,7 @@ func TestTimesCenturiesApart(t *testing.T) {
 // TestMeanDurationNoWrap: with tracker session IDs a session can span centuries; two such
 // sessions made the time.Duration sum wrap and the mean duration negative.
 func TestMeanDurationNoWrap(t *testing.T) {
-	a := NewAccumulator(Config{Session: SessionConfig{TrackerIDs: true}})
+	a := newAcc(t, Config{Session: SessionConfig{TrackerIDs: true}})
 	for _, who := range []string{"a", "b"} {
 		for _, y := range []int{1700, 2250} {
 			e := profile.Event{CustomerID: who, SessionID: "s", Time: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Type: profile.PageView}
@@ -273,33 +272,33 @@ func TestMeanDurationNoWrap(t *testing.T) {
 // bounds for Wilson and Agresti-Coull at every n, and Jeffreys gave NaN from n = 2^55.
 func TestRateIntervalExtremes(t *testing.T) {
 	ns := []int64{1, 2, 1000, 1 << 53, 1<<53 + 1, 1 << 62, math.MaxInt64}
-	levels := []float64{0, 5e-324, 1e-300, 0.5, 0.999999, 1 - 0x1p-53}
+	alphas := []float64{0, 5e-324, 1e-300, 1e-6, 0x1p-53, 0.5, 0.999999, 1 - 0x1p-53}
 	for _, n := range ns {
 		for _, k := range []int64{0, 1, n / 2, n - 1, n} {
 			for m := Wilson; m <= Jeffreys; m++ {
-				for _, lv := range levels {
-					cfg := IntervalConfig{Method: m, Level: lv}
-					ci, ok := NewRate(k, n).Interval(cfg)
-					if !ok || !finite(ci.Lo) || !finite(ci.Hi) || ci.Lo < 0 || ci.Hi > 1 || ci.Lo > ci.Hi {
-						t.Errorf("%d/%d %v level %v: %+v, %v", k, n, m, lv, ci, ok)
+				for _, lv := range alphas {
+					cfg := IntervalConfig{Method: m, Alpha: lv}
+					ci, ok := RateInterval(NewRate(k, n), cfg)
+					if !ok || !finite(ci.Lower) || !finite(ci.Upper) || ci.Lower < 0 || ci.Upper > 1 || ci.Lower > ci.Upper {
+						t.Errorf("%d/%d %v alpha %v: %+v, %v", k, n, m, lv, ci, ok)
 						continue
 					}
-					if p := float64(k) / float64(n); m != Jeffreys && !(ci.Lo <= p && p <= ci.Hi) {
-						t.Errorf("%d/%d %v level %v: %+v does not bracket %v", k, n, m, lv, ci, p)
+					if p := float64(k) / float64(n); m != Jeffreys && !(ci.Lower <= p && p <= ci.Upper) {
+						t.Errorf("%d/%d %v alpha %v: %+v does not bracket %v", k, n, m, lv, ci, p)
 					}
 				}
 			}
 		}
 	}
-	// The level 1 - 2^-53 against z = scipy.stats.norm.isf(2^-53 / 2) = 8.292361075813597 in
+	// The level 1 - 2^-53 (Alpha 2^-53) against z = scipy.stats.norm.isf(2^-53 / 2) = 8.292361075813597 in
 	// statsmodels' Wilson formula (computed in Python, not here).
-	ci, _ := NewRate(3, 17).Interval(IntervalConfig{Level: 1 - 0x1p-53})
-	if math.Abs(ci.Lo-0.007139650798370589) > 1e-12 || math.Abs(ci.Hi-0.8646002877378758) > 1e-12 {
-		t.Errorf("Wilson 3/17 at level 1-2^-53: %+v, want [0.007139650798370589, 0.8646002877378758]", ci)
+	ci, _ := RateInterval(NewRate(3, 17), IntervalConfig{Alpha: 0x1p-53})
+	if math.Abs(ci.Lower-0.007139650798370589) > 1e-12 || math.Abs(ci.Upper-0.8646002877378758) > 1e-12 {
+		t.Errorf("Wilson 3/17 at alpha 2^-53: %+v, want [0.007139650798370589, 0.8646002877378758]", ci)
 	}
 	// A zero-trial rate has no value and no interval, for any config.
 	for m := Wilson; m <= Jeffreys; m++ {
-		if ci, ok := NewRate(0, 0).Interval(IntervalConfig{Method: m}); ok || ci != (Interval{}) {
+		if ci, ok := RateInterval(NewRate(0, 0), IntervalConfig{Method: m}); ok || ci != (Interval{}) {
 			t.Errorf("0/0 %v: %+v %v", m, ci, ok)
 		}
 	}
@@ -336,13 +335,13 @@ func TestJeffreysLargeN(t *testing.T) {
 		{1000, math.MaxInt64, 1.01856188863496e-16, 1.15298032141309e-16},
 	}
 	for _, c := range cases {
-		ci, ok := NewRate(c.k, c.n).Interval(IntervalConfig{Method: Jeffreys})
-		if !ok || math.Abs(ci.Lo-c.lo) > 1e-8*c.lo || math.Abs(ci.Hi-c.hi) > 1e-8*c.hi {
+		ci, ok := RateInterval(NewRate(c.k, c.n), IntervalConfig{Method: Jeffreys})
+		if !ok || math.Abs(ci.Lower-c.lo) > 1e-8*c.lo || math.Abs(ci.Upper-c.hi) > 1e-8*c.hi {
 			t.Errorf("Jeffreys %d/%d = %+v, want [%v, %v] to 1e-8", c.k, c.n, ci, c.lo, c.hi)
 		}
 		// The mirror image k -> n-k gives the mirrored bounds.
-		m, _ := NewRate(c.n-c.k, c.n).Interval(IntervalConfig{Method: Jeffreys})
-		if math.Abs(m.Lo-(1-c.hi)) > 1e-8*c.hi || math.Abs(m.Hi-(1-c.lo)) > 1e-8*c.lo+1e-16 {
+		m, _ := RateInterval(NewRate(c.n-c.k, c.n), IntervalConfig{Method: Jeffreys})
+		if math.Abs(m.Lower-(1-c.hi)) > 1e-8*c.hi || math.Abs(m.Upper-(1-c.lo)) > 1e-8*c.lo+1e-16 {
 			t.Errorf("Jeffreys %d/%d = %+v, want the mirror of [%v, %v]", c.n-c.k, c.n, m, c.lo, c.hi)
 		}
 	}
@@ -351,15 +350,15 @@ func TestJeffreysLargeN(t *testing.T) {
 // TestReportConcurrentReaders: reports, rates and estimates are documented safe to share once
 // built; read one from many goroutines (under -race).
 func TestReportConcurrentReaders(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	for i := range 200 {
 		e := purchaseAt([]string{"a", "b", "c"}[i%3], at(10, 0, 0).Add(time.Duration(i)*time.Hour), 1+i%4, 9.5)
 		e.Channel = []string{"ads", "mail"}[i%2]
 		a.Add(&e)
 	}
-	r := a.Report(ByChannel)
+	r := a.Report(ByChannel())
 	var want strings.Builder
-	if err := r.WriteMarkdown(&want, AllColumns...); err != nil {
+	if err := r.WriteMarkdown(&want, AllColumns()...); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -367,12 +366,12 @@ func TestReportConcurrentReaders(t *testing.T) {
 		wg.Go(func() {
 			for range 20 {
 				var b strings.Builder
-				if err := r.WriteMarkdown(&b, AllColumns...); err != nil || b.String() != want.String() {
+				if err := r.WriteMarkdown(&b, AllColumns()...); err != nil || b.String() != want.String() {
 					t.Errorf("goroutine %d: markdown differs (%v)", g, err)
 					return
 				}
 				row, _ := r.Row("ads")
-				row.SessionConversion.Interval(IntervalConfig{Method: Method(g % 3)})
+				RateInterval(row.SessionConversion, IntervalConfig{Method: Method(g % 3)})
 				row.AOV.Interval(r.Interval)
 				if _, err := Compare("ads", row.KPIs, "total", r.Total.KPIs, r.Interval); err != nil {
 					t.Error(err)
@@ -403,7 +402,7 @@ func TestAddAllHonoursContext(t *testing.T) {
 		at <- time.Now()
 		cancel()
 	}()
-	err := NewAccumulator(Config{}).AddAll(ctx, endless)
+	err := newAcc(t, Config{}).AddAll(ctx, endless)
 	if took := time.Since(<-at); !errors.Is(err, context.Canceled) || took > 100*time.Millisecond {
 		t.Errorf("AddAll returned %v %v after the cancellation", err, took)
 	}
@@ -414,8 +413,8 @@ func TestAddAllHonoursContext(t *testing.T) {
 // placed with a scan of the whole timeline: 92 s for 2 x 25,000.
 func TestMergeManySessionsLinear(t *testing.T) {
 	const n = 40000
-	x, y := NewAccumulator(Config{}), NewAccumulator(Config{})
-	one := NewAccumulator(Config{})
+	x, y := newAcc(t, Config{}), newAcc(t, Config{})
+	one := newAcc(t, Config{})
 	base := at(10, 0, 0)
 	for i := range n {
 		e := profile.Event{CustomerID: "c", Time: base.Add(time.Duration(i) * time.Hour), Type: profile.PageView}
@@ -447,7 +446,7 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 	if testing.Short() {
 		n = 20000
 	}
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	base := at(10, 0, 0)
 	start := time.Now()
 	for i := range n {
@@ -457,7 +456,7 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	k := a.Report(Overall).Total.KPIs
+	k := a.Report(Overall()).Total.KPIs
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("%d orders in one session took %v, want under 5 s", n, took)
 	}
@@ -468,17 +467,17 @@ func TestManyOrdersAndItemsInOneSession(t *testing.T) {
 
 // TestRateAddNoWrap: pooling rates whose counts sum past int64 gives the undefined rate 0/0;
 // before, 2^62 + 2^62 trials wrapped to -2^63 and kept nonsense counts for display.
-func TestRateAddNoWrap(t *testing.T) {
+func TestRateMergeNoWrap(t *testing.T) {
 	for _, c := range [][2]Rate{
 		{NewRate(1, 1<<62), NewRate(1, 1<<62)},
 		{NewRate(1<<62, 1<<62), NewRate(1<<62, 1<<62)},
 		{NewRate(0, math.MaxInt64), NewRate(0, 1)},
 	} {
-		if r := c[0].Add(c[1]); r != (Rate{}) {
+		if r := c[0].Merge(c[1]); r != (Rate{}) {
 			t.Errorf("%+v + %+v = %+v, want the undefined 0/0", c[0], c[1], r)
 		}
 	}
-	if r := NewRate(1<<61, 1<<62).Add(NewRate(1<<61, 1<<62-1)); r != NewRate(1<<62, math.MaxInt64) {
+	if r := NewRate(1<<61, 1<<62).Merge(NewRate(1<<61, 1<<62-1)); r != NewRate(1<<62, math.MaxInt64) {
 		t.Errorf("pooled up to MaxInt64: %+v", r)
 	}
 }
@@ -510,7 +509,7 @@ func TestNewestFirstLinear(t *testing.T) {
 	if testing.Short() {
 		n = 50000
 	}
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	base := at(10, 0, 0)
 	start := time.Now()
 	for i := n - 1; i >= 0; i-- {
@@ -549,7 +548,7 @@ func TestArrivalOrderIrrelevant(t *testing.T) {
 	sessionsOf := func(cfg Config, evs []profile.Event, shards int) []Session {
 		accs := make([]*Accumulator, shards)
 		for i := range accs {
-			accs[i] = NewAccumulator(cfg)
+			accs[i] = newAcc(t, cfg)
 		}
 		for i := range evs {
 			if err := accs[i%shards].Add(&evs[i]); err != nil {
@@ -597,7 +596,7 @@ func TestLiftsFinite(t *testing.T) {
 	}
 	for _, ch := range c.Changes {
 		l := ch.Lift
-		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lo) || !finite(l.Interval.Hi))) {
+		if l.Valid && (!finite(l.Percent) || l.HasInterval && (!finite(l.Interval.Lower) || !finite(l.Interval.Upper))) {
 			t.Errorf("%s: %+v", ch.KPI, l)
 		}
 	}
@@ -606,7 +605,7 @@ func TestLiftsFinite(t *testing.T) {
 	}
 	// A large but finite ratio keeps its percent and drops an interval that overflows.
 	l := EstimateLift(Estimate{Value: 1e-300, SE: 1e-300, Valid: true}, Estimate{Value: 1, SE: 0.1, Valid: true}, IntervalConfig{})
-	if !l.Valid || !finite(l.Percent) || l.HasInterval && !finite(l.Interval.Hi) {
+	if !l.Valid || !finite(l.Percent) || l.HasInterval && !finite(l.Interval.Upper) {
 		t.Errorf("1e-300 -> 1: %+v", l)
 	}
 	var b strings.Builder
@@ -624,7 +623,7 @@ func TestEventCountsPast2to31(t *testing.T) {
 		s.counts[kPageView], s.events, s.keyEvents, s.looseOrd = big, big, big, big
 	}
 	a.absorb(b)
-	acc := NewAccumulator(Config{})
+	acc := newAcc(t, Config{})
 	s := acc.session("p", a)
 	if want := 2 * big; s.PageViews != want || s.Events != want || s.KeyEvents != want || s.Orders != want {
 		t.Errorf("page views %d, events %d, key events %d, orders %d; want %d each", s.PageViews, s.Events, s.KeyEvents, s.Orders, want)

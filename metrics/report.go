@@ -55,27 +55,35 @@ var columns = map[string]column{
 	"CAC":                 {header: "CAC", est: func(k *KPIs) Estimate { return k.CAC }},
 }
 
-// Column sets for the renderers. Each name is a field of KPIs.
-var (
-	// ChannelColumns is the mission's per-channel table: average time on site, bounce rate,
-	// average order value, conversion and the most popular product.
-	ChannelColumns = []string{"Sessions", "TimeOnSite", "Bounce", "AOV", "SessionConversion", "TopItem"}
-	// DefaultColumns is what the renderers show when given no columns.
-	DefaultColumns = []string{"Sessions", "Visitors", "TimeOnSite", "PagesPerSession", "Bounce",
+// Column sets for the renderers. Each name is a field of KPIs; each function returns a fresh
+// slice, so a caller may change it without changing what other callers get.
+
+// ChannelColumns is the per-channel overview: sessions, average time on site, bounce rate,
+// average order value, conversion and the most popular product.
+func ChannelColumns() []string {
+	return []string{"Sessions", "TimeOnSite", "Bounce", "AOV", "SessionConversion", "TopItem"}
+}
+
+// DefaultColumns is what the renderers show when given no columns.
+func DefaultColumns() []string {
+	return []string{"Sessions", "Visitors", "TimeOnSite", "PagesPerSession", "Bounce",
 		"SessionConversion", "VisitorConversion", "CTR", "AddToCart", "CartAbandonment",
 		"CheckoutAbandonment", "Orders", "Revenue", "AOV", "RevenuePerVisitor", "ReturnRate",
 		"RepeatPurchase", "TopItem"}
-	// AllColumns lists every column.
-	AllColumns = []string{"Sessions", "Visitors", "Events", "Engagement", "Bounce", "TimeOnSite",
+}
+
+// AllColumns lists every column, in the order of the KPIs fields.
+func AllColumns() []string {
+	return []string{"Sessions", "Visitors", "Events", "Engagement", "Bounce", "TimeOnSite",
 		"PagesPerSession", "SessionConversion", "VisitorConversion", "CTR", "AddToCart",
 		"CartAbandonment", "CheckoutAbandonment", "Orders", "Units", "Revenue", "Discounts",
 		"Returned", "NetRevenue", "AOV", "RevenuePerVisitor", "ReturnRate", "RepeatPurchase",
 		"TopItem", "Unknown", "NewCustomers", "Spend", "ROAS", "ROI", "CAC"}
-)
+}
 
 func lookup(cols []string) ([]column, error) {
 	if len(cols) == 0 {
-		cols = DefaultColumns
+		cols = DefaultColumns()
 	}
 	out := make([]column, len(cols))
 	for i, name := range cols {
@@ -142,8 +150,8 @@ func csvCells(c column, k *KPIs, ic IntervalConfig) []string {
 		if !ok {
 			return []string{"", "", ""}
 		}
-		ci, _ := r.Interval(ic)
-		return []string{num(v), num(ci.Lo), num(ci.Hi)}
+		ci, _ := RateInterval(r, ic)
+		return []string{num(v), num(ci.Lower), num(ci.Upper)}
 	case c.est != nil:
 		e := c.est(k)
 		if !e.Valid {
@@ -153,7 +161,7 @@ func csvCells(c column, k *KPIs, ic IntervalConfig) []string {
 		if !ok {
 			return []string{num(e.Value), "", ""}
 		}
-		return []string{num(e.Value), num(ci.Lo), num(ci.Hi)}
+		return []string{num(e.Value), num(ci.Lower), num(ci.Upper)}
 	case c.count != nil:
 		return []string{strconv.FormatInt(c.count(k), 10)}
 	case c.money != nil:
@@ -169,18 +177,18 @@ func mdCell(c column, k *KPIs, ic IntervalConfig) string {
 	switch {
 	case c.rate != nil:
 		r := c.rate(k)
-		ci, ok := r.Interval(ic)
+		ci, ok := RateInterval(r, ic)
 		if !ok {
 			return "n/a"
 		}
-		return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lo, 100*ci.Hi)
+		return fmt.Sprintf("%s [%.1f, %.1f]", r, 100*ci.Lower, 100*ci.Upper)
 	case c.est != nil:
 		e := c.est(k)
 		ci, ok := e.Interval(ic)
 		if !ok {
 			return e.String()
 		}
-		return fmt.Sprintf("%s [%.2f, %.2f]", e, ci.Lo, ci.Hi)
+		return fmt.Sprintf("%s [%.2f, %.2f]", e, ci.Lower, ci.Upper)
 	case c.count != nil:
 		return strconv.FormatInt(c.count(k), 10)
 	case c.money != nil:

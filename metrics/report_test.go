@@ -10,7 +10,7 @@ import (
 // TestApplySpendHandWorked on the hand-worked report (search: revenue 140, 2 visitors, RPV SE
 // 40, 2 new customers; email: revenue 0, no new customers; social: no spend given as 0).
 func TestApplySpendHandWorked(t *testing.T) {
-	r := accumulate(t, Config{}, handEvents()).Report(ByChannel)
+	r := accumulate(t, Config{}, handEvents()).Report(ByChannel())
 	r.ApplySpend(SpendConfig{Spend: map[string]float64{"search": 70, "email": 10, "social": 0, "tv": 1000}, Margin: 0.5})
 	search, _ := r.Row("search")
 	eqF(t, "search ROAS", search.ROAS.Value, 2)           // 140/70
@@ -40,7 +40,7 @@ func TestApplySpendHandWorked(t *testing.T) {
 // TestWriteCSVHandWorked: the CSV has value/lo/hi triples, empty cells for undefined figures,
 // and numbers that parse back to the report's.
 func TestWriteCSVHandWorked(t *testing.T) {
-	r := accumulate(t, Config{}, handEvents()).Report(ByChannel)
+	r := accumulate(t, Config{}, handEvents()).Report(ByChannel())
 	var b strings.Builder
 	if err := r.WriteCSV(&b, "Sessions", "Bounce", "AOV", "CTR", "TopItem"); err != nil {
 		t.Fatal(err)
@@ -74,9 +74,9 @@ func TestWriteCSVHandWorked(t *testing.T) {
 }
 
 func TestWriteMarkdownHandWorked(t *testing.T) {
-	r := accumulate(t, Config{}, handEvents()).Report(ByChannel)
+	r := accumulate(t, Config{}, handEvents()).Report(ByChannel())
 	var b strings.Builder
-	if err := r.WriteMarkdown(&b, ChannelColumns...); err != nil {
+	if err := r.WriteMarkdown(&b, ChannelColumns()...); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")

@@ -63,40 +63,50 @@ func (c SessionConfig) dayOf(t int64) int32 {
 type Session struct {
 	// Person is the event's CustomerID, or its AnonymousID when no customer is known, unless
 	// Config.Person maps events to stitched identities. A visitor is a Person.
-	Person string
+	Person string `json:"person"`
 	// ID is the tracker's session ID when SessionConfig.TrackerIDs grouped the session by it.
-	ID string
+	ID string `json:"id"`
 	// Start and End are the times of the first and the last event.
-	Start, End time.Time
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 	// Channel, Device and Region are attributed from the earliest event of the session that
 	// names one (ties in time go to the smallest name); "" when no event names one. This is
 	// GA4's rule of taking a session's source from its first event.
-	Channel, Device, Region string
+	Channel string `json:"channel"`
+	Device  string `json:"device"`
+	Region  string `json:"region"`
 	// Events counts all events, of every type, known or not.
-	Events int
+	Events int `json:"events"`
 	// PageViews counts "view" (product page) and "page_view" events.
-	PageViews int
+	PageViews int `json:"page_views"`
 	// Impressions, Clicks, AddToCarts, Checkouts, Purchases and Returns count events of those
 	// types; Unknown counts events whose type profile does not know.
-	Impressions, Clicks, AddToCarts, Checkouts, Purchases, Returns, Unknown int
+	Impressions int `json:"impressions"`
+	Clicks      int `json:"clicks"`
+	AddToCarts  int `json:"add_to_carts"`
+	Checkouts   int `json:"checkouts"`
+	Purchases   int `json:"purchases"`
+	Returns     int `json:"returns"`
+	Unknown     int `json:"unknown"`
 	// KeyEvents counts events of the EngagementConfig.KeyEvents types.
-	KeyEvents int
+	KeyEvents int `json:"key_events"`
 	// Orders counts distinct order IDs among the purchase events; a purchase event without an
 	// order ID counts as an order of its own.
-	Orders int
+	Orders int `json:"orders"`
 	// Units and Revenue sum Quantity and Price·Quantity over purchase events: the amount paid,
 	// that is gross sales minus discounts. Gross sums ListPrice·Quantity (Price where the list
 	// price is unknown), so Gross − Revenue is the discount given.
-	Units          int
-	Revenue, Gross float64
+	Units   int     `json:"units"`
+	Revenue float64 `json:"revenue"`
+	Gross   float64 `json:"gross"`
 	// ReturnedUnits and ReturnedValue sum |Quantity| and Price·|Quantity| over return events
 	// (including purchase events with a negative quantity, which count as returns).
-	ReturnedUnits int
-	ReturnedValue float64
+	ReturnedUnits int     `json:"returned_units"`
+	ReturnedValue float64 `json:"returned_value"`
 	// Engaged is GA4's engaged session: it lasted longer than EngagementConfig.MinDuration
 	// (10 s), or had a key event, or had at least MinPageViews (2) page views. A session that is
 	// not engaged is a bounce.
-	Engaged bool
+	Engaged bool `json:"engaged"`
 
 	items []itemUnits // purchased units per item, for the most popular item
 }

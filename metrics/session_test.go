@@ -59,7 +59,7 @@ func handEvents() []profile.Event {
 
 func accumulate(t testing.TB, cfg Config, events []profile.Event) *Accumulator {
 	t.Helper()
-	a := NewAccumulator(cfg)
+	a := newAcc(t, cfg)
 	for i := range events {
 		if err := a.Add(&events[i]); err != nil {
 			t.Fatal(err)
@@ -70,7 +70,7 @@ func accumulate(t testing.TB, cfg Config, events []profile.Event) *Accumulator {
 
 // TestReportHandWorked checks every KPI of the hand-worked scenario above.
 func TestReportHandWorked(t *testing.T) {
-	r := accumulate(t, Config{}, handEvents()).Report(ByChannel)
+	r := accumulate(t, Config{}, handEvents()).Report(ByChannel())
 	if got := len(r.Rows); got != 3 {
 		t.Fatalf("%d rows", got)
 	}
@@ -329,7 +329,7 @@ func TestEngagementRules(t *testing.T) {
 // TestEdgeCases: no events, no orders, all bounces, invalid events.
 func TestEdgeCases(t *testing.T) {
 	// No sessions: no rows, every total rate and estimate undefined.
-	r := NewAccumulator(Config{}).Report(ByChannel)
+	r := newAcc(t, Config{}).Report(ByChannel())
 	k := r.Total.KPIs
 	if len(r.Rows) != 0 || k.Sessions != 0 || k.Bounce.Defined() || k.TimeOnSite.Valid || k.AOV.Valid ||
 		k.RevenuePerVisitor.Valid || k.SessionConversion.Defined() || k.VisitorConversion.Defined() {
@@ -340,14 +340,14 @@ func TestEdgeCases(t *testing.T) {
 	for i := range 5 {
 		ev = append(ev, profile.Event{CustomerID: string(rune('a' + i)), Time: at(i, 0, 0), Type: profile.View, Channel: "ads"})
 	}
-	k = accumulate(t, Config{}, ev).Report(ByChannel).Total.KPIs
+	k = accumulate(t, Config{}, ev).Report(ByChannel()).Total.KPIs
 	eqR(t, "all bounce", k.Bounce, 5, 5)
 	eqR(t, "no orders conversion", k.SessionConversion, 0, 5)
 	if k.AOV.Valid || k.CartAbandonment.Defined() || k.ReturnRate.Defined() || !k.RevenuePerVisitor.Valid {
 		t.Errorf("no orders: %+v", k)
 	}
 	// Invalid events are refused, counted and leave no trace.
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	bad := []profile.Event{
 		{Time: at(1, 0, 0), Type: profile.View},
 		{CustomerID: "a", Type: profile.View},
@@ -368,7 +368,7 @@ func TestEdgeCases(t *testing.T) {
 
 // TestUnknownTypesCounted: unknown types are kept in sessions and counted per type.
 func TestUnknownTypesCounted(t *testing.T) {
-	a := NewAccumulator(Config{})
+	a := newAcc(t, Config{})
 	if err := a.AddAll(context.Background(), slices.Values(handEvents())); err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +388,7 @@ func TestSessionStatsHandWorked(t *testing.T) {
 		st.Bounce != NewRate(3, 6) || !close(st.PagesPerSession.Value, 6.0/6, 1e-12) || st.Unknown["wishlist"] != 1 {
 		t.Fatalf("%+v", st)
 	}
-	empty := NewAccumulator(Config{}).SessionStats()
+	empty := newAcc(t, Config{}).SessionStats()
 	if empty.Sessions != 0 || empty.Bounce.Defined() || empty.PagesPerSession.Valid || empty.MeanDuration != 0 {
 		t.Fatalf("empty %+v", empty)
 	}
@@ -404,7 +404,7 @@ func TestPersonHook(t *testing.T) {
 		}
 		return ""
 	}
-	r := accumulate(t, Config{Person: same}, handEvents()).Report(Overall)
+	r := accumulate(t, Config{Person: same}, handEvents()).Report(Overall())
 	eqI(t, "visitors", r.Total.Visitors, 2) // a (with x1) and c
 	eqI(t, "sessions", r.Total.Sessions, 5) // b1, b2+a1, a2, c1, c2
 	f, _ := NewFunnel(FunnelConfig{Steps: []profile.EventType{profile.Impression, profile.Purchase}, Person: same})

@@ -15,23 +15,28 @@ import (
 // SessionStats summarizes the sessions of an Accumulator.
 type SessionStats struct {
 	// Sessions, Visitors and Events count sessions, distinct people and valid events.
-	Sessions, Visitors, Events int64
+	Sessions int64 `json:"sessions"`
+	Visitors int64 `json:"visitors"`
+	Events   int64 `json:"events"`
 	// SessionsPerVisitor and EventsPerSession are plain means; 0 when there is nothing to
 	// average.
-	SessionsPerVisitor, EventsPerSession float64
+	SessionsPerVisitor float64 `json:"sessions_per_visitor"`
+	EventsPerSession   float64 `json:"events_per_session"`
 	// PagesPerSession is page views / sessions with its delta-method interval over visitors.
-	PagesPerSession Estimate
+	PagesPerSession Estimate `json:"pages_per_session"`
 	// MeanDuration and the median and 90th percentile of session durations (the lower
 	// nearest-rank value), 0 without sessions.
-	MeanDuration, MedianDuration, P90Duration time.Duration
+	MeanDuration   time.Duration `json:"mean_duration_ns"`
+	MedianDuration time.Duration `json:"median_duration_ns"`
+	P90Duration    time.Duration `json:"p90_duration_ns"`
 	// Bounce is GA4's bounce rate over all sessions.
-	Bounce Rate
+	Bounce Rate `json:"bounce"`
 	// Late counts events that arrived after a later event of the same person (out of time
 	// order) in the shard that read them; sessionization put them in place.
-	Late int64
+	Late int64 `json:"late"`
 	// Invalid counts refused events; Unknown counts events of unknown types, per type.
-	Invalid int64
-	Unknown map[profile.EventType]int64
+	Invalid int64                       `json:"invalid"`
+	Unknown map[profile.EventType]int64 `json:"unknown"`
 }
 
 // SessionStats computes the session statistics.
@@ -54,11 +59,11 @@ func (a *Accumulator) SessionStats() SessionStats {
 			}
 		}
 		st.Visitors++
-		pages.Add(n, p)
+		pages.Add(p, n)
 	}
 	st.Sessions = int64(len(durs))
 	st.Bounce = NewRate(engaged, st.Sessions).Complement()
-	st.PagesPerSession = pages.Ratio()
+	st.PagesPerSession = EstimateRatio(pages)
 	if st.Sessions > 0 {
 		slices.Sort(durs)
 		// The mean is at most the longest duration; only rounding can take it past MaxInt64.

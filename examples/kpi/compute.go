@@ -71,10 +71,10 @@ func openSource(o options, stdin io.Reader) (*source, error) {
 				return
 			}
 			defer r.Close()
-			for e, err := range metrics.ReadEvents(r) {
+			for e, err := range profile.ReadEventsCSV(r) {
 				if err != nil {
-					var re *metrics.RowError
-					if o.skipBad && errors.As(err, &re) && !errors.Is(err, metrics.ErrHeader) {
+					var re *profile.RowError
+					if o.skipBad && errors.As(err, &re) && !errors.Is(err, profile.ErrHeader) {
 						src.skipped++
 						continue
 					}
@@ -109,15 +109,13 @@ func compute(ctx context.Context, o options, stdin io.Reader, stderr io.Writer) 
 		if src.err != nil {
 			return nil, src.err
 		}
-		person = func(e *profile.Event) string {
-			if e.CustomerID != "" {
-				return st.Canonical(profile.Identity{Type: profile.IDUser, Value: e.CustomerID})
-			}
-			return st.Canonical(profile.Identity{Type: profile.IDAnonymous, Value: e.AnonymousID})
-		}
+		person = st.PersonOf
 	}
 	prog := progress(stderr)
-	acc := metrics.NewAccumulator(metrics.Config{Session: o.session, Interval: o.interval, Progress: prog, Person: person})
+	acc, err := metrics.NewAccumulator(metrics.Config{Session: o.session, Interval: o.interval, Progress: prog, Person: person})
+	if err != nil {
+		return nil, err
+	}
 	o.funnel.Person = person
 	fun, err := metrics.NewFunnel(o.funnel)
 	if err != nil {
@@ -142,8 +140,8 @@ func compute(ctx context.Context, o options, stdin io.Reader, stderr io.Writer) 
 		return nil, src.err
 	}
 	res := &result{Source: src.name, Dimension: o.by, SkippedRows: src.skipped}
-	dim := map[string]metrics.Dimension{"channel": metrics.ByChannel, "device": metrics.ByDevice,
-		"region": metrics.ByRegion, "all": metrics.Overall}[o.by]
+	dim := map[string]metrics.Dimension{"channel": metrics.ByChannel(), "device": metrics.ByDevice(),
+		"region": metrics.ByRegion(), "all": metrics.Overall()}[o.by]
 	if o.by == "variant" {
 		dim = metrics.ByVariant(src.variantOf)
 	}

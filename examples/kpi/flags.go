@@ -34,7 +34,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.events, "events", "", `events CSV file ("-" = standard input); default: the synthetic shop`)
 	fs.StringVar(&o.by, "by", "channel", "group by channel, device, region, all, or variant (synthetic shop only)")
-	cols := fs.String("columns", "mission", `comma-separated metrics.KPIs field names, or "mission", "default", "all"`)
+	cols := fs.String("columns", "channel", `comma-separated metrics.KPIs field names, or "channel" (the per-channel overview), "default", "all"`)
 	cmp := fs.String("compare", "", "compare two rows, base,test (e.g. control,treatment)")
 	steps := fs.String("funnel", "view,add_to_cart,checkout,purchase", "funnel steps: comma-separated event types")
 	strict := fs.Bool("strict", false, "funnel steps must follow each other with no event between")
@@ -42,7 +42,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	gap := fs.Duration("gap", 30*time.Minute, "inactivity that ends a session")
 	fs.BoolVar(&o.session.SplitAtMidnight, "midnight", false, "also end sessions at midnight UTC")
 	method := fs.String("method", "wilson", "interval method for rates in the tables: wilson, agresti-coull, jeffreys (JSON bounds are always 95% Wilson)")
-	fs.Float64Var(&o.interval.Level, "level", 0.95, "confidence level of the tables' intervals, in (0, 1) (JSON bounds are always 95%)")
+	fs.Float64Var(&o.interval.Alpha, "alpha", 0.05, "the tables' intervals are at level 1 - alpha, alpha in (0, 1) (JSON bounds are always 95%)")
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "skip bad rows of -events instead of stopping at the first")
 	fs.BoolVar(&o.stitch, "stitch", false, "count a visitor's anonymous and logged-in activity as one person (identity stitching; reads the events twice)")
 	fs.IntVar(&o.customers, "customers", 5000, "synthetic shop: number of customers")
@@ -84,22 +84,22 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	default:
 		return o, fmt.Errorf("-method %q: want wilson, agresti-coull or jeffreys", *method)
 	}
-	if !(o.interval.Level > 0 && o.interval.Level < 1) {
-		return o, fmt.Errorf("-level %v: must be in (0, 1)", o.interval.Level)
+	if !(o.interval.Alpha > 0 && o.interval.Alpha < 1) {
+		return o, fmt.Errorf("-alpha %v: must be in (0, 1)", o.interval.Alpha)
 	}
 	switch *cols {
-	case "mission":
-		o.columns = metrics.ChannelColumns
+	case "channel", "mission": // "mission" is the flag value's old name
+		o.columns = metrics.ChannelColumns()
 	case "default":
-		o.columns = metrics.DefaultColumns
+		o.columns = metrics.DefaultColumns()
 	case "all":
-		o.columns = metrics.AllColumns
+		o.columns = metrics.AllColumns()
 	default:
 		o.columns = splitList(*cols)
 		// Checked here, not after minutes of reading events.
 		for _, c := range o.columns {
-			if !slices.Contains(metrics.AllColumns, c) {
-				return o, fmt.Errorf("-columns: unknown column %q (want names from %s, or mission, default, all)", c, strings.Join(metrics.AllColumns, ","))
+			if !slices.Contains(metrics.AllColumns(), c) {
+				return o, fmt.Errorf("-columns: unknown column %q (want names from %s, or channel, default, all)", c, strings.Join(metrics.AllColumns(), ","))
 			}
 		}
 		if len(o.columns) == 0 {

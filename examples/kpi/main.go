@@ -16,7 +16,7 @@
 //	-by dim        group by channel (default), device, region, all, or variant (the synthetic
 //	               shop's experiment arm; not available with -events)
 //	-columns list  comma-separated KPI names (fields of metrics.KPIs, e.g.
-//	               "Sessions,Bounce,AOV"), or "mission" (default: sessions, time on site, bounce
+//	               "Sessions,Bounce,AOV"), or "channel" (default: sessions, time on site, bounce
 //	               rate, AOV, conversion per session, most popular item), "default" or "all"
 //	-compare a,b   also compare row a (base) with row b (test): CTR, conversion, AOV and repeat
 //	               purchases with the lift in percent and its 95% interval
@@ -27,7 +27,7 @@
 //	-gap d         inactivity that ends a session; default 30m
 //	-midnight      also end sessions at midnight UTC
 //	-method m      interval method for rates: wilson (default), agresti-coull or jeffreys
-//	-level p       confidence level of intervals, in (0, 1); default 0.95
+//	-alpha a       intervals are at level 1 - a, a in (0, 1); default 0.05 (95%)
 //	-skip-bad      skip bad rows of -events (and report how many) instead of stopping at the first
 //	-stitch        count a visitor's anonymous and logged-in activity as one person: a first pass
 //	               feeds profile's identity stitcher (customer ID, anonymous ID and the events'
@@ -45,7 +45,7 @@
 // RFC 3339 or unix seconds; price and list_price are decimals, quantity an integer (negative
 // for returns allowed); other columns are strings and may be empty. Fields may be double-quoted
 // to hold commas, not line breaks. A bad row stops the program with an error naming the line,
-// the column and the value (see -skip-bad). metrics.ReadEvents documents the format in full.
+// the column and the value (see -skip-bad). profile.ReadEventsCSV documents the format in full.
 //
 // Definitions (sessions after 30 minutes of inactivity, GA4 engagement and bounce, AOV as
 // gross minus discounts per order, ...) are those of package metrics; every rate is shown with
@@ -53,21 +53,22 @@
 //
 // JSON (-json): one object {"source", "dimension", "report", "funnel", "sessions",
 // "comparison" (only with -compare), "skipped_rows"}. Below the top level the values are
-// package metrics' types and keep their Go field names:
+// package metrics' types in their JSON form (snake_case names of their Go fields):
 //
-//	report      {Dimension, Rows: [{Key, <every metrics.KPIs field>}], Total (Key "total"),
-//	            Interval: {Method ("wilson", "agresti-coull" or "jeffreys"), Level}}
-//	rate        {successes, trials, value, lo, hi}; value, lo and hi null when undefined
-//	estimate    {value, se, units, lo, hi}; null when undefined or without a standard error
-//	funnel      {Steps: [{Name, Reached, FromPrevious, FromStart, DropOff}], Interval}
-//	sessions    metrics.SessionStats; MeanDuration, MedianDuration, P90Duration in nanoseconds
-//	comparison  {BaseName, TestName, Changes: [{KPI, Label, Base, Test, Lift: {Percent,
-//	            Interval: {Lo, Hi}, Valid, HasInterval}}]}; Base and Test are the display
+//	report      {dimension, rows: [{key, <every metrics.KPIs field: sessions, bounce, aov,
+//	            top_item, ...>}], total (key "total"), interval: {method ("wilson",
+//	            "agresti-coull" or "jeffreys"), alpha}}
+//	rate        {successes, trials, value, lower, upper}; value and bounds null when undefined
+//	estimate    {value, se, units, lower, upper}; null when undefined or without a standard error
+//	funnel      {steps: [{name, reached, from_previous, from_start, drop_off}], interval}
+//	sessions    metrics.SessionStats; mean_duration_ns, median_duration_ns, p90_duration_ns
+//	comparison  {base_name, test_name, changes: [{kpi, label, base, test, lift: {percent,
+//	            interval: {lower, upper}, valid, has_interval}}]}; base and test are the display
 //	            strings of the Markdown table (the numbers are in the report's rows)
 //
-// In JSON, lo and hi are always 95% intervals (Wilson for rates, normal for estimates), as
-// metrics' JSON encoding defines them: -method and -level shape the Markdown tables only, and
-// Interval records what they were. A script wanting other intervals recomputes them from
+// In JSON, lower and upper are always 95% intervals (Wilson for rates, normal for estimates), as
+// metrics' JSON encoding defines them: -method and -alpha shape the Markdown tables only, and
+// interval records what they were. A script wanting other intervals recomputes them from
 // successes and trials.
 package main
 

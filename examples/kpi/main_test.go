@@ -19,7 +19,25 @@ func runKPI(t *testing.T, stdin string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-// TestDefaultRun: no flags (a smaller shop to stay fast) prints the per-channel mission table,
+// TestColumnsChannel: -columns channel is the default table, and the old value "mission" still
+// gives it.
+func TestColumnsChannel(t *testing.T) {
+	def, err := runKPI(t, "", "-customers", "200", "-days", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"channel", "mission"} {
+		out, err := runKPI(t, "", "-customers", "200", "-days", "30", "-columns", v)
+		if err != nil || out != def {
+			t.Errorf("-columns %s: %v, output differs from the default:\n%s", v, err, out)
+		}
+	}
+	if out, err := runKPI(t, "", "-customers", "200", "-days", "30", "-columns", "default"); err != nil || out == def {
+		t.Errorf("-columns default: %v, same output as channel", err)
+	}
+}
+
+// TestDefaultRun: no flags (a smaller shop to stay fast) prints the per-channel overview table,
 // the funnel and the session statistics.
 func TestDefaultRun(t *testing.T) {
 	out, err := runKPI(t, "", "-customers", "300", "-days", "90")
@@ -109,7 +127,8 @@ func TestBadInput(t *testing.T) {
 		{"unknown column, synthetic shop", "", []string{"-columns", "Nope"}, `-columns: unknown column "Nope"`},
 		{"empty column list", "", []string{"-columns", ","}, `-columns ",": no column names`},
 		{"missing compare row", head + "2025-01-01T00:00:00Z,c1,view\n", []string{"-events", "-", "-compare", "a,b"}, "-compare a,b: no such rows"},
-		{"bad level", "", []string{"-level", "1.5"}, "-level 1.5"},
+		{"bad alpha", "", []string{"-alpha", "1.5"}, "-alpha 1.5"},
+		{"zero alpha", "", []string{"-alpha", "0"}, "-alpha 0"},
 		{"bad method", "", []string{"-method", "wald"}, `-method "wald"`},
 		{"no such file", "", []string{"-events", "/nonexistent/events.csv"}, "no such file"},
 		{"extra argument", "", []string{"extra"}, `unexpected argument "extra"`},

@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/tailorkit/tailor/internal/shopsim"
-	"github.com/tailorkit/tailor/metrics"
 	"github.com/tailorkit/tailor/profile"
 	"github.com/tailorkit/tailor/recommend"
 )
@@ -42,7 +41,7 @@ func export(ctx context.Context, w io.Writer, shop *shopsim.Shop, dir string) er
 		{"events.jsonl", func(f io.Writer) error { return profile.WriteEventsJSONL(f, shop.Events()) }},
 		{"orders.csv", func(f io.Writer) error { return profile.WriteOnlineRetail(f, shop.Orders()) }},
 		{"cdnow.txt", func(f io.Writer) error { return profile.WriteCDNOW(f, shop.Orders()) }},
-		{"events.csv", func(f io.Writer) error { return metrics.WriteEvents(f, shop.Events()) }},
+		{"events.csv", func(f io.Writer) error { return profile.WriteEventsCSV(f, shop.Events()) }},
 		{"interactions.tsv", func(f io.Writer) error { return writeInteractions(f, shop) }},
 		{"experiment.csv", func(f io.Writer) error { return writeExperiment(f, shop) }},
 		{"features.csv", func(f io.Writer) error { return writeFeatures(ctx, f, shop) }},

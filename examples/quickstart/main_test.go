@@ -11,7 +11,6 @@ import (
 
 	"github.com/tailorkit/tailor/abtest"
 	"github.com/tailorkit/tailor/internal/shopsim"
-	"github.com/tailorkit/tailor/metrics"
 	"github.com/tailorkit/tailor/profile"
 	"github.com/tailorkit/tailor/recommend"
 	"github.com/tailorkit/tailor/segment"
@@ -69,7 +68,7 @@ func TestExport(t *testing.T) {
 	if n := countRows(t, profile.ReadCDNOW(open("cdnow.txt"))); n == 0 || n > wantOrders {
 		t.Errorf("cdnow.txt: %d rows, want between 1 and the %d orders", n, wantOrders)
 	}
-	if n := countRows(t, metrics.ReadEvents(open("events.csv"))); n != wantEvents {
+	if n := countRows(t, profile.ReadEventsCSV(open("events.csv"))); n != wantEvents {
 		t.Errorf("events.csv: %d events, want %d", n, wantEvents)
 	}
 	if n := countRows(t, recommend.ReadTSV(open("interactions.tsv"))); n != wantTSV {

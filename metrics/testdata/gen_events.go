@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/tailorkit/tailor/internal/shopsim"
-	"github.com/tailorkit/tailor/metrics"
+	"github.com/tailorkit/tailor/profile"
 )
 
 func main() {
@@ -42,7 +42,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := metrics.WriteEvents(f, slices.Values(events)); err != nil {
+	if err := profile.WriteEventsCSV(f, slices.Values(events)); err != nil {
 		log.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
