@@ -76,7 +76,7 @@ func TestTailorFiles(t *testing.T) {
 	dir := t.TempDir()
 	orders := writeFile(t, dir, "orders.jsonl", func(b *bytes.Buffer) error { return profile.WriteOrdersJSONL(b, slices.Values(d.Orders)) })
 	eventsJSONL := writeFile(t, dir, "events.jsonl", func(b *bytes.Buffer) error { return profile.WriteEventsJSONL(b, slices.Values(d.Events)) })
-	eventsCSV := writeFile(t, dir, "events.csv", func(b *bytes.Buffer) error { return metrics.WriteEvents(b, slices.Values(d.Events)) })
+	eventsCSV := writeFile(t, dir, "events.csv", func(b *bytes.Buffer) error { return profile.WriteEventsCSV(b, slices.Values(d.Events)) })
 	agg := writeFile(t, dir, "aggregates.csv", func(b *bytes.Buffer) error {
 		w := csv.NewWriter(b)
 		w.Write([]string{"experiment", "variant", "metric", "units", "sum", "sum_squares", "den_sum", "den_sum_squares", "cross_sum"})
@@ -114,11 +114,14 @@ func TestTailorFiles(t *testing.T) {
 			for _, m := range ro.Experiments[0].Metrics {
 				approx(t, m.Metric+" lift", figs["ab-lifts"].cell(t, m.Metric, "relative lift"), m.Comparisons[0].Relative.Estimate)
 			}
-			acc := metrics.NewAccumulator(metrics.Config{})
+			acc, err := metrics.NewAccumulator(metrics.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := acc.AddAll(context.Background(), slices.Values(d.Events)); err != nil {
 				t.Fatal(err)
 			}
-			for _, row := range acc.Report(metrics.ByChannel).Rows {
+			for _, row := range acc.Report(metrics.ByChannel()).Rows {
 				exactInt(t, row.Key+" sessions", figs["channel-kpis"].cell(t, row.Key, "sessions"), row.Sessions)
 			}
 		})

@@ -25,7 +25,7 @@
 //	                  InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)
 //	                  or cdnow (whitespace columns: customer date(yyyymmdd) quantity amount)
 //	-events FILE      events: events.jsonl (the tailor format, by the .jsonl extension) or the
-//	                  events CSV of metrics.ReadEvents
+//	                  events CSV of profile.ReadEventsCSV
 //	-experiment FILE  experiment aggregates CSV (variant,units,sum,sum_squares per metric,
 //	                  abtest.ReadAggregates); the first experiment is read out
 //	-customers N      synthetic shop size; default 2000
@@ -53,7 +53,6 @@ import (
 
 	"github.com/tailorkit/tailor/abtest"
 	"github.com/tailorkit/tailor/examples/report/render"
-	"github.com/tailorkit/tailor/metrics"
 	"github.com/tailorkit/tailor/profile"
 )
 
@@ -171,7 +170,7 @@ func fileData(o options, stderr io.Writer) (render.Data, error) {
 		names = append(names, fmt.Sprintf("%s (%s)", o.orders, o.format))
 	}
 	if o.events != "" {
-		read := metrics.ReadEvents
+		read := profile.ReadEventsCSV
 		if strings.HasSuffix(o.events, ".jsonl") {
 			read = profile.ReadEventsJSONL
 		}

@@ -128,11 +128,14 @@ func TestNumbersCustomers(t *testing.T) {
 
 func TestNumbersKPIs(t *testing.T) {
 	d, figs := shopFigures(t)
-	acc := metrics.NewAccumulator(metrics.Config{})
+	acc, err := metrics.NewAccumulator(metrics.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := acc.AddAll(context.Background(), slices.Values(d.Events)); err != nil {
 		t.Fatal(err)
 	}
-	rep := acc.Report(metrics.ByChannel)
+	rep := acc.Report(metrics.ByChannel())
 	f := figs["channel-kpis"]
 	if len(f.order) != len(rep.Rows) {
 		t.Errorf("%d channels in the table, %d in the report", len(f.order), len(rep.Rows))
@@ -141,13 +144,13 @@ func TestNumbersKPIs(t *testing.T) {
 		exactInt(t, row.Key+" sessions", f.cell(t, row.Key, "sessions"), row.Sessions)
 		for name, r := range map[string]metrics.Rate{"session conversion": row.SessionConversion, "add-to-cart rate": row.AddToCart} {
 			v, _ := r.Value()
-			iv, ok := r.Interval(metrics.IntervalConfig{})
+			iv, ok := metrics.RateInterval(r, metrics.IntervalConfig{})
 			if !ok {
 				t.Fatalf("%s %s: no interval", row.Key, name)
 			}
 			approx(t, row.Key+" "+name, f.cell(t, row.Key, name), v)
-			approx(t, row.Key+" "+name+" lower", f.cell(t, row.Key, name+" lower"), iv.Lo)
-			approx(t, row.Key+" "+name+" upper", f.cell(t, row.Key, name+" upper"), iv.Hi)
+			approx(t, row.Key+" "+name+" lower", f.cell(t, row.Key, name+" lower"), iv.Lower)
+			approx(t, row.Key+" "+name+" upper", f.cell(t, row.Key, name+" upper"), iv.Upper)
 		}
 	}
 
@@ -210,7 +213,10 @@ func TestNumbersLifetimeValue(t *testing.T) {
 		}
 	}
 
-	preds := clv.Predict(bg.BGNBD, gg.GammaGamma, customers, clv.ValueConfig{Horizon: 52, PeriodLength: 1})
+	preds, err := clv.Predict(bg.BGNBD, gg.GammaGamma, customers, clv.ValueConfig{Horizon: 52, PeriodLength: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := figs["clv-value"]
 	total, n := 0.0, 0
 	var vals []float64

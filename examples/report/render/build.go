@@ -334,8 +334,11 @@ func LifetimeValue(ctx context.Context, orders []profile.Order, now time.Time) (
 	if err != nil {
 		return nil, fmt.Errorf("Gamma-Gamma: %w", err)
 	}
-	res := &CLVResult{BGNBD: bg, GammaGamma: gg, HorizonWeeks: 52,
-		Predictions: clv.Predict(bg.BGNBD, gg.GammaGamma, customers, clv.ValueConfig{Horizon: 52, PeriodLength: 1})}
+	preds, err := clv.Predict(bg.BGNBD, gg.GammaGamma, customers, clv.ValueConfig{Horizon: 52, PeriodLength: 1})
+	if err != nil {
+		return nil, fmt.Errorf("lifetime value: %w", err)
+	}
+	res := &CLVResult{BGNBD: bg, GammaGamma: gg, HorizonWeeks: 52, Predictions: preds}
 	for _, c := range customers {
 		res.MaxT = math.Max(res.MaxT, c.T)
 		res.MaxFrequency = max(res.MaxFrequency, c.Frequency)
@@ -349,7 +352,10 @@ func FunnelSteps() []profile.EventType {
 }
 
 func buildKPIs(ctx context.Context, d Data, in *Input) error {
-	acc := metrics.NewAccumulator(metrics.Config{})
+	acc, err := metrics.NewAccumulator(metrics.Config{})
+	if err != nil {
+		return err
+	}
 	fun, err := metrics.NewFunnel(metrics.FunnelConfig{Steps: FunnelSteps()})
 	if err != nil {
 		return err
@@ -361,7 +367,7 @@ func buildKPIs(ctx context.Context, d Data, in *Input) error {
 		return err
 	}
 	in.Events = len(d.Events)
-	in.KPIs = &KPIResult{Report: acc.Report(metrics.ByChannel), Funnel: fun.Result()}
+	in.KPIs = &KPIResult{Report: acc.Report(metrics.ByChannel()), Funnel: fun.Result()}
 	return nil
 }
 

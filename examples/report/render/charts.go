@@ -283,8 +283,8 @@ func kpiFigures(in *Input) ([]Figure, error) {
 		cells := []string{row.Key, count(row.Sessions)}
 		for _, r := range kpiRates() {
 			v, _ := r.Rate(&row.KPIs).Value()
-			iv, _ := r.Rate(&row.KPIs).Interval(k.Interval)
-			cells = append(cells, pct(v), pct(iv.Lo), pct(iv.Hi))
+			iv, _ := metrics.RateInterval(r.Rate(&row.KPIs), k.Interval)
+			cells = append(cells, pct(v), pct(iv.Lower), pct(iv.Upper))
 		}
 		f.Table.Rows = append(f.Table.Rows, cells)
 	}
@@ -297,13 +297,13 @@ func kpiFigures(in *Input) ([]Figure, error) {
 		eb := errorBars{}
 		for j, row := range rep.Rows {
 			v, _ := r.Rate(&row.KPIs).Value()
-			iv, ok := r.Rate(&row.KPIs).Interval(k.Interval)
+			iv, ok := metrics.RateInterval(r.Rate(&row.KPIs), k.Interval)
 			if !ok {
-				iv = metrics.Interval{Lo: v, Hi: v}
+				iv = metrics.Interval{Lower: v, Upper: v}
 			}
 			vals = append(vals, 100*v)
 			eb.xy = append(eb.xy, plotter.XY{X: float64(j) + shift, Y: 100 * v})
-			eb.lo, eb.hi = append(eb.lo, 100*iv.Lo), append(eb.hi, 100*iv.Hi)
+			eb.lo, eb.hi = append(eb.lo, 100*iv.Lower), append(eb.hi, 100*iv.Upper)
 		}
 		b, err := plotter.NewBarChart(vals, bw)
 		if err != nil {
