@@ -108,7 +108,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		if c.orders == 0 {
 			continue
 		}
-		lo = min(lo, p.periodOf(dayOf(c.first)))
+		lo = min(lo, p.periodOf(dayOf(c.first.sec)))
 		for _, d := range a.daysOf(i) {
 			hi = max(hi, p.periodOf(d.day))
 		}
@@ -128,7 +128,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		if c.orders == 0 {
 			continue
 		}
-		first := p.periodOf(dayOf(c.first))
+		first := p.periodOf(dayOf(c.first.sec))
 		if first < lo {
 			out.Omitted++
 			continue
@@ -175,7 +175,7 @@ func (a *Activity) cohortCutoff(p Period, lo, hi int32) int32 {
 	var firsts []int32
 	for i := range a.logs {
 		if c := &a.logs[i]; c.orders > 0 {
-			firsts = append(firsts, p.periodOf(dayOf(c.first)))
+			firsts = append(firsts, p.periodOf(dayOf(c.first.sec)))
 		}
 	}
 	slices.Sort(firsts)

@@ -114,9 +114,15 @@ func TestCohortsAgainstPandas(t *testing.T) {
 // and per day (PyMC-Marketing) with qcut quartiles.
 func TestRFMAgainstPandas(t *testing.T) {
 	exp := loadPandas(t)
-	a := activityOf(t, genOrders(t))
+	// pandas counts whole calendar days from the last order's day to the analysis day (a
+	// midnight): the fractional days from orders moved to the start of their UTC day are those.
+	orders := genOrders(t)
+	for i := range orders {
+		orders[i].Time = orders[i].Time.Truncate(24 * time.Hour)
+	}
 	now := time.Unix(1704067200+547*86400, 0).UTC()
-	values := a.RFM(RFMValuesConfig{Now: now})
+	a := activityAt(t, now, orders)
+	values := a.RFM(RFMValuesConfig{})
 	m, err := FitRFM(values, RFMConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +137,7 @@ func TestRFMAgainstPandas(t *testing.T) {
 			t.Errorf("%s: %v %v %v scores %d%d%d; pandas %v", s.ID, s.Recency, s.Frequency, s.Monetary, s.R, s.F, s.M, w)
 		}
 	}
-	pv := a.RFM(RFMValuesConfig{Now: now, Basis: PerDay})
+	pv := a.RFM(RFMValuesConfig{Basis: PerDay})
 	mq, err := FitRFM(pv, RFMConfig{Bins: 4, Method: BinsQcut})
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +195,9 @@ func TestActivityMerge(t *testing.T) {
 		merged.Merge(&shards[i])
 	}
 	now := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
-	w, m := whole.RFM(RFMValuesConfig{Now: now, Basis: PerDay}), merged.RFM(RFMValuesConfig{Now: now, Basis: PerDay})
+	asOf(t, whole, now)
+	asOf(t, merged, now)
+	w, m := whole.RFM(RFMValuesConfig{Basis: PerDay}), merged.RFM(RFMValuesConfig{Basis: PerDay})
 	if len(w) != len(m) {
 		t.Fatalf("%d vs %d customers", len(w), len(m))
 	}
@@ -269,7 +277,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	// a: last 2025-02-03T10:00 (25.6 days ago), first 2025-01-05T10:00 (54.6 days) -> active;
 	// b: last order 2025-01-31T23:59:59 (28.0 days) and first the same -> new;
 	// c: last 2025-02-14T12:00 (14.5 days), tenure 14.5 -> new.
-	stages := a.Lifecycle(LifecycleConfig{Now: day("2025-03-01T00:00:00Z"), Window: 30 * 24 * time.Hour, ChurnFactor: 2})
+	stages := asOf(t, a, day("2025-03-01T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 30 * 24 * time.Hour, ChurnFactor: 2})
 	got := map[string]profile.Stage{}
 	for _, s := range stages {
 		got[s.ID] = s.Stage
@@ -279,7 +287,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	}
 	// At 2025-05-10 with a 45-day window and churn factor 2 (lapsed up to 90 days):
 	// a 95.6 days -> churned; b 98.0 -> churned; c (last 2025-02-14T12:00) 84.5 -> lapsed.
-	stages = a.Lifecycle(LifecycleConfig{Now: day("2025-05-10T00:00:00Z"), Window: 45 * 24 * time.Hour, ChurnFactor: 2})
+	stages = asOf(t, a, day("2025-05-10T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 45 * 24 * time.Hour, ChurnFactor: 2})
 	counts := StageCounts(stages)
 	if counts[profile.Churned] != 2 || counts[profile.Lapsed] != 1 {
 		t.Errorf("counts %v, want 2 churned (a, b) and 1 lapsed (c)", counts)
@@ -294,7 +302,8 @@ func TestLifecycleCategoryWindows(t *testing.T) {
 		order("1", "x", "2025-01-01T00:00:00Z", g, ap), // grocery 30 > apparel 20
 		order("2", "y", "2025-01-01T00:00:00Z", ap),
 	})
-	cfg := LifecycleConfig{Now: day("2025-02-15T00:00:00Z"),
+	asOf(t, a, day("2025-02-15T00:00:00Z"))
+	cfg := LifecycleConfig{
 		Windows: map[string]time.Duration{"grocery": 21 * 24 * time.Hour, "apparel": 120 * 24 * time.Hour}}
 	st := a.Lifecycle(cfg)
 	// 45 days: x (grocery, 21-day window) is lapsed (21 < 45 <= 63); y (apparel) is new.
@@ -347,17 +356,22 @@ func TestActivityBadInput(t *testing.T) {
 	if a.Len() != 1 || len(a.RFM(RFMValuesConfig{})) != 0 || len(a.Lifecycle(LifecycleConfig{})) != 0 {
 		t.Error("return-only customer was scored")
 	}
-	// Orders after Now are not dropped (documented): negative recency, a recent stage.
+	// Orders after Now are left out and counted (the module's reference-time rule): no
+	// negative recency. Before: kept, with recency -2 (whole days) or -2.5.
 	early := day("2024-12-30T00:00:00Z")
-	if v := a.RFM(RFMValuesConfig{Now: early}); len(v) != 0 {
-		t.Errorf("return-only activity gave RFM values %+v", v)
+	e := activityAt(t, early, []profile.Order{
+		{ID: "f", CustomerID: "f", Time: day("2025-01-01T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}},
+		{ID: "g", CustomerID: "g", Time: day("2024-12-28T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}},
+		{ID: "h", CustomerID: "g", Time: day("2024-12-30T00:00:01Z"), Lines: []profile.Line{buy(1, 7)}},
+	})
+	if v := e.RFM(RFMValuesConfig{}); e.Future != 2 || len(v) != 1 || v[0].ID != "g" || v[0].Recency != 1.5 || v[0].Revenue != 5 {
+		t.Errorf("orders after Now: RFM %+v, %d future; want only g with recency 1.5 days and revenue 5, 2 future", v, e.Future)
 	}
-	_ = a.Add(&profile.Order{ID: "f", CustomerID: "f", Time: day("2025-01-01T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}})
-	if v := a.RFM(RFMValuesConfig{Now: early}); len(v) != 1 || v[0].Recency != -2 {
-		t.Errorf("order after Now: RFM %+v, want recency -2 (2024-12-30 to 2025-01-01)", v)
+	if st := e.Lifecycle(LifecycleConfig{}); len(st) != 1 || st[0].Stage != profile.New || st[0].RecencyDays != 1.5 {
+		t.Errorf("orders after Now: lifecycle %+v, want g new with recency 1.5 days", st)
 	}
-	if st := a.Lifecycle(LifecycleConfig{Now: early}); len(st) != 1 || st[0].Stage != profile.New || st[0].RecencyDays != -2.5 {
-		t.Errorf("order after Now: lifecycle %+v, want new with recency -2.5 days", st)
+	if !e.Now().Equal(early) {
+		t.Errorf("Now() = %s, want %s", e.Now(), early)
 	}
 	// Timestamps before 1970 and far in the future are ordinary times.
 	_ = a.Add(&profile.Order{ID: "old", CustomerID: "o", Time: day("1960-02-29T12:00:00Z"), Lines: []profile.Line{buy(1, 1)}})
@@ -383,7 +397,7 @@ func TestAdvocatesHandWorked(t *testing.T) {
 		t.Errorf("MinOrders 1: %+v", adv)
 	}
 	// Still active within 30 days of 2025-03-10: only b.
-	adv = a.Advocates(AdvocateConfig{Top: 1, Now: day("2025-03-10T00:00:00Z"), ActiveWithin: 30 * 24 * time.Hour})
+	adv = asOf(t, a, day("2025-03-10T00:00:00Z")).Advocates(AdvocateConfig{Top: 1, ActiveWithin: 30 * 24 * time.Hour})
 	if len(adv) != 1 || adv[0].ID != "b" {
 		t.Errorf("active advocates %+v", adv)
 	}
@@ -421,32 +435,5 @@ func TestCollectActivity(t *testing.T) {
 	}
 	if _, err := CollectActivity(ctx, many, CollectConfig{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
-	}
-}
-
-// Add's allocation-free check agrees with profile's Order.Validate, which it stands in for.
-func TestValidAgreesWithProfile(t *testing.T) {
-	at := day("2025-01-01T00:00:00Z")
-	line := func(q int, price, list float64) []profile.Line {
-		return []profile.Line{{Quantity: q, UnitPrice: price, ListPrice: list}}
-	}
-	for _, o := range []profile.Order{
-		{ID: "ok", Time: at, Lines: line(1, 1, 0)},
-		{ID: "return", Time: at, Lines: line(-2, 1, 2)},
-		{ID: "", Time: at, Lines: line(1, 1, 0)},
-		{ID: "no time", Lines: line(1, 1, 0)},
-		{ID: "no lines", Time: at},
-		{ID: "zero", Time: at, Lines: line(0, 1, 0)},
-		{ID: "negative price", Time: at, Lines: line(1, -1, 0)},
-		{ID: "NaN price", Time: at, Lines: line(1, math.NaN(), 0)},
-		{ID: "Inf price", Time: at, Lines: line(1, math.Inf(1), 0)},
-		{ID: "negative list", Time: at, Lines: line(1, 1, -1)},
-		{ID: "NaN list", Time: at, Lines: line(1, 1, math.NaN())},
-		{ID: "Inf list", Time: at, Lines: line(1, 1, math.Inf(1))},
-		{ID: "free", Time: at, Lines: line(3, 0, 0)},
-	} {
-		if got, want := valid(&o), o.Validate() == nil; got != want {
-			t.Errorf("order %q: valid = %v, Validate ok = %v", o.ID, got, want)
-		}
 	}
 }

@@ -38,8 +38,8 @@ func (k Kind) String() string {
 const (
 	AttrOrders      = "orders"       // number: orders placed (returns excluded)
 	AttrRevenue     = "revenue"      // number: net revenue (returns subtracted)
-	AttrRecencyDays = "recency_days" // number: whole days from the last order to "now"
-	AttrTenureDays  = "tenure_days"  // number: whole days from the first order to "now"
+	AttrRecencyDays = "recency_days" // number: fractional days from the last order to "now"
+	AttrTenureDays  = "tenure_days"  // number: fractional days from the first order to "now"
 	AttrAOV         = "aov"          // number: average order value, revenue / orders
 	AttrFirstOrder  = "first_order"  // time: first order
 	AttrLastOrder   = "last_order"   // time: last order

@@ -49,7 +49,12 @@ func ExampleFirstMatch() {
 // RFM from orders with the rfm R package's conventions, then a summary per segment.
 func ExampleFitRFM() {
 	at := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
-	var act segment.Activity
+	// The reference time: recency is counted in days up to it, later orders are left out.
+	act, err := segment.NewActivity(segment.ActivityConfig{Now: at("2025-07-01")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for i, o := range []struct {
 		who, when string
 		amount    float64
@@ -65,7 +70,7 @@ func ExampleFitRFM() {
 	// quantiles + 1), so 2 and 3 score 5 and 172 scores 1; frequency (1, 1, 1, 2, 3) has cuts
 	// 2, 2, 2.4, 3.2, so 1 -> 1, 2 -> 3 (two bins are empty), 3 -> 4; monetary
 	// (20, 30, 190, 200, 300) has cuts 29, 127, 195, 221.
-	values := act.RFM(segment.RFMValuesConfig{Now: at("2025-07-01")})
+	values := act.RFM(segment.RFMValuesConfig{})
 	model, err := segment.FitRFM(values, segment.RFMConfig{})
 	if err != nil {
 		fmt.Println(err)

@@ -129,16 +129,22 @@ func TestActivityBadOrders(t *testing.T) {
 	if v := ret.RFM(RFMValuesConfig{}); len(v) != 1 || v[0].Orders != 1 || v[0].Revenue != 10 || v[0].Recency != 0 || ret.Returns != 2 {
 		t.Errorf("returns: %+v, %d returns", v, ret.Returns)
 	}
-	// An order after Now gives a negative recency and a new stage; dates before 1970 and in
-	// the year 1 are ordinary dates.
+	// Dates before 1970 and in the years 1 and 9999 are ordinary dates: recency spans them in
+	// fractional days (0001-01-02 to 9999-12-31 is 3,652,057 days by Python's datetime.date).
 	fut := add(order1("o", "c", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), 1, 10), order1("p", "d", time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), 1, 10))
-	v := fut.RFM(RFMValuesConfig{Now: day0})
-	if len(v) != 2 || v[0].Recency >= 0 || v[1].Recency <= 0 {
+	v := fut.RFM(RFMValuesConfig{})
+	if len(v) != 2 || v[0].Recency != 0 || v[1].Recency != 3652057 {
 		t.Errorf("far future and past: %+v", v)
 	}
-	st := fut.Lifecycle(LifecycleConfig{Now: day0})
+	st := fut.Lifecycle(LifecycleConfig{})
 	if len(st) != 2 || st[0].Stage != profile.New || st[1].Stage != profile.Churned {
 		t.Errorf("stages %+v", st)
+	}
+	// An order after Now is left out and counted: never a negative recency.
+	past := activityAt(t, day0, []profile.Order{order1("o", "c", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), 1, 10),
+		order1("p", "d", time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), 1, 10)})
+	if v := past.RFM(RFMValuesConfig{}); past.Future != 1 || len(v) != 1 || v[0].ID != "d" || v[0].Recency <= 0 {
+		t.Errorf("order after Now: %+v, %d future", v, past.Future)
 	}
 	if c := fut.Cohorts(CohortConfig{}); len(c.Sizes) != 2 || c.Label(0) != "0001-01" || c.Label(1) != "9999-12" {
 		t.Errorf("cohorts over 10,000 years: %d rows", len(c.Sizes))
@@ -158,7 +164,8 @@ func TestConfigsValidate(t *testing.T) {
 		run   func() bool // reports whether the method gave no result
 	}{
 		{"Basis", RFMValuesConfig{Basis: 7}.Validate(), func() bool { return a.RFM(RFMValuesConfig{Basis: 7}) == nil }},
-		{"RFMValuesConfig.Now", RFMValuesConfig{Now: time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)}.Validate(), nil},
+		{"ActivityConfig.Now", ActivityConfig{Now: time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)}.Validate(), nil},
+		{"ChurnFactor", LifecycleConfig{ChurnFactor: 0.5}.Validate(), nil}, // profile.Lifecycle's rule: >= 1
 		{"Window", LifecycleConfig{Window: -time.Hour}.Validate(), func() bool { return a.Lifecycle(LifecycleConfig{Window: -time.Hour}) == nil }},
 		{`Windows["c"]`, LifecycleConfig{Windows: map[string]time.Duration{"c": -1}}.Validate(), nil},
 		{"ChurnFactor", LifecycleConfig{ChurnFactor: math.NaN()}.Validate(), func() bool { return a.Lifecycle(LifecycleConfig{ChurnFactor: math.NaN()}) == nil }},

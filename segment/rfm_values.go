@@ -36,26 +36,21 @@ const (
 	PerDay
 )
 
-// RFMValuesConfig configures Activity.RFM. The zero value measures recency up to the day of
-// the latest order in the data, per order.
+// RFMValuesConfig configures Activity.RFM. The zero value counts per order. Recency is
+// measured in fractional days (86400 s) from the customer's last order to the Activity's
+// reference time (ActivityConfig.Now; orders after it were left out), as profile's
+// RecencyDays, so RFMFromProfiles of the same orders gives the same values and segments.
 type RFMValuesConfig struct {
-	// Now is the analysis date; recency is the number of whole UTC calendar days from the
-	// day of the customer's last order to the day of Now. Zero means the day of the latest
-	// order in the data (PyMC-Marketing's default observation_period_end). Orders are not
-	// filtered by Now: one dated after it gives a negative recency. To score as of a past
-	// date, add only the orders up to it (profile, by contrast, skips later records).
-	Now time.Time
 	// Basis chooses how frequency and monetary value are counted; default PerOrder.
 	Basis RFMBasis
 }
 
-// Validate reports a Basis other than PerOrder and PerDay, or a Now outside the years 1 to
-// 9999, as ErrBadConfig.
+// Validate reports a Basis other than PerOrder and PerDay as ErrBadConfig.
 func (c RFMValuesConfig) Validate() error {
 	if c.Basis != PerOrder && c.Basis != PerDay {
 		return fmt.Errorf("segment: RFMValuesConfig.Basis = %d: %w", c.Basis, ErrBadConfig)
 	}
-	return checkNow("RFMValuesConfig", c.Now)
+	return nil
 }
 
 // checkNow refuses a reference time outside the years Add accepts (zero means the latest order).
@@ -74,11 +69,7 @@ func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
 		return nil
 	}
 	a.normalize()
-	now := cfg.Now
-	if now.IsZero() {
-		now = a.latest()
-	}
-	nowDay := dayOf(now.Unix())
+	now := a.Now()
 	out := make([]CustomerRFM, 0, len(a.logs))
 	for _, i := range a.byID() {
 		c := &a.logs[i]
@@ -87,7 +78,7 @@ func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
 		}
 		v := CustomerRFM{
 			ID:      c.id,
-			Recency: float64(nowDay - dayOf(c.last)),
+			Recency: daysBetween(stampOf(now), c.last),
 			Orders:  c.orders,
 			Revenue: c.revenue,
 		}

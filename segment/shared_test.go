@@ -72,3 +72,29 @@ func readCSV(t testing.TB, path string) [][]string {
 	}
 	return rows
 }
+
+// asOf sets a's reference time to now, for tests whose orders all precede it (an Activity
+// built with ActivityConfig{Now: now} would hold the same orders).
+func asOf(t testing.TB, a *Activity, now time.Time) *Activity {
+	t.Helper()
+	if a.latest().After(now) {
+		t.Fatalf("asOf(%s): the activity has later orders", now)
+	}
+	a.now = now
+	return a
+}
+
+// activityAt adds the orders to an Activity with reference time now.
+func activityAt(t testing.TB, now time.Time, orders []profile.Order) *Activity {
+	t.Helper()
+	a, err := NewActivity(ActivityConfig{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range orders {
+		if err := a.Add(&orders[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}

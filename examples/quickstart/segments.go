@@ -12,11 +12,11 @@ import (
 // tourSegments summarises the order history once, scores RFM with the rfm R package's default
 // segment table, and picks the top 1% of repeat buyers as brand advocates.
 func tourSegments(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
-	act, err := segment.CollectActivity(ctx, shop.Orders(), segment.CollectConfig{})
+	act, err := segment.CollectActivity(ctx, shop.Orders(), segment.CollectConfig{Now: shop.End()})
 	if err != nil {
 		return err
 	}
-	values := act.RFM(segment.RFMValuesConfig{Now: shop.End()})
+	values := act.RFM(segment.RFMValuesConfig{})
 	rfm, err := segment.FitRFM(values, segment.RFMConfig{})
 	if err != nil {
 		return err

@@ -23,8 +23,9 @@
 //	-out FILE        -features: write one label per point (header "label") to FILE
 //	-table T         RFM segment table: rfm (default, the rfm R package), rfm-doc, pymc
 //	-period P        cohort period: month (default) or week
-//	-now DATE        analysis date (YYYY-MM-DD) for recency and lifecycle; default: the day
-//	                 of the latest order
+//	-now DATE        reference time (YYYY-MM-DD, 00:00 UTC) for recency and lifecycle:
+//	                 orders after it are left out and counted (future_orders); default: the
+//	                 latest order
 //	-rule TEXT       also count the customers matching a rule, e.g.
 //	                 'orders >= 3 and lifecycle = "active"' (the shop adds age, region and
 //	                 interests from its CRM)
@@ -52,7 +53,7 @@
 // a terminal.
 //
 // JSON: orders mode gives {mode: "orders" | "shop", source, customers, orders, guest_orders,
-// returns, bad_rows, now, rfm: {table, segments: [{segment, customers, orders, revenue,
+// returns, bad_rows, future_orders, now, rfm: {table, segments: [{segment, customers, orders, revenue,
 // customer_share, order_share, revenue_share, aov}]}, cohorts: {period, cohorts: [{cohort,
 // customers, repeat_rate, retention: [...]}]}, lifecycle: {stage: count}, new_vs_returning:
 // [{month, new, returning}], repeat: {customers, repeaters, share, median_days_to_return,
@@ -121,7 +122,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "-features: write one label per point to this file")
 	fs.StringVar(&o.table, "table", "rfm", "RFM segment table: rfm, rfm-doc or pymc")
 	fs.StringVar(&o.period, "period", "month", "cohort period: month or week")
-	fs.StringVar(&o.now, "now", "", "analysis date YYYY-MM-DD (default: the day of the latest order)")
+	fs.StringVar(&o.now, "now", "", "reference time YYYY-MM-DD (00:00 UTC): later orders are left out and counted; default: the latest order")
 	fs.StringVar(&o.rule, "rule", "", `count customers matching a rule, e.g. 'orders >= 3 and lifecycle = "active"'`)
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of text")
 	fs.Usage = func() {

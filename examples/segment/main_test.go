@@ -222,7 +222,7 @@ func TestJSONKeysAsDocumented(t *testing.T) {
 		v    any
 		want string
 	}{
-		{"report", r, "advocates,bad_rows,cohorts,customers,guest_orders,kmeans,lifecycle,mode,new_vs_returning,now,orders,repeat,returns,rfm,rule,segments,source"},
+		{"report", r, "advocates,bad_rows,cohorts,customers,future_orders,guest_orders,kmeans,lifecycle,mode,new_vs_returning,now,orders,repeat,returns,rfm,rule,segments,source"},
 		{"rfm", r["rfm"], "segments,table"},
 		{"rfm.segments[0]", first(get(r["rfm"], "segments")), "aov,customer_share,customers,order_share,orders,revenue,revenue_share,segment"},
 		{"cohorts", r["cohorts"], "cohorts,period"},

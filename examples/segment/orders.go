@@ -23,6 +23,7 @@ type report struct {
 	GuestOrders int            `json:"guest_orders"`
 	Returns     int            `json:"returns"`
 	BadRows     int            `json:"bad_rows"`
+	Future      int            `json:"future_orders"`
 	Now         string         `json:"now"`
 	RFM         rfmReport      `json:"rfm"`
 	Cohorts     cohortReport   `json:"cohorts"`
@@ -112,7 +113,7 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := addRFM(o, act, lc.Now, &rep); err != nil {
+	if err := addRFM(o, act, &rep); err != nil {
 		return err
 	}
 	addCohorts(o, act, &rep)
@@ -124,7 +125,7 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 	for st, n := range segment.StageCounts(act.Lifecycle(lc)) {
 		rep.Lifecycle[string(st)] = n
 	}
-	rep.Now = nowOf(lc.Now, customers)
+	rep.Now = act.Now().Format(time.DateOnly)
 	for _, m := range act.NewVsReturning() {
 		rep.NewVsRet = append(rep.NewVsRet, monthReport{Month: m.Month.Format("2006-01"), New: m.New, Returning: m.Returning})
 	}
@@ -152,7 +153,17 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 // its CRM attributes) when no file is given, and the lifecycle configuration: -now, and for
 // the shop per-category windows. A bad row of a file is counted and the first few are shown.
 func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*segment.Activity, *shopsim.Shop, segment.LifecycleConfig, error) {
-	act := &segment.Activity{}
+	var now time.Time
+	if o.now != "" {
+		var err error
+		if now, err = time.Parse(time.DateOnly, o.now); err != nil {
+			return nil, nil, segment.LifecycleConfig{}, fmt.Errorf("-now %q: want YYYY-MM-DD", o.now)
+		}
+	}
+	act, err := segment.NewActivity(segment.ActivityConfig{Now: now})
+	if err != nil {
+		return nil, nil, segment.LifecycleConfig{}, err
+	}
 	var lc segment.LifecycleConfig
 	var shop *shopsim.Shop
 	add := func(ord profile.Order) error {
@@ -209,18 +220,15 @@ func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*seg
 		}
 		return nil, nil, lc, fmt.Errorf("%s: no customer orders (%d bad rows, %d guest orders)%s", rep.Source, rep.BadRows, act.GuestOrders, hint)
 	}
-	if o.now != "" {
-		lc.Now, _ = time.Parse(time.DateOnly, o.now)
-	}
-	rep.GuestOrders, rep.Returns = act.GuestOrders, act.Returns
+	rep.GuestOrders, rep.Returns, rep.Future = act.GuestOrders, act.Returns, act.Future
 	return act, shop, lc, nil
 }
 
 // addRFM fits RFM with the table -table names (pymc: quartiles by qcut, per-day values).
-func addRFM(o options, act *segment.Activity, now time.Time, rep *report) error {
+func addRFM(o options, act *segment.Activity, rep *report) error {
 	table := segment.TableRFM()
 	rcfg := segment.RFMConfig{Table: &table}
-	vcfg := segment.RFMValuesConfig{Now: now}
+	var vcfg segment.RFMValuesConfig
 	switch o.table {
 	case "rfm-doc":
 		table = segment.TableRFMDocExample()
@@ -295,20 +303,6 @@ func addRules(o options, shop *shopsim.Shop, customers []segment.Customer, rep *
 		rep.Rule = &countReport{Text: o.rule, Customers: n}
 	}
 	return nil
-}
-
-// nowOf is the analysis date as printed: -now, or the latest order's day.
-func nowOf(now time.Time, customers []segment.Customer) string {
-	if !now.IsZero() {
-		return now.Format(time.DateOnly)
-	}
-	var last time.Time
-	for i := range customers {
-		if t, ok := customers[i].Time(segment.AttrLastOrder); ok && t.After(last) {
-			last = t
-		}
-	}
-	return last.Format(time.DateOnly)
 }
 
 func countRule(text string, schema segment.Schema, customers []segment.Customer) (int, error) {
