@@ -20,8 +20,9 @@ import (
 // seen, and the gross spend per category (lines without a category count as the category "",
 // as profile counts them when it picks a customer's main category).
 //
-// Build one with NewActivity (or CollectActivity) and Add, in any order of orders; build shards
-// in parallel and combine them with Merge. Rules:
+// Build one with NewActivity (or CollectActivity) and Add or AddAll, in any order of orders;
+// build shards in parallel and combine them with Merge. Forget removes a customer exactly (the
+// results equal those of an Activity built without them). Rules:
 //   - The reference time is ActivityConfig.Now, the module's one rule: an order dated after it
 //     is left out and counted in Future, so no recency is ever negative; a zero Now (and the
 //     zero Activity) means the latest order added. Recency, tenure and gaps are fractional days
@@ -57,8 +58,9 @@ type Activity struct {
 	Invalid int
 	// Future counts orders left out for being dated after the reference time
 	// (ActivityConfig.Now).
-	Future int
-	now    time.Time // ActivityConfig.Now
+	Future   int
+	now      time.Time      // ActivityConfig.Now
+	futureBy map[string]int // Future by customer, for Forget
 }
 
 // ActivityConfig configures an Activity. The zero value keeps every order and measures recency
@@ -97,7 +99,7 @@ const noTime = math.MaxInt64
 // customerLog is one customer's summary.
 type customerLog struct {
 	id                  string
-	orders              int
+	orders, returns     int
 	revenue             float64
 	first, second, last stamp // first and second earliest and the latest order time
 	// uncategorized is the gross spend on bought lines without a category, or -1 when there
@@ -224,7 +226,8 @@ func checkRange(o *profile.Order) error {
 // outside the years 1 to 9999; the Activity is then unchanged. An order dated after the
 // reference time (ActivityConfig.Now) is counted in Future and left out, and is not an error.
 // Orders are not deduplicated: an order added twice counts twice.
-func (a *Activity) Add(o *profile.Order) error {
+func (a *Activity) Add(order profile.Order) error {
+	o := &order
 	if !profile.PlausibleOrder(o) || !inRange(o) {
 		if err := o.Validate(); err != nil {
 			return fmt.Errorf("segment: order %q: %w", o.ID, err)
@@ -239,6 +242,10 @@ func (a *Activity) Add(o *profile.Order) error {
 	}
 	if !a.now.IsZero() && o.Time.After(a.now) {
 		a.Future++
+		if a.futureBy == nil {
+			a.futureBy = make(map[string]int)
+		}
+		a.futureBy[o.CustomerID]++
 		return nil
 	}
 	i := a.customer(o.CustomerID)
@@ -249,6 +256,7 @@ func (a *Activity) Add(o *profile.Order) error {
 	n := int32(1)
 	if o.IsReturn() {
 		a.Returns++
+		c.returns++
 		n = 0
 	} else {
 		c.orders++
@@ -413,7 +421,7 @@ func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg Co
 				cfg.Progress(n, 0)
 			}
 		}
-		if err := a.Add(&o); err != nil {
+		if err := a.Add(o); err != nil {
 			if !cfg.SkipInvalid {
 				return nil, err
 			}
@@ -438,6 +446,12 @@ func (a *Activity) Merge(b *Activity) error {
 	}
 	a.GuestOrders += b.GuestOrders
 	a.Future += b.Future
+	for id, n := range b.futureBy {
+		if a.futureBy == nil {
+			a.futureBy = make(map[string]int)
+		}
+		a.futureBy[id] += n
+	}
 	a.Returns += b.Returns
 	a.Invalid += b.Invalid
 	remap := make([]int32, len(b.logs))
@@ -447,6 +461,7 @@ func (a *Activity) Merge(b *Activity) error {
 		remap[j] = i
 		c := &a.logs[i]
 		c.orders += bc.orders
+		c.returns += bc.returns
 		c.revenue += bc.revenue
 		if bc.uncategorized >= 0 {
 			c.uncategorized = max(c.uncategorized, 0) + bc.uncategorized

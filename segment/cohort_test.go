@@ -186,7 +186,7 @@ func TestActivityMerge(t *testing.T) {
 	var shards [3]Activity
 	for i := range orders {
 		// Shard by position, so one customer's orders land in several shards, out of order.
-		if err := shards[(i*7)%3].Add(&orders[len(orders)-1-i]); err != nil {
+		if err := shards[(i*7)%3].Add(orders[len(orders)-1-i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -334,7 +334,7 @@ func TestActivityBadInput(t *testing.T) {
 		{ID: "w", CustomerID: "a", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(1, math.NaN())}},
 	}
 	for _, o := range bad {
-		err := a.Add(&o)
+		err := a.Add(o)
 		var fe *profile.FieldError
 		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), strconv.Quote(o.ID)) {
 			t.Errorf("order %+v: %v", o, err)
@@ -352,7 +352,7 @@ func TestActivityBadInput(t *testing.T) {
 		t.Errorf("FitRFM on nothing: %v", err)
 	}
 	// A customer with only a return has no order: left out of RFM, cohorts and lifecycle.
-	_ = a.Add(&profile.Order{ID: "r", CustomerID: "q", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(-1, 5)}})
+	_ = a.Add(profile.Order{ID: "r", CustomerID: "q", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(-1, 5)}})
 	if a.Len() != 1 || len(a.RFM(RFMValuesConfig{})) != 0 || len(a.Lifecycle(LifecycleConfig{})) != 0 {
 		t.Error("return-only customer was scored")
 	}
@@ -374,7 +374,7 @@ func TestActivityBadInput(t *testing.T) {
 		t.Errorf("Now() = %s, want %s", e.Now(), early)
 	}
 	// Timestamps before 1970 and far in the future are ordinary times.
-	_ = a.Add(&profile.Order{ID: "old", CustomerID: "o", Time: day("1960-02-29T12:00:00Z"), Lines: []profile.Line{buy(1, 1)}})
+	_ = a.Add(profile.Order{ID: "old", CustomerID: "o", Time: day("1960-02-29T12:00:00Z"), Lines: []profile.Line{buy(1, 1)}})
 	if c := a.Cohorts(CohortConfig{}); c.Label(0) != "1960-02" {
 		t.Errorf("1960 cohort %q", c.Label(0))
 	}

@@ -28,7 +28,8 @@
 // # Order history
 //
 // Activity is a mergeable, one-pass summary of orders per customer (NewActivity and Add each
-// order, or CollectActivity over a sequence; build shards in parallel and Merge them). Its
+// order or AddAll a sequence, or CollectActivity; build shards in parallel and Merge them;
+// Forget(customer) removes a customer exactly, with the module's one ForgetReport). Its
 // reference time is ActivityConfig.Now, by the module's one rule: orders dated after it are left
 // out and counted (Activity.Future), so no recency is ever negative, and a zero Now means the
 // latest order. Recency, tenure and gaps are fractional days (86400 s), as profile measures

@@ -63,7 +63,7 @@ func ExampleFitRFM() {
 		{"cyd", "2025-05-05", 60}, {"cyd", "2025-06-25", 90}, {"cyd", "2025-06-28", 40},
 		{"dee", "2025-03-01", 20}, {"eve", "2025-06-29", 300},
 	} {
-		_ = act.Add(&profile.Order{ID: fmt.Sprint(i), CustomerID: o.who, Time: at(o.when),
+		_ = act.Add(profile.Order{ID: fmt.Sprint(i), CustomerID: o.who, Time: at(o.when),
 			Lines: []profile.Line{{Quantity: 1, UnitPrice: o.amount}}})
 	}
 	// Worked by hand: recency (2, 3, 11, 122, 172) has cuts 3.8, 8.8, 56.4, 133 (type-7
@@ -111,7 +111,7 @@ func ExampleCohorts_WriteCSV() {
 		{"a", "2025-01-03"}, {"b", "2025-01-20"}, {"a", "2025-02-11"}, {"c", "2025-02-02"},
 		{"b", "2025-03-05"}, {"c", "2025-03-09"}, {"a", "2025-03-30"},
 	} {
-		_ = act.Add(&profile.Order{ID: fmt.Sprint(i), CustomerID: o.who, Time: at(o.when),
+		_ = act.Add(profile.Order{ID: fmt.Sprint(i), CustomerID: o.who, Time: at(o.when),
 			Lines: []profile.Line{{Quantity: 1, UnitPrice: 10}}})
 	}
 	_ = act.Cohorts(segment.CohortConfig{}).WriteCSV(os.Stdout, segment.CellRetention)

@@ -81,7 +81,7 @@ func FuzzActivity(f *testing.F) {
 		}
 		var a Activity
 		for i := range orders {
-			_ = a.Add(&orders[i])
+			_ = a.Add(orders[i])
 		}
 		for _, p := range []Period{Month, Week} {
 			c := a.Cohorts(CohortConfig{Period: p})
@@ -126,9 +126,9 @@ func FuzzActivity(f *testing.F) {
 		var h1, h2 Activity
 		for i := range orders {
 			if i%2 == 0 {
-				_ = h1.Add(&orders[i])
+				_ = h1.Add(orders[i])
 			} else {
-				_ = h2.Add(&orders[i])
+				_ = h2.Add(orders[i])
 			}
 		}
 		if err := h1.Merge(&h2); err != nil {

@@ -32,7 +32,7 @@ func order1(id, cust string, t time.Time, qty int, price float64) profile.Order 
 func TestActivityMergeSelf(t *testing.T) {
 	a := &Activity{}
 	o := order1("o1", "c", day0, 1, 10)
-	if err := a.Add(&o); err != nil {
+	if err := a.Add(o); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Merge(a); !errors.Is(err, ErrSelfMerge) {
@@ -85,7 +85,7 @@ func TestActivityBadOrders(t *testing.T) {
 	}
 	for _, c := range cases {
 		a := &Activity{}
-		err := a.Add(&c.o)
+		err := a.Add(c.o)
 		if !errors.Is(err, c.err) || a.Len() != 0 {
 			t.Errorf("%s: err %v (customers %d), want %v", c.name, err, a.Len(), c.err)
 			continue
@@ -99,7 +99,7 @@ func TestActivityBadOrders(t *testing.T) {
 	add := func(orders ...profile.Order) *Activity {
 		a := &Activity{}
 		for i := range orders {
-			if err := a.Add(&orders[i]); err != nil {
+			if err := a.Add(orders[i]); err != nil {
 				t.Fatalf("%s: %v", orders[i].ID, err)
 			}
 		}
@@ -515,12 +515,12 @@ func TestCohortsBounded(t *testing.T) {
 	const n = 120
 	for i := range n {
 		o := order1("o", "c"+string(rune('A'+i)), time.Date(1+i*83, 1, 5, 0, 0, 0, 0, time.UTC), 1, 1)
-		if err := a.Add(&o); err != nil {
+		if err := a.Add(o); err != nil {
 			t.Fatal(err)
 		}
 	}
 	last := order1("last", "cA", time.Date(9999, 12, 1, 0, 0, 0, 0, time.UTC), 1, 1)
-	if err := a.Add(&last); err != nil {
+	if err := a.Add(last); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats
@@ -606,13 +606,13 @@ func TestManyCategoriesLinear(t *testing.T) {
 	for i := range n {
 		o := order1("o"+strconv.Itoa(i), "c", day0.Add(time.Duration(i)*time.Second), 1, float64(1+i%7))
 		o.Lines[0].Category = "cat" + strconv.Itoa(i)
-		if err := whole.Add(&o); err != nil {
+		if err := whole.Add(o); err != nil {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			a.Add(&o)
+			a.Add(o)
 		} else {
-			b.Add(&o)
+			b.Add(o)
 		}
 	}
 	if err := a.Merge(b); err != nil {

@@ -51,7 +51,7 @@ func activityOf(t testing.TB, orders []profile.Order) *Activity {
 	t.Helper()
 	a := &Activity{}
 	for i := range orders {
-		if err := a.Add(&orders[i]); err != nil {
+		if err := a.Add(orders[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,7 +92,7 @@ func activityAt(t testing.TB, now time.Time, orders []profile.Order) *Activity {
 		t.Fatal(err)
 	}
 	for i := range orders {
-		if err := a.Add(&orders[i]); err != nil {
+		if err := a.Add(orders[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -167,7 +167,7 @@ func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*seg
 	var lc segment.LifecycleConfig
 	var shop *shopsim.Shop
 	add := func(ord profile.Order) error {
-		if err := act.Add(&ord); err != nil {
+		if err := act.Add(ord); err != nil {
 			return err
 		}
 		if !ord.IsReturn() && ord.CustomerID != "" {
