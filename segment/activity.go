@@ -403,14 +403,17 @@ type CollectConfig struct {
 	Progress func(done, total int)
 }
 
+// Validate reports a Now outside the years 1 to 9999 as ErrBadConfig.
+func (c CollectConfig) Validate() error { return checkNow("CollectConfig", c.Now) }
+
 // CollectActivity adds every order of the sequence (a database cursor, a file reader's
 // orders, a slice's values). It stops at the first invalid order unless cfg.SkipInvalid, and
 // returns ctx.Err() when ctx is done (checked every 4096 orders).
 func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg CollectConfig) (*Activity, error) {
-	a, err := NewActivity(ActivityConfig{Now: cfg.Now})
-	if err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	a := &Activity{now: cfg.Now}
 	n := 0
 	for o := range orders {
 		if n++; n%4096 == 0 {

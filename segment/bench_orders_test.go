@@ -142,7 +142,7 @@ func BenchmarkRFM10M(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := processCPUSeconds()
 	for b.Loop() {
-		values := a.RFM(RFMValuesConfig{})
+		values := must(a.RFM(RFMValuesConfig{}))
 		m, err := FitRFM(values, RFMConfig{})
 		if err != nil {
 			b.Fatal(err)
@@ -159,7 +159,7 @@ func BenchmarkCohorts10M(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := processCPUSeconds()
 	for b.Loop() {
-		_ = a.Cohorts(CohortConfig{})
+		_ = must(a.Cohorts(CohortConfig{}))
 	}
 	b.ReportMetric((processCPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 }

@@ -95,11 +95,12 @@ const MaxCohortCells = 1 << 22
 
 // Cohorts builds the acquisition-cohort table. Customers with no order are left out, and so
 // are those of the oldest cohorts when the table would exceed MaxCohortCells (see Omitted). A
-// cfg that fails Validate gives an empty table of cfg's Period (no cohorts), not a monthly one.
-func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
+// cfg that fails Validate is its error (ErrBadConfig naming the field), never a table of
+// another period.
+func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
 	p := cfg.Period
-	if cfg.Validate() != nil {
-		return &Cohorts{Period: p}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	a.normalize()
 	var lo, hi int32 = 1<<31 - 1, -1 << 31
@@ -115,7 +116,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 	}
 	out := &Cohorts{Period: p}
 	if hi < lo {
-		return out
+		return out, nil
 	}
 	lo = a.cohortCutoff(p, lo, hi)
 	span := int(hi-lo) + 1
@@ -165,7 +166,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		out.Revenue = append(out.Revenue, revenue[row])
 		out.Repeaters = append(out.Repeaters, rep[row])
 	}
-	return out
+	return out, nil
 }
 
 // cohortCutoff returns the first cohort period to tabulate: lo, unless the rows from lo to hi

@@ -82,7 +82,7 @@ func TestCohortsAgainstPandas(t *testing.T) {
 			Revenue   map[string]float64 `json:"revenue"`
 		}
 	}{{Month, exp.Month}, {Week, exp.Week}} {
-		got := a.Cohorts(CohortConfig{Period: pc.period})
+		got := must(a.Cohorts(CohortConfig{Period: pc.period}))
 		if len(got.Sizes) != len(pc.want) {
 			t.Fatalf("%v: %d cohorts, pandas %d", pc.period, len(got.Sizes), len(pc.want))
 		}
@@ -122,7 +122,7 @@ func TestRFMAgainstPandas(t *testing.T) {
 	}
 	now := time.Unix(1704067200+547*86400, 0).UTC()
 	a := activityAt(t, now, orders)
-	values := a.RFM(RFMValuesConfig{})
+	values := must(a.RFM(RFMValuesConfig{}))
 	m, err := FitRFM(values, RFMConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func TestRFMAgainstPandas(t *testing.T) {
 			t.Errorf("%s: %v %v %v scores %d%d%d; pandas %v", s.ID, s.Recency, s.Frequency, s.Monetary, s.R, s.F, s.M, w)
 		}
 	}
-	pv := a.RFM(RFMValuesConfig{Basis: PerDay})
+	pv := must(a.RFM(RFMValuesConfig{Basis: PerDay}))
 	mq, err := FitRFM(pv, RFMConfig{Bins: 4, Method: BinsQcut})
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestRepeatAndNewVsReturningAgainstPandas(t *testing.T) {
 			t.Errorf("%s: new %d returning %d, pandas %v", m.Month.Format("2006-01"), m.New, m.Returning, w)
 		}
 	}
-	adv := a.Advocates(AdvocateConfig{Top: 0.05})
+	adv := must(a.Advocates(AdvocateConfig{Top: 0.05}))
 	if len(adv) != len(exp.Advocates) {
 		t.Fatalf("%d advocates, pandas %d", len(adv), len(exp.Advocates))
 	}
@@ -197,7 +197,7 @@ func TestActivityMerge(t *testing.T) {
 	now := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
 	asOf(t, whole, now)
 	asOf(t, merged, now)
-	w, m := whole.RFM(RFMValuesConfig{Basis: PerDay}), merged.RFM(RFMValuesConfig{Basis: PerDay})
+	w, m := must(whole.RFM(RFMValuesConfig{Basis: PerDay})), must(merged.RFM(RFMValuesConfig{Basis: PerDay}))
 	if len(w) != len(m) {
 		t.Fatalf("%d vs %d customers", len(w), len(m))
 	}
@@ -208,10 +208,10 @@ func TestActivityMerge(t *testing.T) {
 		}
 	}
 	var bw, bm bytes.Buffer
-	if err := whole.Cohorts(CohortConfig{}).WriteCSV(&bw, CellActive); err != nil {
+	if err := must(whole.Cohorts(CohortConfig{})).WriteCSV(&bw, CellActive); err != nil {
 		t.Fatal(err)
 	}
-	_ = merged.Cohorts(CohortConfig{}).WriteCSV(&bm, CellActive)
+	_ = must(merged.Cohorts(CohortConfig{})).WriteCSV(&bm, CellActive)
 	if bw.String() != bm.String() {
 		t.Errorf("cohorts differ after merge")
 	}
@@ -248,7 +248,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	if a.GuestOrders != 1 || a.Returns != 1 || a.Len() != 3 {
 		t.Errorf("guest %d returns %d customers %d", a.GuestOrders, a.Returns, a.Len())
 	}
-	c := a.Cohorts(CohortConfig{})
+	c := must(a.Cohorts(CohortConfig{}))
 	// January: a and b (size 2); a active in Feb; b's March return is revenue -20 at offset 2.
 	// February: c (size 1). Table runs to March.
 	var buf bytes.Buffer
@@ -269,7 +269,7 @@ func TestCohortsHandWorked(t *testing.T) {
 		t.Errorf("value %v, want 10", v)
 	}
 	// Weeks: 2025-01-05 is a Sunday, in the week starting Monday 2024-12-30.
-	w := a.Cohorts(CohortConfig{Period: Week})
+	w := must(a.Cohorts(CohortConfig{Period: Week}))
 	if w.Label(0) != "2024-12-30" || w.Sizes[0] != 1 {
 		t.Errorf("first weekly cohort %s size %d, want 2024-12-30 size 1", w.Label(0), w.Sizes[0])
 	}
@@ -277,7 +277,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	// a: last 2025-02-03T10:00 (25.6 days ago), first 2025-01-05T10:00 (54.6 days) -> active;
 	// b: last order 2025-01-31T23:59:59 (28.0 days) and first the same -> new;
 	// c: last 2025-02-14T12:00 (14.5 days), tenure 14.5 -> new.
-	stages := asOf(t, a, day("2025-03-01T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 30 * 24 * time.Hour, ChurnFactor: 2})
+	stages := must(asOf(t, a, day("2025-03-01T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 30 * 24 * time.Hour, ChurnFactor: 2}))
 	got := map[string]profile.Stage{}
 	for _, s := range stages {
 		got[s.ID] = s.Stage
@@ -287,7 +287,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	}
 	// At 2025-05-10 with a 45-day window and churn factor 2 (lapsed up to 90 days):
 	// a 95.6 days -> churned; b 98.0 -> churned; c (last 2025-02-14T12:00) 84.5 -> lapsed.
-	stages = asOf(t, a, day("2025-05-10T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 45 * 24 * time.Hour, ChurnFactor: 2})
+	stages = must(asOf(t, a, day("2025-05-10T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 45 * 24 * time.Hour, ChurnFactor: 2}))
 	counts := StageCounts(stages)
 	if counts[profile.Churned] != 2 || counts[profile.Lapsed] != 1 {
 		t.Errorf("counts %v, want 2 churned (a, b) and 1 lapsed (c)", counts)
@@ -305,12 +305,12 @@ func TestLifecycleCategoryWindows(t *testing.T) {
 	asOf(t, a, day("2025-02-15T00:00:00Z"))
 	cfg := LifecycleConfig{
 		Windows: map[string]time.Duration{"grocery": 21 * 24 * time.Hour, "apparel": 120 * 24 * time.Hour}}
-	st := a.Lifecycle(cfg)
+	st := must(a.Lifecycle(cfg))
 	// 45 days: x (grocery, 21-day window) is lapsed (21 < 45 <= 63); y (apparel) is new.
 	if st[0].Stage != profile.Lapsed || st[0].WindowDays != 21 || st[1].Stage != profile.New {
 		t.Errorf("stages %+v", st)
 	}
-	cs := a.Customers(cfg)
+	cs := must(a.Customers(cfg))
 	if cats, _ := cs[0].Set(AttrCategories); len(cats) != 2 || cats[0] != "apparel" {
 		t.Errorf("categories %v", cats)
 	}
@@ -344,16 +344,16 @@ func TestActivityBadInput(t *testing.T) {
 		t.Error("a bad order changed the Activity")
 	}
 	// Empty Activity: empty results, no panic.
-	if len(a.RFM(RFMValuesConfig{})) != 0 || len(a.Cohorts(CohortConfig{}).Sizes) != 0 || a.NewVsReturning() != nil ||
-		a.Repeat() != (RepeatStats{}) || len(a.Advocates(AdvocateConfig{})) != 0 || len(a.Customers(LifecycleConfig{})) != 0 {
+	if len(must(a.RFM(RFMValuesConfig{}))) != 0 || len(must(a.Cohorts(CohortConfig{})).Sizes) != 0 || a.NewVsReturning() != nil ||
+		a.Repeat() != (RepeatStats{}) || len(must(a.Advocates(AdvocateConfig{}))) != 0 || len(must(a.Customers(LifecycleConfig{}))) != 0 {
 		t.Error("empty Activity gave results")
 	}
-	if _, err := FitRFM(a.RFM(RFMValuesConfig{}), RFMConfig{}); !errors.Is(err, ErrEmpty) {
+	if _, err := FitRFM(must(a.RFM(RFMValuesConfig{})), RFMConfig{}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("FitRFM on nothing: %v", err)
 	}
 	// A customer with only a return has no order: left out of RFM, cohorts and lifecycle.
 	_ = a.Add(profile.Order{ID: "r", CustomerID: "q", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(-1, 5)}})
-	if a.Len() != 1 || len(a.RFM(RFMValuesConfig{})) != 0 || len(a.Lifecycle(LifecycleConfig{})) != 0 {
+	if a.Len() != 1 || len(must(a.RFM(RFMValuesConfig{}))) != 0 || len(must(a.Lifecycle(LifecycleConfig{}))) != 0 {
 		t.Error("return-only customer was scored")
 	}
 	// Orders after Now are left out and counted (the module's reference-time rule): no
@@ -364,10 +364,10 @@ func TestActivityBadInput(t *testing.T) {
 		{ID: "g", CustomerID: "g", Time: day("2024-12-28T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}},
 		{ID: "h", CustomerID: "g", Time: day("2024-12-30T00:00:01Z"), Lines: []profile.Line{buy(1, 7)}},
 	})
-	if v := e.RFM(RFMValuesConfig{}); e.Future != 2 || len(v) != 1 || v[0].ID != "g" || v[0].Recency != 1.5 || v[0].Revenue != 5 {
+	if v := must(e.RFM(RFMValuesConfig{})); e.Future != 2 || len(v) != 1 || v[0].ID != "g" || v[0].Recency != 1.5 || v[0].Revenue != 5 {
 		t.Errorf("orders after Now: RFM %+v, %d future; want only g with recency 1.5 days and revenue 5, 2 future", v, e.Future)
 	}
-	if st := e.Lifecycle(LifecycleConfig{}); len(st) != 1 || st[0].Stage != profile.New || st[0].RecencyDays != 1.5 {
+	if st := must(e.Lifecycle(LifecycleConfig{})); len(st) != 1 || st[0].Stage != profile.New || st[0].RecencyDays != 1.5 {
 		t.Errorf("orders after Now: lifecycle %+v, want g new with recency 1.5 days", st)
 	}
 	if !e.Now().Equal(early) {
@@ -375,7 +375,7 @@ func TestActivityBadInput(t *testing.T) {
 	}
 	// Timestamps before 1970 and far in the future are ordinary times.
 	_ = a.Add(profile.Order{ID: "old", CustomerID: "o", Time: day("1960-02-29T12:00:00Z"), Lines: []profile.Line{buy(1, 1)}})
-	if c := a.Cohorts(CohortConfig{}); c.Label(0) != "1960-02" {
+	if c := must(a.Cohorts(CohortConfig{})); c.Label(0) != "1960-02" {
 		t.Errorf("1960 cohort %q", c.Label(0))
 	}
 }
@@ -388,16 +388,16 @@ func TestAdvocatesHandWorked(t *testing.T) {
 		order("6", "d", "2025-01-01T00:00:00Z", buy(1, 10)), order("7", "d", "2025-01-01T00:00:00Z", buy(1, 10)),
 	})
 	// Eligible a (200, 2), b (200, 2), d (20, 2): a and b tie on revenue and orders -> by ID.
-	adv := a.Advocates(AdvocateConfig{Top: 0.5}) // ceil(1.5) = 2
+	adv := must(a.Advocates(AdvocateConfig{Top: 0.5})) // ceil(1.5) = 2
 	if len(adv) != 2 || adv[0].ID != "a" || adv[1].ID != "b" || adv[1].Rank != 2 {
 		t.Errorf("advocates %+v", adv)
 	}
-	adv = a.Advocates(AdvocateConfig{Top: 1, MinOrders: 1})
+	adv = must(a.Advocates(AdvocateConfig{Top: 1, MinOrders: 1}))
 	if adv[0].ID != "c" || len(adv) != 4 {
 		t.Errorf("MinOrders 1: %+v", adv)
 	}
 	// Still active within 30 days of 2025-03-10: only b.
-	adv = asOf(t, a, day("2025-03-10T00:00:00Z")).Advocates(AdvocateConfig{Top: 1, ActiveWithin: 30 * 24 * time.Hour})
+	adv = must(asOf(t, a, day("2025-03-10T00:00:00Z")).Advocates(AdvocateConfig{Top: 1, ActiveWithin: 30 * 24 * time.Hour}))
 	if len(adv) != 1 || adv[0].ID != "b" {
 		t.Errorf("active advocates %+v", adv)
 	}

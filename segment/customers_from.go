@@ -13,14 +13,17 @@ import (
 // lifecycle (by cfg), categories (when lines name them),
 // region (of the last order naming one) and channel (of the first order naming one). A host then
 // adds its CRM attributes (age, interests, ...) with the Set methods before segmenting. A cfg
-// that fails Validate gives nil.
-func (a *Activity) Customers(cfg LifecycleConfig) []Customer {
-	if cfg.Validate() != nil {
-		return nil
+// that fails Validate is its error (ErrBadConfig naming the field).
+func (a *Activity) Customers(cfg LifecycleConfig) ([]Customer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	a.normalize()
 	now := a.Now()
-	stages := a.Lifecycle(cfg)
+	stages, err := a.Lifecycle(cfg)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Customer, 0, len(stages))
 	k := 0
 	for _, i := range a.byID() {
@@ -55,7 +58,7 @@ func (a *Activity) Customers(cfg LifecycleConfig) []Customer {
 		}
 		out = append(out, cu)
 	}
-	return out
+	return out, nil
 }
 
 // FromProfile turns a profile into a Customer with the standard attributes: orders, revenue,

@@ -24,8 +24,8 @@ func TestFromProfileAgreesWithActivity(t *testing.T) {
 	}
 	act := activityAt(t, now, orders)
 	lc := LifecycleFromProfile(pcfg)
-	stages := act.Lifecycle(lc)
-	fromAct := act.Customers(lc)
+	stages := must(act.Lifecycle(lc))
+	fromAct := must(act.Customers(lc))
 	fromProf := FromProfiles(profs.All())
 	if len(fromProf) != len(fromAct) || len(stages) != len(fromAct) {
 		t.Fatalf("%d profiles, %d activity customers", len(fromProf), len(fromAct))
@@ -128,7 +128,7 @@ func TestLifecycleWindowsAgreeWithProfile(t *testing.T) {
 	for p := range profs.All() {
 		want[p.CustomerID] = p
 	}
-	stages := activityAt(t, pcfg.Now, orders).Lifecycle(LifecycleFromProfile(pcfg))
+	stages := must(activityAt(t, pcfg.Now, orders).Lifecycle(LifecycleFromProfile(pcfg)))
 	if len(stages) != len(want) {
 		t.Fatalf("%d stages, %d profiles", len(stages), len(want))
 	}

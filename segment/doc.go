@@ -104,8 +104,8 @@
 //     Predict and Assign give a point far beyond the data (1e200) its nearest centroid.
 //   - configs: zero fields are the documented defaults and every other value out of range
 //     fails the config's Validate (ErrBadConfig, naming the field). It is never replaced by a
-//     default: FitRFM and FitKMeans return the error, and the Activity methods that return no
-//     error (RFM, Lifecycle, Customers, Advocates, Cohorts) return nothing for such a config.
+//     default: FitRFM, FitKMeans and the Activity methods that take a config (RFM, Lifecycle,
+//     Customers, Advocates, Cohorts) return the error.
 //   - silhouette: fewer than 2 or more than n-1 clusters, or a negative SampleSize
 //     (ErrBadConfig); a point alone in its cluster scores 0. The work is at most SampleSize²
 //     distances, and ChooseK's context stops it within milliseconds.

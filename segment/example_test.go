@@ -70,7 +70,11 @@ func ExampleFitRFM() {
 	// quantiles + 1), so 2 and 3 score 5 and 172 scores 1; frequency (1, 1, 1, 2, 3) has cuts
 	// 2, 2, 2.4, 3.2, so 1 -> 1, 2 -> 3 (two bins are empty), 3 -> 4; monetary
 	// (20, 30, 190, 200, 300) has cuts 29, 127, 195, 221.
-	values := act.RFM(segment.RFMValuesConfig{})
+	values, err := act.RFM(segment.RFMValuesConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	model, err := segment.FitRFM(values, segment.RFMConfig{})
 	if err != nil {
 		fmt.Println(err)
@@ -114,7 +118,12 @@ func ExampleCohorts_WriteCSV() {
 		_ = act.Add(profile.Order{ID: fmt.Sprint(i), CustomerID: o.who, Time: at(o.when),
 			Lines: []profile.Line{{Quantity: 1, UnitPrice: 10}}})
 	}
-	_ = act.Cohorts(segment.CohortConfig{}).WriteCSV(os.Stdout, segment.CellRetention)
+	cohorts, err := act.Cohorts(segment.CohortConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = cohorts.WriteCSV(os.Stdout, segment.CellRetention)
 	// Output:
 	// cohort,customers,repeat_rate,0,1,2
 	// 2025-01,2,1,1,0.5,1

@@ -48,15 +48,15 @@ func results(t *testing.T, a *Activity) map[string]any {
 	t.Helper()
 	lc := LifecycleConfig{Window: 30 * 24 * time.Hour, Windows: map[string]time.Duration{"grocery": 10 * 24 * time.Hour, "": 60 * 24 * time.Hour}}
 	return map[string]any{
-		"rfm":       a.RFM(RFMValuesConfig{}),
-		"rfm/day":   a.RFM(RFMValuesConfig{Basis: PerDay}),
-		"lifecycle": a.Lifecycle(lc),
-		"customers": a.Customers(lc),
-		"month":     a.Cohorts(CohortConfig{Period: Month}),
-		"week":      a.Cohorts(CohortConfig{Period: Week}),
+		"rfm":       must(a.RFM(RFMValuesConfig{})),
+		"rfm/day":   must(a.RFM(RFMValuesConfig{Basis: PerDay})),
+		"lifecycle": must(a.Lifecycle(lc)),
+		"customers": must(a.Customers(lc)),
+		"month":     must(a.Cohorts(CohortConfig{Period: Month})),
+		"week":      must(a.Cohorts(CohortConfig{Period: Week})),
 		"newret":    a.NewVsReturning(),
 		"repeat":    a.Repeat(),
-		"advocates": a.Advocates(AdvocateConfig{Top: 1, MinOrders: 1, ActiveWithin: 200 * 24 * time.Hour}),
+		"advocates": must(a.Advocates(AdvocateConfig{Top: 1, MinOrders: 1, ActiveWithin: 200 * 24 * time.Hour})),
 		"counts":    [...]int{a.Len(), a.Returns, a.Future, a.GuestOrders},
 	}
 }
@@ -84,7 +84,7 @@ func TestForgetEqualsRebuild(t *testing.T) {
 		if err := a.AddAll(slices.Values(orders[:half])); err != nil {
 			t.Fatal(err)
 		}
-		_ = a.RFM(RFMValuesConfig{})
+		_ = must(a.RFM(RFMValuesConfig{}))
 		var reps []ForgetReport
 		for id := range gone {
 			reps = append(reps, a.Forget(id))
@@ -142,7 +142,7 @@ func TestForgetReport(t *testing.T) {
 			t.Errorf("report %d = %s (%v), want %s", k, b, err, want[k])
 		}
 	}
-	if a.Len() != 0 || a.Returns != 0 || a.Future != 0 || len(a.RFM(RFMValuesConfig{})) != 0 {
+	if a.Len() != 0 || a.Returns != 0 || a.Future != 0 || len(must(a.RFM(RFMValuesConfig{}))) != 0 {
 		t.Errorf("after forgetting everyone: %d customers, %d returns, %d future", a.Len(), a.Returns, a.Future)
 	}
 	if rep := a.Forget("c"); rep.Found || rep.Removed != nil {

@@ -82,11 +82,12 @@ type CustomerStage struct {
 
 // Lifecycle returns every customer's stage, sorted by ID. Recency and tenure are measured in
 // days (86400 s) from the first and last order to Now, as profile does. Customers with no order
-// are left out (profile calls them prospects). A cfg that fails Validate gives nil: it is not
-// replaced by the defaults (a NaN ChurnFactor used to turn every lapsed customer churned).
-func (a *Activity) Lifecycle(cfg LifecycleConfig) []CustomerStage {
-	if cfg.Validate() != nil {
-		return nil
+// are left out (profile calls them prospects). A cfg that fails Validate is its error
+// (ErrBadConfig naming the field); it is never replaced by the defaults (a NaN ChurnFactor used
+// to turn every lapsed customer churned).
+func (a *Activity) Lifecycle(cfg LifecycleConfig) ([]CustomerStage, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	rules := cfg.rules()
 	now := a.Now()
@@ -103,7 +104,7 @@ func (a *Activity) Lifecycle(cfg LifecycleConfig) []CustomerStage {
 		s.Stage = rules.Stage(s.RecencyDays, s.TenureDays, s.WindowDays)
 		out = append(out, s)
 	}
-	return out
+	return out, nil
 }
 
 // StageCounts counts customers per stage.
@@ -128,7 +129,7 @@ type MonthCount struct {
 // reads the monthly Cohorts table, so for orders spread over centuries it covers the months of
 // the cohorts that table keeps.
 func (a *Activity) NewVsReturning() []MonthCount {
-	t := a.Cohorts(CohortConfig{Period: Month})
+	t, _ := a.Cohorts(CohortConfig{Period: Month}) // a valid config: no error
 	if len(t.Starts) == 0 {
 		return nil
 	}
@@ -233,11 +234,11 @@ func (c AdvocateConfig) Validate() error {
 }
 
 // Advocates returns the top customers by net revenue (ties by more orders, then by ID), the
-// customers to thank and reward as a brand's advocates. A cfg that fails Validate gives nil (a
-// Top of 5, meant as 5%, used to become 1% without a word).
-func (a *Activity) Advocates(cfg AdvocateConfig) []Advocate {
-	if cfg.Validate() != nil {
-		return nil
+// customers to thank and reward as a brand's advocates. A cfg that fails Validate is its error
+// (ErrBadConfig naming the field: a Top of 5, meant as 5%, used to become 1% without a word).
+func (a *Activity) Advocates(cfg AdvocateConfig) ([]Advocate, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	top := cfg.Top
 	if top == 0 {
@@ -276,5 +277,5 @@ func (a *Activity) Advocates(cfg AdvocateConfig) []Advocate {
 	for i := range out {
 		out[i].Rank = i + 1
 	}
-	return slices.Clip(out)
+	return slices.Clip(out), nil
 }

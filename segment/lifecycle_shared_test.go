@@ -44,7 +44,7 @@ func TestLifecycleAgreesWithProfile(t *testing.T) {
 	pcfg := profile.Config{Window: 45 * 24 * time.Hour, Windows: windows, ChurnFactor: 2.5}
 	shop, ps, a := testShop(t, pcfg)
 	pcfg.Now = shop.Now()
-	stages := a.Lifecycle(LifecycleFromProfile(pcfg))
+	stages := must(a.Lifecycle(LifecycleFromProfile(pcfg)))
 	if len(stages) < 100 {
 		t.Fatalf("only %d customers with orders", len(stages))
 	}
@@ -82,7 +82,7 @@ func TestLifecycleAgreesWithProfile(t *testing.T) {
 func TestRFMFromActivityEqualsFromProfiles(t *testing.T) {
 	for _, now := range []time.Time{{}, time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)} {
 		_, ps, a := testShop(t, profile.Config{Now: now})
-		fromAct := a.RFM(RFMValuesConfig{})
+		fromAct := must(a.RFM(RFMValuesConfig{}))
 		fromProf := RFMFromProfiles(ps.All())
 		if len(fromAct) != len(fromProf) || len(fromAct) < 100 {
 			t.Fatalf("Now %s: %d customers from the Activity, %d from profiles", now, len(fromAct), len(fromProf))

@@ -129,24 +129,45 @@ type ScoredRFM struct {
 // there is nothing left to score (and Bins = 2^40 would allocate terabytes of cut points).
 const MaxBins = 100
 
+// Validate reports, as ErrBadConfig naming the field, Bins negative or above MaxBins, an unknown
+// Method, or cut points that are not strictly ascending, finite and within
+// ±textio.MaxMagnitude.
+func (c RFMConfig) Validate() error {
+	if c.Bins < 0 || c.Bins > MaxBins {
+		return fmt.Errorf("segment: RFMConfig.Bins = %d (want 0 for 5, or 1..%d): %w", c.Bins, MaxBins, ErrBadConfig)
+	}
+	if c.Method != BinsR && c.Method != BinsQcut {
+		return fmt.Errorf("segment: RFMConfig.Method = %d: %w", c.Method, ErrBadConfig)
+	}
+	for _, f := range [...]struct {
+		name string
+		cuts []float64
+	}{{"RecencyCuts", c.RecencyCuts}, {"FrequencyCuts", c.FrequencyCuts}, {"MonetaryCuts", c.MonetaryCuts}} {
+		for i, x := range f.cuts {
+			if !textio.InRange(x) || i > 0 && x <= f.cuts[i-1] {
+				return fmt.Errorf("segment: RFMConfig.%s[%d] = %v: cut points must be finite, within ±%g and strictly ascending: %w",
+					f.name, i, x, textio.MaxMagnitude, ErrBadConfig)
+			}
+		}
+	}
+	return nil
+}
+
 // FitRFM cuts each column of values into bins as cfg says. Errors: ErrEmpty for no values,
 // ErrNotFinite (naming the customer and column) for NaN or infinite values, ErrOutOfRange for
 // values beyond ±textio.MaxMagnitude (1e15), ErrBadConfig for Bins negative or above MaxBins,
 // an unknown Method or cut points that are not strictly ascending, finite and within
 // ±textio.MaxMagnitude.
 func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if len(values) == 0 {
 		return nil, fmt.Errorf("segment: FitRFM: no customers: %w", ErrEmpty)
 	}
 	q := cfg.Bins
 	if q == 0 {
 		q = 5
-	}
-	if q < 1 || q > MaxBins {
-		return nil, fmt.Errorf("segment: FitRFM: Bins = %d (want 0 for 5, or 1..%d): %w", cfg.Bins, MaxBins, ErrBadConfig)
-	}
-	if cfg.Method != BinsR && cfg.Method != BinsQcut {
-		return nil, fmt.Errorf("segment: FitRFM: Method = %d: %w", cfg.Method, ErrBadConfig)
 	}
 	for _, v := range values {
 		for _, f := range [...]struct {
@@ -169,7 +190,6 @@ func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 		m.Table = TableRFM()
 	}
 	col := make([]float64, len(values))
-	var err error
 	for k, spec := range []struct {
 		dst  *Bins
 		get  func(CustomerRFM) float64
@@ -185,14 +205,11 @@ func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 		}
 		slices.Sort(col)
 		if spec.cuts != nil {
-			*spec.dst, err = customBins(col, spec.cuts, spec.name)
+			*spec.dst = halfOpen(col, spec.cuts) // checked by Validate
 		} else if cfg.Method == BinsQcut {
 			*spec.dst = qcutBins(col, q)
 		} else {
 			*spec.dst = rBins(col, q)
-		}
-		if err != nil {
-			return nil, err
 		}
 		spec.dst.Reversed = k == 0
 	}
@@ -230,16 +247,6 @@ func halfOpen(sorted, cuts []float64) Bins {
 	lower := append([]float64{sorted[0]}, cuts...)
 	upper := append(slices.Clone(cuts), sorted[len(sorted)-1]+1)
 	return Bins{Lower: lower, Upper: upper}
-}
-
-func customBins(sorted, cuts []float64, name string) (Bins, error) {
-	for i, c := range cuts {
-		if !textio.InRange(c) || i > 0 && c <= cuts[i-1] {
-			return Bins{}, fmt.Errorf("segment: FitRFM: %s[%d] = %v: cut points must be finite, within ±%g and strictly ascending: %w",
-				name, i, c, textio.MaxMagnitude, ErrBadConfig)
-		}
-	}
-	return halfOpen(sorted, cuts), nil
 }
 
 // qcutBins is pandas.qcut(x, q, duplicates="drop").

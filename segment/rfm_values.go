@@ -62,11 +62,11 @@ func checkNow(cfg string, now time.Time) error {
 }
 
 // RFM returns every customer's RFM values, sorted by ID. Customers with no order (only
-// returns) are left out, as they have no recency. A cfg that fails Validate gives nil (it is
-// not replaced by the defaults); check cfg.Validate to tell that from an empty Activity.
-func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
-	if cfg.Validate() != nil {
-		return nil
+// returns) are left out, as they have no recency. A cfg that fails Validate is its error
+// (ErrBadConfig naming the field); it is never replaced by the defaults.
+func (a *Activity) RFM(cfg RFMValuesConfig) ([]CustomerRFM, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	a.normalize()
 	now := a.Now()
@@ -92,5 +92,5 @@ func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
 		}
 		out = append(out, v)
 	}
-	return out
+	return out, nil
 }

@@ -98,3 +98,11 @@ func activityAt(t testing.TB, now time.Time, orders []profile.Order) *Activity {
 	}
 	return a
 }
+
+// must returns v, and panics (failing the test) on an error: for results of valid configs.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -16,7 +16,10 @@ func tourSegments(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
 	if err != nil {
 		return err
 	}
-	values := act.RFM(segment.RFMValuesConfig{})
+	values, err := act.RFM(segment.RFMValuesConfig{})
+	if err != nil {
+		return err
+	}
 	rfm, err := segment.FitRFM(values, segment.RFMConfig{})
 	if err != nil {
 		return err
@@ -29,7 +32,10 @@ func tourSegments(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
 		}
 		fmt.Fprintf(w, "%-22s %9d %7d %9.0f %8.1f%%\n", s.Segment, s.Customers, s.Orders, s.Revenue, 100*s.RevenueShare)
 	}
-	adv := act.Advocates(segment.AdvocateConfig{})
+	adv, err := act.Advocates(segment.AdvocateConfig{})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nadvocates (top 1%% by revenue with 2+ orders): %d customers", len(adv))
 	if len(adv) > 0 {
 		fmt.Fprintf(w, ", led by %s", adv[0].ID)

@@ -15,7 +15,8 @@
 //	                 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)
 //	                 or cdnow (whitespace columns: customer date(yyyymmdd) quantity amount)
 //	-features FILE   numeric CSV: a header row naming the columns, then one point per row
-//	-k N             clusters; default 8 with -features, 5 for the customer clustering
+//	-k N             clusters, at least 1; default (flag absent) 8 with -features, 5 for the
+//	                 customer clustering; -k 0 is an error
 //	-seed N          k-means seed; default 1
 //	-restarts N      k-means restarts (k-means++ seeds); default 10
 //	-scale S         -features: none (default), z (z-score) or minmax
@@ -183,7 +184,8 @@ summary of the customers, or clusters a numeric CSV. -out, -scale and -log1p nee
 			return o, fmt.Errorf("-now %q: want YYYY-MM-DD", o.now)
 		}
 	}
-	if o.k < 0 || o.restarts < 1 {
+	// An explicit -k 0 is an error, not the default (it used to report K = 8).
+	if o.k < 0 || set["k"] && o.k == 0 || o.restarts < 1 {
 		return o, fmt.Errorf("-k %d, -restarts %d: want k >= 1 and restarts >= 1", o.k, o.restarts)
 	}
 	return o, nil

@@ -126,7 +126,7 @@ func TestOrdersFiles(t *testing.T) {
 func TestBadUsage(t *testing.T) {
 	cases := [][]string{
 		{"-format", "xls"}, {"-period", "day"}, {"-table", "x"}, {"-scale", "log"}, {"-now", "31/12/2025"},
-		{"-k", "-1"}, {"-restarts", "0"}, {"-orders", "a", "-features", "b"}, {"extra"},
+		{"-k", "-1"}, {"-k", "0"}, {"-features", "x.csv", "-k", "0"}, {"-restarts", "0"}, {"-orders", "a", "-features", "b"}, {"extra"},
 		{"-orders", "/nonexistent/file"}, {"-features", "/nonexistent/file"}, {"-rule", "orders >"},
 		// A flag of the other mode is refused, not ignored.
 		{"-out", "labels.csv"}, {"-scale", "z"}, {"-log1p"},

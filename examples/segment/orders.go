@@ -116,13 +116,22 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := addRFM(o, act, &rep); err != nil {
 		return err
 	}
-	addCohorts(o, act, &rep)
+	if err := addCohorts(o, act, &rep); err != nil {
+		return err
+	}
 
 	// Lifecycle, new vs returning, repeat, advocates.
-	customers := act.Customers(lc) // customers with an order (not those with only returns)
+	customers, err := act.Customers(lc) // customers with an order (not those with only returns)
+	if err != nil {
+		return err
+	}
+	stages, err := act.Lifecycle(lc)
+	if err != nil {
+		return err
+	}
 	rep.Customers = len(customers)
 	rep.Lifecycle = map[string]int{}
-	for st, n := range segment.StageCounts(act.Lifecycle(lc)) {
+	for st, n := range segment.StageCounts(stages) {
 		rep.Lifecycle[string(st)] = n
 	}
 	rep.Now = act.Now().Format(time.DateOnly)
@@ -131,7 +140,11 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	rs := act.Repeat()
 	rep.Repeat = repeatReport{rs.Customers, rs.Repeaters, rs.Share, rs.MedianDaysToReturn, rs.MeanDaysToReturn}
-	for _, a := range act.Advocates(segment.AdvocateConfig{}) {
+	advocates, err := act.Advocates(segment.AdvocateConfig{})
+	if err != nil {
+		return err
+	}
+	for _, a := range advocates {
 		rep.Advocates = append(rep.Advocates, advReport{a.ID, a.Revenue, a.Orders, a.Rank})
 	}
 
@@ -236,7 +249,10 @@ func addRFM(o options, act *segment.Activity, rep *report) error {
 		table = segment.TablePyMC()
 		rcfg.Bins, rcfg.Method, vcfg.Basis = 4, segment.BinsQcut, segment.PerDay
 	}
-	values := act.RFM(vcfg)
+	values, err := act.RFM(vcfg)
+	if err != nil {
+		return err
+	}
 	model, err := segment.FitRFM(values, rcfg)
 	if err != nil {
 		return err
@@ -249,12 +265,15 @@ func addRFM(o options, act *segment.Activity, rep *report) error {
 }
 
 // addCohorts adds the retention triangle by -period.
-func addCohorts(o options, act *segment.Activity, rep *report) {
+func addCohorts(o options, act *segment.Activity, rep *report) error {
 	period := segment.Month
 	if o.period == "week" {
 		period = segment.Week
 	}
-	coh := act.Cohorts(segment.CohortConfig{Period: period})
+	coh, err := act.Cohorts(segment.CohortConfig{Period: period})
+	if err != nil {
+		return err
+	}
 	rep.Cohorts.Period = period.String()
 	for c := range coh.Sizes {
 		row := cohortRow{Cohort: coh.Label(c), Customers: coh.Sizes[c], RepeatRate: coh.RepeatRate(c)}
@@ -263,6 +282,7 @@ func addCohorts(o options, act *segment.Activity, rep *report) {
 		}
 		rep.Cohorts.Cohorts = append(rep.Cohorts.Cohorts, row)
 	}
+	return nil
 }
 
 // addRules counts the -rule segment and, for the synthetic shop, a few rule segments over its
