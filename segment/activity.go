@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorkit/tailor/internal/textio"
@@ -230,10 +231,10 @@ func (a *Activity) Add(order profile.Order) error {
 	o := &order
 	if !profile.PlausibleOrder(o) || !inRange(o) {
 		if err := o.Validate(); err != nil {
-			return fmt.Errorf("segment: order %q: %w", o.ID, err)
+			return orderError(o.ID, err)
 		}
 		if err := checkRange(o); err != nil {
-			return fmt.Errorf("segment: order %q: %w", o.ID, err)
+			return orderError(o.ID, err)
 		}
 	}
 	if o.CustomerID == "" {
@@ -282,6 +283,22 @@ func (a *Activity) Add(order profile.Order) error {
 	}
 	a.record(dayEntry{cust: i, day: dayOf(t), orders: n, revenue: total})
 	return nil
+}
+
+// wrapped is an error that prints its own text and unwraps to err.
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (e *wrapped) Error() string { return e.text }
+func (e *wrapped) Unwrap() error { return e.err }
+
+// orderError names the order in its validation error, which errors.As and errors.Is still
+// reach (a *profile.FieldError and its sentinel), without repeating profile's prefix after
+// segment's: `segment: order "o1": field "Lines[0].Quantity" = "0": zero quantity`.
+func orderError(id string, err error) error {
+	return &wrapped{fmt.Sprintf("segment: order %q: %s", id, strings.TrimPrefix(err.Error(), "profile: ")), err}
 }
 
 // dayBlock is the number of day records per block of Activity.fresh.
@@ -408,7 +425,7 @@ func (c CollectConfig) Validate() error { return checkNow("CollectConfig", c.Now
 
 // CollectActivity adds every order of the sequence (a database cursor, a file reader's
 // orders, a slice's values). It stops at the first invalid order unless cfg.SkipInvalid, and
-// returns ctx.Err() when ctx is done (checked every 4096 orders).
+// returns an error wrapping ctx.Err() when ctx is done (checked every 4096 orders).
 func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg CollectConfig) (*Activity, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -418,7 +435,7 @@ func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg Co
 	for o := range orders {
 		if n++; n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("segment: CollectActivity: %w", err)
 			}
 			if cfg.Progress != nil && n%65536 == 0 {
 				cfg.Progress(n, 0)

@@ -27,6 +27,27 @@ func (p Period) String() string {
 	return "month"
 }
 
+// MarshalText encodes the period as its name, "month" or "week", as JSON shows it.
+func (p Period) MarshalText() ([]byte, error) {
+	if p != Month && p != Week {
+		return nil, fmt.Errorf("segment: Period(%d): %w", uint8(p), ErrBadConfig)
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText decodes "month" or "week".
+func (p *Period) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "month":
+		*p = Month
+	case "week":
+		*p = Week
+	default:
+		return fmt.Errorf("segment: period %q: want month or week: %w", b, ErrBadConfig)
+	}
+	return nil
+}
+
 // periodOf returns the index of the period holding UTC day d (days since 1970-01-01):
 // months since year 0 for Month, Monday-based weeks since 1969-12-29 for Week.
 func (p Period) periodOf(d int32) int32 {
@@ -66,22 +87,22 @@ func (c CohortConfig) Validate() error {
 // period up to the last period with data, so the table is a triangle. Only periods in which
 // someone was acquired have a row. A Cohorts is a plain value: safe for concurrent reads.
 type Cohorts struct {
-	Period Period
+	Period Period `json:"period"`
 	// Starts[c] is the first instant of cohort c's period, ascending.
-	Starts []time.Time
+	Starts []time.Time `json:"starts"`
 	// Sizes[c] is the number of customers acquired in cohort c's period.
-	Sizes []int
+	Sizes []int `json:"sizes"`
 	// Active[c][o] is the number of cohort c's customers with an order in period o (so
 	// Active[c][0] = Sizes[c]).
-	Active [][]int
+	Active [][]int `json:"active"`
 	// Revenue[c][o] is cohort c's net revenue in period o (returns subtracted in the period
 	// they happened; revenue dated before a customer's first order is not attributed).
-	Revenue [][]float64
+	Revenue [][]float64 `json:"revenue"`
 	// Repeaters[c] is the number of cohort c's customers with at least two orders, ever.
-	Repeaters []int
+	Repeaters []int `json:"repeaters"`
 	// Omitted counts the customers of the oldest cohorts left out because the table would
 	// have held more than MaxCohortCells cells; 0 unless orders span centuries.
-	Omitted int
+	Omitted int `json:"omitted"`
 }
 
 // MaxCohortCells bounds the cells of a Cohorts table (about 16 bytes each, so 64 MiB). A table

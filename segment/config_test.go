@@ -3,6 +3,7 @@ package segment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -57,6 +58,35 @@ func TestEveryConfigValidates(t *testing.T) {
 			if err := c.entry(); err == nil || err.Error() != c.err.Error() {
 				t.Errorf("%s: the entry point gave %v, want Validate's %v", c.field, err, c.err)
 			}
+		}
+	}
+}
+
+// Errors start with "segment: " exactly once, also when they wrap profile's validation error or
+// a context's, and still match their causes.
+func TestErrorPrefixOnce(t *testing.T) {
+	var a Activity
+	err := a.Add(profile.Order{ID: "o1", Time: day0, Lines: []profile.Line{{Quantity: 0, UnitPrice: 1}}})
+	var fe *profile.FieldError
+	if err == nil || !errors.As(err, &fe) || !errors.Is(err, profile.ErrZeroQuantity) ||
+		err.Error() != `segment: order "o1": field "Lines[0].Quantity" = "0": zero quantity` {
+		t.Errorf("Add: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	many := func(yield func(profile.Order) bool) {
+		for i := 0; i < 10000; i++ {
+			if !yield(order1(fmt.Sprint(i), "c", day0, 1, 1)) {
+				return
+			}
+		}
+	}
+	_, err = CollectActivity(ctx, many, CollectConfig{})
+	p, _ := PointsFromRows([][]float64{{0}, {1}, {5}, {6}})
+	_, kerr := FitKMeans(ctx, p, KMeansConfig{K: 2})
+	for _, err := range []error{err, kerr} {
+		if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "segment: ") || strings.Count(err.Error(), "segment: ") != 1 {
+			t.Errorf("cancelled: %v", err)
 		}
 	}
 }

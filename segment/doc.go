@@ -119,6 +119,15 @@
 // (RFMValuesConfig.Basis = PerDay) are UTC calendar days. Revenue is net of returns (an order whose
 // lines are all negative is a return: it reduces revenue but is not an order). Results are
 // sorted by customer ID, ties are broken by ID, and every random choice comes from a seed.
-// Errors start with "segment:" and wrap the sentinel errors (ErrEmpty, ErrSyntax, ...) for
-// errors.Is.
+// Errors start with "segment: " exactly once (also when they carry profile's validation error
+// or a context's, which errors.Is and errors.As still reach) and wrap the sentinel errors
+// (ErrEmpty, ErrSyntax, ...) for errors.Is.
+//
+// # JSON
+//
+// Every result type (CustomerRFM, ScoredRFM, SegmentSummary, the RFM and KMeans models and
+// their Scaler, Cohorts, CustomerStage, MonthCount, RepeatStats, Advocate, KChoice, Customer,
+// Schema) encodes to JSON with snake_case names, enums as text (a Period as "month" or "week",
+// a Kind as "number", ..., a stage as profile writes it), times as RFC 3339, and decodes back to
+// the same value; a decoded RFM model assigns customers as the original does.
 package segment

@@ -72,12 +72,14 @@ func (c LifecycleConfig) Validate() error {
 
 // CustomerStage is one customer's lifecycle stage and the numbers behind it.
 type CustomerStage struct {
-	ID    string
-	Stage profile.Stage
+	ID    string        `json:"id"`
+	Stage profile.Stage `json:"stage"`
 	// RecencyDays and TenureDays are the days (86400 s, fractional) from the last and the
 	// first order to Now; WindowDays is the activity window that applied (of the customer's
 	// main category, or the default).
-	RecencyDays, TenureDays, WindowDays float64
+	RecencyDays float64 `json:"recency_days"`
+	TenureDays  float64 `json:"tenure_days"`
+	WindowDays  float64 `json:"window_days"`
 }
 
 // Lifecycle returns every customer's stage, sorted by ID. Recency and tenure are measured in
@@ -119,9 +121,9 @@ func StageCounts(stages []CustomerStage) map[profile.Stage]int {
 // MonthCount is one calendar month's buying customers, split by whether the month holds their
 // first order.
 type MonthCount struct {
-	Month     time.Time // first instant of the month, UTC
-	New       int       // customers whose first order is in this month
-	Returning int       // customers who ordered this month and had ordered before it
+	Month     time.Time `json:"month"`     // first instant of the month, UTC
+	New       int       `json:"new"`       // customers whose first order is in this month
+	Returning int       `json:"returning"` // customers who ordered this month and had ordered before it
 }
 
 // NewVsReturning counts, per calendar month from the first to the last month with an order,
@@ -159,12 +161,14 @@ func (a *Activity) NewVsReturning() []MonthCount {
 type RepeatStats struct {
 	// Customers is the number of customers with at least one order; Repeaters those with two
 	// or more; Share = Repeaters / Customers.
-	Customers, Repeaters int
-	Share                float64
+	Customers int     `json:"customers"`
+	Repeaters int     `json:"repeaters"`
+	Share     float64 `json:"share"`
 	// MedianDaysToReturn and MeanDaysToReturn summarise, over repeaters, the days (86400 s)
 	// from the first to the second order. The median is R's type 7 (the mean of the middle
 	// two for an even count). Both are 0 without repeaters.
-	MedianDaysToReturn, MeanDaysToReturn float64
+	MedianDaysToReturn float64 `json:"median_days_to_return"`
+	MeanDaysToReturn   float64 `json:"mean_days_to_return"`
 }
 
 // Repeat returns the repeat statistics of the customer base.
@@ -212,11 +216,11 @@ type AdvocateConfig struct {
 
 // Advocate is a top customer.
 type Advocate struct {
-	ID      string
-	Revenue float64
-	Orders  int
+	ID      string  `json:"id"`
+	Revenue float64 `json:"revenue"`
+	Orders  int     `json:"orders"`
 	// Rank is 1 for the highest revenue.
-	Rank int
+	Rank int `json:"rank"`
 }
 
 // Validate reports, as ErrBadConfig naming the field, a Top outside (0, 1] other than 0 (NaN

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -55,9 +56,10 @@ type RFMConfig struct {
 // first bin also taking v = Lower[0]). Values beyond the ends, when scoring a new customer,
 // get the first or last bin. The score is the bin, or (for recency) len(Lower)+1 minus it.
 type Bins struct {
-	Lower, Upper []float64
-	RightClosed  bool
-	Reversed     bool
+	Lower       []float64 `json:"lower"`
+	Upper       []float64 `json:"upper"`
+	RightClosed bool      `json:"right_closed"`
+	Reversed    bool      `json:"reversed"`
 }
 
 // Len returns the number of bins, the highest score.
@@ -104,19 +106,48 @@ func (b Bins) Score(v float64) int {
 // RFM is a fitted RFM model: the bins of each column and the segment table. It is a
 // Segmenter reading three number attributes of a Customer. Safe for concurrent use.
 type RFM struct {
-	Recency, Frequency, Monetary Bins
-	Table                        SegmentTable
-	attrs                        [3]string
+	Recency   Bins         `json:"recency"`
+	Frequency Bins         `json:"frequency"`
+	Monetary  Bins         `json:"monetary"`
+	Table     SegmentTable `json:"table"`
+	attrs     [3]string
+}
+
+// rfmJSON is RFM's JSON form, with the attributes Assign reads.
+type rfmJSON struct {
+	Recency    Bins         `json:"recency"`
+	Frequency  Bins         `json:"frequency"`
+	Monetary   Bins         `json:"monetary"`
+	Table      SegmentTable `json:"table"`
+	Attributes [3]string    `json:"attributes"`
+}
+
+// MarshalJSON encodes the model with the recency, frequency and monetary attributes Assign
+// reads, so that a decoded model assigns customers as the original does.
+func (m *RFM) MarshalJSON() ([]byte, error) {
+	return json.Marshal(rfmJSON{m.Recency, m.Frequency, m.Monetary, m.Table, m.attrs})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encodes.
+func (m *RFM) UnmarshalJSON(b []byte) error {
+	var j rfmJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("segment: RFM: %w", err)
+	}
+	*m = RFM{Recency: j.Recency, Frequency: j.Frequency, Monetary: j.Monetary, Table: j.Table, attrs: j.Attributes}
+	return nil
 }
 
 // RFMScore is a customer's three scores, their code and segment.
 type RFMScore struct {
-	R, F, M int
+	R int `json:"r"`
+	F int `json:"f"`
+	M int `json:"m"`
 	// Code is the scores written one after the other ("434"), PyMC-Marketing's rfm_score.
-	Code string
+	Code string `json:"code"`
 	// Cell is 100R + 10F + M, the rfm package's integer rfm_score (for up to 9 bins).
-	Cell    int
-	Segment string
+	Cell    int    `json:"cell"`
+	Segment string `json:"segment"`
 }
 
 // ScoredRFM is a customer's values and scores.

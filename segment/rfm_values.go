@@ -9,17 +9,17 @@ import (
 // A host with its own aggregates (a SQL GROUP BY) fills it directly; Activity.RFM fills it from
 // orders.
 type CustomerRFM struct {
-	ID string
+	ID string `json:"id"`
 	// Recency is the time since the last purchase, in days: smaller is better.
-	Recency float64
+	Recency float64 `json:"recency"`
 	// Frequency is how often the customer bought: orders, or purchase days (see RFMBasis).
-	Frequency float64
+	Frequency float64 `json:"frequency"`
 	// Monetary is how much the customer spent: total revenue, or mean spend per purchase day.
-	Monetary float64
+	Monetary float64 `json:"monetary"`
 	// Orders and Revenue are what segment summaries add up: the customer's orders and net
 	// revenue. A host that leaves them zero gets summaries with only customer counts.
-	Orders  int
-	Revenue float64
+	Orders  int     `json:"orders"`
+	Revenue float64 `json:"revenue"`
 }
 
 // RFMBasis says how Activity.RFM counts frequency and monetary value.

@@ -41,8 +41,9 @@ func (c ScalerConfig) Validate() error {
 // Log1p is set and the identity otherwise. Fit it on training data with FitScaler and apply the
 // same Scaler to new points. Safe for concurrent use.
 type Scaler struct {
-	Log1p         bool
-	Center, Scale []float64
+	Log1p  bool      `json:"log1p"`
+	Center []float64 `json:"center"`
+	Scale  []float64 `json:"scale"`
 }
 
 // FitScaler learns the centre and scale of every column of p. Errors: ErrEmpty, ErrNotFinite

@@ -132,7 +132,7 @@ func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfi
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("segment: Silhouette: %w", err)
 	}
 	var total float64
 	for _, v := range scores {
@@ -143,9 +143,9 @@ func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfi
 
 // KChoice is the fit of one k tried by ChooseK.
 type KChoice struct {
-	K          int
-	Inertia    float64 // of the best restart (KMeans.Inertia)
-	Silhouette float64 // of its labels, by ChooseK's SilhouetteConfig
+	K          int     `json:"k"`
+	Inertia    float64 `json:"inertia"`    // of the best restart (KMeans.Inertia)
+	Silhouette float64 `json:"silhouette"` // of its labels, by ChooseK's SilhouetteConfig
 }
 
 // ChooseK fits k-means for each k in ks (each >= 2) with cfg (whose K is ignored) and scores
