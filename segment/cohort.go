@@ -7,50 +7,25 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/tailorkit/tailor/profile"
 )
 
-// Period is the length of a cohort period.
-type Period uint8
+// Period is the length of a cohort period: profile.Period, the module's one period type
+// (encoded as its name in JSON). Cohorts are by Month (the default) or Week.
+type Period = profile.Period
 
+// The cohort periods.
 const (
 	// Month (the default): calendar months, UTC.
-	Month Period = iota
+	Month = profile.Month
 	// Week: ISO weeks, Monday to Sunday, UTC.
-	Week
+	Week = profile.Week
 )
-
-// String returns "month" or "week".
-func (p Period) String() string {
-	if p == Week {
-		return "week"
-	}
-	return "month"
-}
-
-// MarshalText encodes the period as its name, "month" or "week", as JSON shows it.
-func (p Period) MarshalText() ([]byte, error) {
-	if p != Month && p != Week {
-		return nil, fmt.Errorf("segment: Period(%d): %w", uint8(p), ErrBadConfig)
-	}
-	return []byte(p.String()), nil
-}
-
-// UnmarshalText decodes "month" or "week".
-func (p *Period) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "month":
-		*p = Month
-	case "week":
-		*p = Week
-	default:
-		return fmt.Errorf("segment: period %q: want month or week: %w", b, ErrBadConfig)
-	}
-	return nil
-}
 
 // periodOf returns the index of the period holding UTC day d (days since 1970-01-01):
 // months since year 0 for Month, Monday-based weeks since 1969-12-29 for Week.
-func (p Period) periodOf(d int32) int32 {
+func periodOf(p Period, d int32) int32 {
 	if p == Week {
 		// 1970-01-01 was a Thursday: day + 3 counts from Monday 1969-12-29.
 		return int32(floorDiv(int64(d)+3, 7))
@@ -59,8 +34,8 @@ func (p Period) periodOf(d int32) int32 {
 	return int32(t.Year())*12 + int32(t.Month()) - 1
 }
 
-// start returns the first instant of period index i.
-func (p Period) start(i int32) time.Time {
+// periodStart returns the first instant of period index i.
+func periodStart(p Period, i int32) time.Time {
 	if p == Week {
 		return time.Unix((int64(i)*7-3)*secondsPerDay, 0).UTC()
 	}
@@ -73,10 +48,10 @@ type CohortConfig struct {
 	Period Period
 }
 
-// Validate reports a Period other than Month and Week as ErrBadConfig.
+// Validate reports a Period other than 0 (Month), Month and Week as ErrBadConfig.
 func (c CohortConfig) Validate() error {
-	if c.Period != Month && c.Period != Week {
-		return fmt.Errorf("segment: CohortConfig.Period = %d: %w", c.Period, ErrBadConfig)
+	if c.Period != 0 && c.Period != Month && c.Period != Week {
+		return fmt.Errorf("segment: CohortConfig.Period = %v (want month or week): %w", c.Period, ErrBadConfig)
 	}
 	return nil
 }
@@ -119,9 +94,12 @@ const MaxCohortCells = 1 << 22
 // cfg that fails Validate is its error (ErrBadConfig naming the field), never a table of
 // another period.
 func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
-	p := cfg.Period
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	p := cfg.Period
+	if p == 0 {
+		p = Month
 	}
 	a.normalize()
 	var lo, hi int32 = 1<<31 - 1, -1 << 31
@@ -130,9 +108,9 @@ func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
 		if c.orders == 0 {
 			continue
 		}
-		lo = min(lo, p.periodOf(dayOf(c.first.sec)))
+		lo = min(lo, periodOf(p, dayOf(c.first.sec)))
 		for _, d := range a.daysOf(i) {
-			hi = max(hi, p.periodOf(d.day))
+			hi = max(hi, periodOf(p, d.day))
 		}
 	}
 	out := &Cohorts{Period: p}
@@ -150,7 +128,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
 		if c.orders == 0 {
 			continue
 		}
-		first := p.periodOf(dayOf(c.first.sec))
+		first := periodOf(p, dayOf(c.first.sec))
 		if first < lo {
 			out.Omitted++
 			continue
@@ -166,7 +144,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
 		}
 		last := int32(-1)
 		for _, d := range a.daysOf(i) { // sorted by day, so periods ascend
-			o := p.periodOf(d.day) - first
+			o := periodOf(p, d.day) - first
 			if o < 0 {
 				continue
 			}
@@ -181,7 +159,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
 		if size[row] == 0 {
 			continue
 		}
-		out.Starts = append(out.Starts, p.start(lo+int32(row)))
+		out.Starts = append(out.Starts, periodStart(p, lo+int32(row)))
 		out.Sizes = append(out.Sizes, size[row])
 		out.Active = append(out.Active, active[row])
 		out.Revenue = append(out.Revenue, revenue[row])
@@ -197,7 +175,7 @@ func (a *Activity) cohortCutoff(p Period, lo, hi int32) int32 {
 	var firsts []int32
 	for i := range a.logs {
 		if c := &a.logs[i]; c.orders > 0 {
-			firsts = append(firsts, p.periodOf(dayOf(c.first.sec)))
+			firsts = append(firsts, periodOf(p, dayOf(c.first.sec)))
 		}
 	}
 	slices.Sort(firsts)

@@ -90,3 +90,21 @@ func TestErrorPrefixOnce(t *testing.T) {
 		}
 	}
 }
+
+// segment.Period is profile.Period: cohorts take the zero Period as Month, Month and Week, and
+// refuse the periods they do not tabulate.
+func TestCohortPeriodIsProfilePeriod(t *testing.T) {
+	var p profile.Period = Week // the same type, no conversion
+	a := activityOf(t, []profile.Order{order1("o", "c", day0, 1, 10)})
+	if c := must(a.Cohorts(CohortConfig{})); c.Period != profile.Month {
+		t.Errorf("zero Period: cohorts by %v, want month", c.Period)
+	}
+	if c := must(a.Cohorts(CohortConfig{Period: p})); c.Period != profile.Week || c.Label(0) != "2025-02-24" {
+		t.Errorf("weekly cohorts: %v, %q", c.Period, c.Label(0))
+	}
+	for _, bad := range []Period{profile.Day, profile.Quarter, profile.Year, 9} {
+		if _, err := a.Cohorts(CohortConfig{Period: bad}); !errors.Is(err, ErrBadConfig) || !strings.Contains(err.Error(), "Period") {
+			t.Errorf("Period %v: %v", bad, err)
+		}
+	}
+}

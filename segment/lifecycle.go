@@ -135,17 +135,17 @@ func (a *Activity) NewVsReturning() []MonthCount {
 	if len(t.Starts) == 0 {
 		return nil
 	}
-	first := Month.periodOf(dayOf(t.Starts[0].Unix()))
+	first := periodOf(Month, dayOf(t.Starts[0].Unix()))
 	last := first
 	for c, row := range t.Active {
-		last = max(last, Month.periodOf(dayOf(t.Starts[c].Unix()))+int32(len(row))-1)
+		last = max(last, periodOf(Month, dayOf(t.Starts[c].Unix()))+int32(len(row))-1)
 	}
 	out := make([]MonthCount, last-first+1)
 	for i := range out {
-		out[i].Month = Month.start(first + int32(i))
+		out[i].Month = periodStart(Month, first+int32(i))
 	}
 	for c, row := range t.Active {
-		base := int(Month.periodOf(dayOf(t.Starts[c].Unix())) - first)
+		base := int(periodOf(Month, dayOf(t.Starts[c].Unix())) - first)
 		for o, n := range row {
 			if o == 0 {
 				out[base].New += n

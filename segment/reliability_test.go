@@ -543,7 +543,7 @@ func TestCohortsBounded(t *testing.T) {
 				what, cells, sum, c.Omitted, MaxCohortCells, n)
 		}
 		newest := time.Date(1+(n-1)*83, 1, 5, 0, 0, 0, 0, time.UTC)
-		if got, want := c.Starts[len(c.Starts)-1], c.Period.start(c.Period.periodOf(dayOf(newest.Unix()))); !got.Equal(want) {
+		if got, want := c.Starts[len(c.Starts)-1], periodStart(c.Period, periodOf(c.Period, dayOf(newest.Unix()))); !got.Equal(want) {
 			t.Errorf("%s: latest cohort %v, want the most recent acquisition's %v", what, got, want)
 		}
 	}
