@@ -225,11 +225,10 @@ func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 		dst  *Bins
 		get  func(CustomerRFM) float64
 		cuts []float64
-		name string
 	}{
-		{&m.Recency, func(v CustomerRFM) float64 { return v.Recency }, cfg.RecencyCuts, "RecencyCuts"},
-		{&m.Frequency, func(v CustomerRFM) float64 { return v.Frequency }, cfg.FrequencyCuts, "FrequencyCuts"},
-		{&m.Monetary, func(v CustomerRFM) float64 { return v.Monetary }, cfg.MonetaryCuts, "MonetaryCuts"},
+		{&m.Recency, func(v CustomerRFM) float64 { return v.Recency }, cfg.RecencyCuts},
+		{&m.Frequency, func(v CustomerRFM) float64 { return v.Frequency }, cfg.FrequencyCuts},
+		{&m.Monetary, func(v CustomerRFM) float64 { return v.Monetary }, cfg.MonetaryCuts},
 	} {
 		for i, v := range values {
 			col[i] = spec.get(v)
