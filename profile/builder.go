@@ -6,8 +6,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"github.com/tailorkit/tailor/internal/textio"
 )
 
 // ErrSelfMerge is returned by Builder.Merge and Stitcher.Merge for a store merged into itself
@@ -112,7 +110,7 @@ func (b *Builder) observeTime(t int64) {
 // CustomerID) or an order dated after Config.Now is skipped, counted, and not an error.
 func (b *Builder) AddOrder(o Order) error {
 	b.rep.Orders++
-	if !plausible(&o) {
+	if !PlausibleOrder(&o) || o.Time.Before(minTime) || o.Time.After(maxTime) {
 		err := o.Validate()
 		if err == nil {
 			if fe := checkNanos(o.Time); fe != nil {
@@ -204,23 +202,6 @@ func (b *Builder) AddEvent(e Event) error {
 		}
 	}
 	return nil
-}
-
-// plausible is an allocation-free pre-check of what Order.Validate checks (Validate formats
-// field names for every line); only an order that fails it goes through Validate for the
-// precise error.
-func plausible(o *Order) bool {
-	if o.ID == "" || o.Time.IsZero() || o.Time.Before(minTime) || o.Time.After(maxTime) || len(o.Lines) == 0 {
-		return false
-	}
-	for i := range o.Lines {
-		l := &o.Lines[i]
-		if l.Quantity == 0 || l.Quantity > maxQuantity || l.Quantity < -maxQuantity ||
-			!(l.UnitPrice >= 0 && l.UnitPrice <= textio.MaxMagnitude) || !(l.ListPrice >= 0 && l.ListPrice <= textio.MaxMagnitude) {
-			return false
-		}
-	}
-	return true
 }
 
 func invalidOrder(o Order, err error) error {

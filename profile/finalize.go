@@ -212,8 +212,7 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 
 	p.Brands = b.brandAffinities(a, sw)
 
-	var mainCat string
-	mainSpend := -1.0
+	var main MainCategory
 	for _, c := range a.cats.list {
 		if len(c.prices) == 0 {
 			continue
@@ -226,9 +225,7 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 		if name != "" {
 			p.Categories++
 		}
-		if mainSpend < 0 || beatsMain(c.spend, name, mainSpend, mainCat) {
-			mainCat, mainSpend = name, c.spend
-		}
+		main.Offer(name, c.spend)
 	}
 	p.CategoryShare = ratio(float64(p.Categories), float64(sw.catalog))
 
@@ -255,43 +252,10 @@ func (b *Builder) finalize(g group, now time.Time, sw *shopWide) (Profile, float
 		}
 	}
 
-	w := b.cfg.Window
-	if cw, ok := b.cfg.Windows[mainCat]; ok && mainSpend >= 0 && cw > 0 {
-		w = cw
-	}
-	p.WindowDays = float64(w) / nanosPerDay
-	p.Stage = stage(p, b.cfg.ChurnFactor)
+	lc := Lifecycle{Window: b.cfg.Window, Windows: b.cfg.Windows, ChurnFactor: b.cfg.ChurnFactor}
+	p.WindowDays = lc.WindowDays(main)
+	p.Stage = lc.Stage(p.RecencyDays, p.TenureDays, p.WindowDays)
 	return p, unmatched
-}
-
-// beatsMain reports whether a category with the given gross spend and name takes the place of
-// the main category so far: more spend wins, and spends equal to within a relative 1e-9 are a
-// tie broken by name. The tolerance makes the choice independent of the order in which a
-// customer's lines were summed, so merged shards give the whole build's answer (a tie such as
-// 0.1 + 0.2 against 0.3 would otherwise go to whichever sum rounded up).
-func beatsMain(spend float64, name string, mainSpend float64, mainName string) bool {
-	tol := 1e-9 * math.Max(math.Abs(spend), math.Abs(mainSpend))
-	switch {
-	case spend > mainSpend+tol:
-		return true
-	case spend < mainSpend-tol:
-		return false
-	}
-	return name < mainName
-}
-
-func stage(p Profile, churn float64) Stage {
-	switch {
-	case p.RecencyDays < 0:
-		return Prospect
-	case p.RecencyDays <= p.WindowDays && p.TenureDays <= p.WindowDays:
-		return New
-	case p.RecencyDays <= p.WindowDays:
-		return Active
-	case p.RecencyDays <= churn*p.WindowDays:
-		return Lapsed
-	}
-	return Churned
 }
 
 func (b *Builder) brandAffinities(a *acc, sw *shopWide) []BrandAffinity {

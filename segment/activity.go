@@ -7,6 +7,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailorkit/tailor/internal/textio"
@@ -20,15 +21,21 @@ import (
 // seen, and the gross spend per category (lines without a category count as the category "",
 // as profile counts them when it picks a customer's main category).
 //
-// Build one with Add (or CollectActivity), in any order of orders; build shards in parallel and
-// combine them with Merge. Rules:
+// Build one with NewActivity (or CollectActivity) and Add or AddAll, in any order of orders;
+// build shards in parallel and combine them with Merge. Forget removes a customer exactly (the
+// results equal those of an Activity built without them). Rules:
+//   - The reference time is ActivityConfig.Now, the module's one rule: an order dated after it
+//     is left out and counted in Future, so no recency is ever negative; a zero Now (and the
+//     zero Activity) means the latest order added. Recency, tenure and gaps are fractional days
+//     of 86400 s, as profile measures them, so RFM values, stages and segments from an Activity
+//     and from profiles of the same orders agree.
 //   - An order without a CustomerID (guest checkout) is counted in GuestOrders and skipped.
 //   - An order whose lines all have negative quantities (a return) subtracts its value from the
 //     customer's revenue on its day but is not an order and does not make the customer active.
 //     An order mixing bought and returned lines counts as one order with its net total.
 //   - Days are UTC calendar days.
 //
-// Memory: about 100 bytes per customer plus 24 bytes per order. The zero value is ready to
+// Memory: about 125 bytes per customer plus 24 bytes per order. The zero value is ready to
 // use. An Activity is not safe for concurrent use (its query methods also reorganise it): give
 // each goroutine its own and Merge them.
 type Activity struct {
@@ -50,21 +57,86 @@ type Activity struct {
 	Returns int
 	// Invalid counts orders CollectActivity skipped (with CollectConfig.SkipInvalid).
 	Invalid int
+	// Future counts orders left out for being dated after the reference time
+	// (ActivityConfig.Now).
+	Future   int
+	now      time.Time      // ActivityConfig.Now
+	futureBy map[string]int // Future by customer, for Forget
+}
+
+// ActivityConfig configures an Activity. The zero value keeps every order and measures recency
+// up to the latest one.
+type ActivityConfig struct {
+	// Now is the reference time of every analysis (recency, tenure, lifecycle, advocates):
+	// orders dated after it are left out and counted in Activity.Future. Zero means the time
+	// of the latest order added. Otherwise it must lie in the years 1 to 9999.
+	Now time.Time
+}
+
+// Validate reports a Now outside the years 1 to 9999 as ErrBadConfig.
+func (c ActivityConfig) Validate() error { return checkNow("ActivityConfig", c.Now) }
+
+// NewActivity returns an empty Activity with the reference time cfg.Now, or an error wrapping
+// ErrBadConfig when cfg fails Validate.
+func NewActivity(cfg ActivityConfig) (*Activity, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Activity{now: cfg.Now}, nil
+}
+
+// Now returns the reference time: ActivityConfig.Now, or, when that was zero, the time of the
+// latest order added (zero when there is none).
+func (a *Activity) Now() time.Time {
+	if !a.now.IsZero() {
+		return a.now
+	}
+	return a.latest()
 }
 
 // noTime marks an unset time in customerLog.
 const noTime = math.MaxInt64
 
-// customerLog is one customer's summary. Times are Unix seconds.
+// customerLog is one customer's summary.
 type customerLog struct {
 	id                  string
-	orders              int
+	orders, returns     int
 	revenue             float64
-	first, second, last int64 // first and second earliest and the latest order time
+	first, second, last stamp // first and second earliest and the latest order time
 	// uncategorized is the gross spend on bought lines without a category, or -1 when there
 	// was none: profile lets such lines compete as the category "" for the main category.
 	uncategorized float64
 	extra         *logExtra
+}
+
+// stamp is an order time to the nanosecond over the years 1 to 9999 (Unix nanoseconds cover
+// only 1678 to 2262), so that recency and tenure are profile's to the last bit.
+type stamp struct {
+	sec int64
+	ns  int32
+}
+
+// The unset first/second and last order times.
+var (
+	noStamp  = stamp{sec: math.MaxInt64}
+	minStamp = stamp{sec: math.MinInt64}
+)
+
+func stampOf(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
+
+func (x stamp) before(y stamp) bool { return x.sec < y.sec || x.sec == y.sec && x.ns < y.ns }
+
+func (x stamp) time() time.Time { return time.Unix(x.sec, int64(x.ns)).UTC() }
+
+// daysBetween is (to - from) in fractional days of 86400 s, computed as profile computes it
+// (nanoseconds over 8.64e13) whenever the difference fits in an int64 of nanoseconds.
+func daysBetween(to, from stamp) float64 {
+	const nanosPerDay = 86400e9
+	d := to.sec - from.sec
+	if d > -9e9 && d < 9e9 {
+		return float64(d*1e9+int64(to.ns-from.ns)) / nanosPerDay
+	}
+	return float64(d)/secondsPerDay + float64(to.ns-from.ns)/nanosPerDay
 }
 
 // logExtra holds what only some sources record, allocated on first use.
@@ -113,17 +185,15 @@ var (
 	maxOrderTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// valid is a quick check of what Order.Validate and checkRange check, without their
-// allocations; Add calls them for the error only when this fails.
-func valid(o *profile.Order) bool {
-	if o.ID == "" || o.Time.IsZero() || len(o.Lines) == 0 || o.Time.Before(minOrderTime) || !o.Time.Before(maxOrderTime) {
+// inRange is the allocation-free form of checkRange: Add calls checkRange for the error only
+// when profile.PlausibleOrder or this fails.
+func inRange(o *profile.Order) bool {
+	if o.Time.Before(minOrderTime) || !o.Time.Before(maxOrderTime) {
 		return false
 	}
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		q := math.Abs(float64(l.Quantity))
-		if l.Quantity == 0 || !(l.UnitPrice >= 0) || !(l.ListPrice >= 0) || l.UnitPrice > textio.MaxMagnitude ||
-			l.ListPrice > textio.MaxMagnitude || q > textio.MaxMagnitude || q*l.UnitPrice > textio.MaxMagnitude {
+		if math.Abs(float64(l.Quantity))*l.UnitPrice > textio.MaxMagnitude {
 			return false
 		}
 	}
@@ -154,19 +224,29 @@ func checkRange(o *profile.Order) error {
 // Add records one order. It returns an error, naming the order, when the order fails
 // profile's validation (a missing ID or time, no lines, a zero quantity, a bad price), and
 // ErrOutOfRange when a price, quantity or amount is beyond textio.MaxMagnitude or the time is
-// outside the years 1 to 9999; the Activity is then unchanged. Orders are not deduplicated:
-// an order added twice counts twice.
-func (a *Activity) Add(o *profile.Order) error {
-	if !valid(o) {
+// outside the years 1 to 9999; the Activity is then unchanged. An order dated after the
+// reference time (ActivityConfig.Now) is counted in Future and left out, and is not an error.
+// Orders are not deduplicated: an order added twice counts twice.
+func (a *Activity) Add(order profile.Order) error {
+	o := &order
+	if !profile.PlausibleOrder(o) || !inRange(o) {
 		if err := o.Validate(); err != nil {
-			return fmt.Errorf("segment: order %q: %w", o.ID, err)
+			return orderError(o.ID, err)
 		}
 		if err := checkRange(o); err != nil {
-			return fmt.Errorf("segment: order %q: %w", o.ID, err)
+			return orderError(o.ID, err)
 		}
 	}
 	if o.CustomerID == "" {
 		a.GuestOrders++
+		return nil
+	}
+	if !a.now.IsZero() && o.Time.After(a.now) {
+		a.Future++
+		if a.futureBy == nil {
+			a.futureBy = make(map[string]int)
+		}
+		a.futureBy[o.CustomerID]++
 		return nil
 	}
 	i := a.customer(o.CustomerID)
@@ -177,10 +257,11 @@ func (a *Activity) Add(o *profile.Order) error {
 	n := int32(1)
 	if o.IsReturn() {
 		a.Returns++
+		c.returns++
 		n = 0
 	} else {
 		c.orders++
-		c.noteOrderTime(t)
+		c.noteOrderTime(stampOf(o.Time))
 		if o.Region != "" || o.Channel != "" {
 			x := c.extraInfo()
 			if o.Region != "" && t >= x.regionAt {
@@ -202,6 +283,22 @@ func (a *Activity) Add(o *profile.Order) error {
 	}
 	a.record(dayEntry{cust: i, day: dayOf(t), orders: n, revenue: total})
 	return nil
+}
+
+// wrapped is an error that prints its own text and unwraps to err.
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (e *wrapped) Error() string { return e.text }
+func (e *wrapped) Unwrap() error { return e.err }
+
+// orderError names the order in its validation error, which errors.As and errors.Is still
+// reach (a *profile.FieldError and its sentinel), without repeating profile's prefix after
+// segment's: `segment: order "o1": field "Lines[0].Quantity" = "0": zero quantity`.
+func orderError(id string, err error) error {
+	return &wrapped{fmt.Sprintf("segment: order %q: %s", id, strings.TrimPrefix(err.Error(), "profile: ")), err}
 }
 
 // dayBlock is the number of day records per block of Activity.fresh.
@@ -230,7 +327,7 @@ func (a *Activity) customer(id string) int32 {
 	if !ok {
 		i = int32(len(a.logs))
 		a.index[id] = i
-		a.logs = append(a.logs, customerLog{id: id, first: noTime, second: noTime, last: math.MinInt64, uncategorized: -1})
+		a.logs = append(a.logs, customerLog{id: id, first: noStamp, second: noStamp, last: minStamp, uncategorized: -1})
 	}
 	a.last = i
 	return i
@@ -243,14 +340,14 @@ func (c *customerLog) extraInfo() *logExtra {
 	return c.extra
 }
 
-func (c *customerLog) noteOrderTime(t int64) {
+func (c *customerLog) noteOrderTime(t stamp) {
 	switch {
-	case t < c.first:
+	case t.before(c.first):
 		c.first, c.second = t, c.first
-	case t < c.second:
+	case t.before(c.second):
 		c.second = t
 	}
-	if t > c.last {
+	if c.last.before(t) {
 		c.last = t
 	}
 }
@@ -280,39 +377,20 @@ func (x *logExtra) addCategory(id int32, spend float64) {
 	x.cats = append(x.cats, catSpend{id, spend})
 }
 
-// mainCategory is the category with the largest gross spend (ties by name), as profile
-// chooses the category whose activity window applies. Lines without a category compete as the
-// category "" (which wins ties, as profile's name order has it); "" also when no line named one.
-func (a *Activity) mainCategory(c *customerLog) string {
-	if c.extra == nil {
-		return ""
+// mainCategory is the customer's main category by profile's rule (profile.MainCategory), the
+// category whose activity window applies. Lines without a category compete as the category "",
+// as profile counts them; a customer with no categorised spend recorded has the main category "".
+func (a *Activity) mainCategory(c *customerLog) profile.MainCategory {
+	var m profile.MainCategory
+	if c.uncategorized >= 0 || c.extra == nil {
+		m.Offer("", max(c.uncategorized, 0))
 	}
-	best, bestSpend := "", math.Inf(-1)
-	if c.uncategorized >= 0 {
-		bestSpend = c.uncategorized
-	}
-	for _, cs := range c.extra.cats {
-		name := a.catNm[cs.id]
-		if math.IsInf(bestSpend, -1) || beatsMain(cs.spend, name, bestSpend, best) {
-			best, bestSpend = name, cs.spend
+	if c.extra != nil {
+		for _, cs := range c.extra.cats {
+			m.Offer(a.catNm[cs.id], cs.spend)
 		}
 	}
-	return best
-}
-
-// beatsMain reports whether a category with the given spend and name takes the place of the
-// main category so far: more spend wins, and spends equal to within a relative 1e-9 are a tie
-// broken by name, so that the choice does not depend on the order in which lines were summed
-// (merged shards agree with one pass). It is the rule of profile's main category.
-func beatsMain(spend float64, name string, bestSpend float64, bestName string) bool {
-	tol := 1e-9 * math.Max(math.Abs(spend), math.Abs(bestSpend))
-	switch {
-	case spend > bestSpend+tol:
-		return true
-	case spend < bestSpend-tol:
-		return false
-	}
-	return name < bestName
+	return m
 }
 
 func (a *Activity) category(name string) int32 {
@@ -331,6 +409,9 @@ func (a *Activity) category(name string) int32 {
 // CollectConfig configures CollectActivity. The zero value stops at the first invalid order
 // and reports no progress.
 type CollectConfig struct {
+	// Now is the Activity's reference time (ActivityConfig.Now): orders after it are left out
+	// and counted in Activity.Future. Zero means the latest order.
+	Now time.Time
 	// SkipInvalid counts orders that fail validation in Activity.Invalid and goes on, instead
 	// of returning the first one's error.
 	SkipInvalid bool
@@ -339,22 +420,28 @@ type CollectConfig struct {
 	Progress func(done, total int)
 }
 
+// Validate reports a Now outside the years 1 to 9999 as ErrBadConfig.
+func (c CollectConfig) Validate() error { return checkNow("CollectConfig", c.Now) }
+
 // CollectActivity adds every order of the sequence (a database cursor, a file reader's
 // orders, a slice's values). It stops at the first invalid order unless cfg.SkipInvalid, and
-// returns ctx.Err() when ctx is done (checked every 4096 orders).
+// returns an error wrapping ctx.Err() when ctx is done (checked every 4096 orders).
 func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg CollectConfig) (*Activity, error) {
-	a := &Activity{}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	a := &Activity{now: cfg.Now}
 	n := 0
 	for o := range orders {
 		if n++; n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("segment: CollectActivity: %w", err)
 			}
 			if cfg.Progress != nil && n%65536 == 0 {
 				cfg.Progress(n, 0)
 			}
 		}
-		if err := a.Add(&o); err != nil {
+		if err := a.Add(o); err != nil {
 			if !cfg.SkipInvalid {
 				return nil, err
 			}
@@ -367,12 +454,24 @@ func CollectActivity(ctx context.Context, orders iter.Seq[profile.Order], cfg Co
 // Merge adds b's history to a. Merging shards gives the same result as adding all their orders
 // to one Activity (revenue sums may differ in the last bits, as floating-point addition is not
 // associative). b is not modified. a.Merge(a) returns ErrSelfMerge and changes nothing (it
-// used to count every order twice).
+// used to count every order twice). Activities with different reference times
+// (ActivityConfig.Now) do not merge: ErrBadConfig.
 func (a *Activity) Merge(b *Activity) error {
 	if a == b {
 		return fmt.Errorf("segment: Activity.Merge: %w", ErrSelfMerge)
 	}
+	if !a.now.Equal(b.now) {
+		return fmt.Errorf("segment: Activity.Merge: reference times %s and %s differ: %w",
+			a.now.Format(time.RFC3339Nano), b.now.Format(time.RFC3339Nano), ErrBadConfig)
+	}
 	a.GuestOrders += b.GuestOrders
+	a.Future += b.Future
+	for id, n := range b.futureBy {
+		if a.futureBy == nil {
+			a.futureBy = make(map[string]int)
+		}
+		a.futureBy[id] += n
+	}
 	a.Returns += b.Returns
 	a.Invalid += b.Invalid
 	remap := make([]int32, len(b.logs))
@@ -382,16 +481,17 @@ func (a *Activity) Merge(b *Activity) error {
 		remap[j] = i
 		c := &a.logs[i]
 		c.orders += bc.orders
+		c.returns += bc.returns
 		c.revenue += bc.revenue
 		if bc.uncategorized >= 0 {
 			c.uncategorized = max(c.uncategorized, 0) + bc.uncategorized
 		}
-		for _, t := range []int64{bc.first, bc.second} {
-			if t != noTime {
+		for _, t := range []stamp{bc.first, bc.second} {
+			if t != noStamp {
 				c.noteOrderTime(t)
 			}
 		}
-		if bc.last > c.last {
+		if c.last.before(bc.last) {
 			c.last = bc.last
 		}
 		if bx := bc.extra; bx != nil {
@@ -489,14 +589,16 @@ func (a *Activity) byID() []int32 {
 
 // latest returns the time of the latest order of any customer (zero when there is none).
 func (a *Activity) latest() time.Time {
-	var last int64 = math.MinInt64
+	last := minStamp
 	for i := range a.logs {
-		last = max(last, a.logs[i].last)
+		if last.before(a.logs[i].last) {
+			last = a.logs[i].last
+		}
 	}
-	if last == math.MinInt64 {
+	if last == minStamp {
 		return time.Time{}
 	}
-	return time.Unix(last, 0).UTC()
+	return last.time()
 }
 
 // purchaseDays counts customer i's days with at least one order; call normalize first.

@@ -81,7 +81,7 @@ func BenchmarkActivity10M(b *testing.B) {
 	for b.Loop() {
 		var a Activity
 		for o := range synthOrders(benchLines, benchCustomers, 0, 1) {
-			if err := a.Add(&o); err != nil {
+			if err := a.Add(o); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -101,7 +101,7 @@ func BenchmarkActivity10MSharded(b *testing.B) {
 		for s := range n {
 			wg.Go(func() {
 				for o := range synthOrders(benchLines, benchCustomers, s, n) {
-					if err := shards[s].Add(&o); err != nil {
+					if err := shards[s].Add(o); err != nil {
 						panic(err)
 					}
 				}
@@ -125,7 +125,7 @@ func activity10M(b *testing.B) *Activity {
 	benchActOnce.Do(func() {
 		benchAct = &Activity{}
 		for o := range synthOrders(benchLines, benchCustomers, 0, 1) {
-			if err := benchAct.Add(&o); err != nil {
+			if err := benchAct.Add(o); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -142,7 +142,7 @@ func BenchmarkRFM10M(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := processCPUSeconds()
 	for b.Loop() {
-		values := a.RFM(RFMValuesConfig{})
+		values := must(a.RFM(RFMValuesConfig{}))
 		m, err := FitRFM(values, RFMConfig{})
 		if err != nil {
 			b.Fatal(err)
@@ -159,7 +159,7 @@ func BenchmarkCohorts10M(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := processCPUSeconds()
 	for b.Loop() {
-		_ = a.Cohorts(CohortConfig{})
+		_ = must(a.Cohorts(CohortConfig{}))
 	}
 	b.ReportMetric((processCPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 }

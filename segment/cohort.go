@@ -7,29 +7,25 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/tailorkit/tailor/profile"
 )
 
-// Period is the length of a cohort period.
-type Period uint8
+// Period is the length of a cohort period: profile.Period, the module's one period type
+// (encoded as its name in JSON). Cohorts are by Month (the default) or Week.
+type Period = profile.Period
 
+// The cohort periods.
 const (
 	// Month (the default): calendar months, UTC.
-	Month Period = iota
+	Month = profile.Month
 	// Week: ISO weeks, Monday to Sunday, UTC.
-	Week
+	Week = profile.Week
 )
-
-// String returns "month" or "week".
-func (p Period) String() string {
-	if p == Week {
-		return "week"
-	}
-	return "month"
-}
 
 // periodOf returns the index of the period holding UTC day d (days since 1970-01-01):
 // months since year 0 for Month, Monday-based weeks since 1969-12-29 for Week.
-func (p Period) periodOf(d int32) int32 {
+func periodOf(p Period, d int32) int32 {
 	if p == Week {
 		// 1970-01-01 was a Thursday: day + 3 counts from Monday 1969-12-29.
 		return int32(floorDiv(int64(d)+3, 7))
@@ -38,8 +34,8 @@ func (p Period) periodOf(d int32) int32 {
 	return int32(t.Year())*12 + int32(t.Month()) - 1
 }
 
-// start returns the first instant of period index i.
-func (p Period) start(i int32) time.Time {
+// periodStart returns the first instant of period index i.
+func periodStart(p Period, i int32) time.Time {
 	if p == Week {
 		return time.Unix((int64(i)*7-3)*secondsPerDay, 0).UTC()
 	}
@@ -52,10 +48,10 @@ type CohortConfig struct {
 	Period Period
 }
 
-// Validate reports a Period other than Month and Week as ErrBadConfig.
+// Validate reports a Period other than 0 (Month), Month and Week as ErrBadConfig.
 func (c CohortConfig) Validate() error {
-	if c.Period != Month && c.Period != Week {
-		return fmt.Errorf("segment: CohortConfig.Period = %d: %w", c.Period, ErrBadConfig)
+	if c.Period != 0 && c.Period != Month && c.Period != Week {
+		return fmt.Errorf("segment: CohortConfig.Period = %v (want month or week): %w", c.Period, ErrBadConfig)
 	}
 	return nil
 }
@@ -66,22 +62,22 @@ func (c CohortConfig) Validate() error {
 // period up to the last period with data, so the table is a triangle. Only periods in which
 // someone was acquired have a row. A Cohorts is a plain value: safe for concurrent reads.
 type Cohorts struct {
-	Period Period
+	Period Period `json:"period"`
 	// Starts[c] is the first instant of cohort c's period, ascending.
-	Starts []time.Time
+	Starts []time.Time `json:"starts"`
 	// Sizes[c] is the number of customers acquired in cohort c's period.
-	Sizes []int
+	Sizes []int `json:"sizes"`
 	// Active[c][o] is the number of cohort c's customers with an order in period o (so
 	// Active[c][0] = Sizes[c]).
-	Active [][]int
+	Active [][]int `json:"active"`
 	// Revenue[c][o] is cohort c's net revenue in period o (returns subtracted in the period
 	// they happened; revenue dated before a customer's first order is not attributed).
-	Revenue [][]float64
+	Revenue [][]float64 `json:"revenue"`
 	// Repeaters[c] is the number of cohort c's customers with at least two orders, ever.
-	Repeaters []int
+	Repeaters []int `json:"repeaters"`
 	// Omitted counts the customers of the oldest cohorts left out because the table would
 	// have held more than MaxCohortCells cells; 0 unless orders span centuries.
-	Omitted int
+	Omitted int `json:"omitted"`
 }
 
 // MaxCohortCells bounds the cells of a Cohorts table (about 16 bytes each, so 64 MiB). A table
@@ -95,11 +91,15 @@ const MaxCohortCells = 1 << 22
 
 // Cohorts builds the acquisition-cohort table. Customers with no order are left out, and so
 // are those of the oldest cohorts when the table would exceed MaxCohortCells (see Omitted). A
-// cfg that fails Validate gives an empty table of cfg's Period (no cohorts), not a monthly one.
-func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
+// cfg that fails Validate is its error (ErrBadConfig naming the field), never a table of
+// another period.
+func (a *Activity) Cohorts(cfg CohortConfig) (*Cohorts, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	p := cfg.Period
-	if cfg.Validate() != nil {
-		return &Cohorts{Period: p}
+	if p == 0 {
+		p = Month
 	}
 	a.normalize()
 	var lo, hi int32 = 1<<31 - 1, -1 << 31
@@ -108,14 +108,14 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		if c.orders == 0 {
 			continue
 		}
-		lo = min(lo, p.periodOf(dayOf(c.first)))
+		lo = min(lo, periodOf(p, dayOf(c.first.sec)))
 		for _, d := range a.daysOf(i) {
-			hi = max(hi, p.periodOf(d.day))
+			hi = max(hi, periodOf(p, d.day))
 		}
 	}
 	out := &Cohorts{Period: p}
 	if hi < lo {
-		return out
+		return out, nil
 	}
 	lo = a.cohortCutoff(p, lo, hi)
 	span := int(hi-lo) + 1
@@ -128,7 +128,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		if c.orders == 0 {
 			continue
 		}
-		first := p.periodOf(dayOf(c.first))
+		first := periodOf(p, dayOf(c.first.sec))
 		if first < lo {
 			out.Omitted++
 			continue
@@ -144,7 +144,7 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		}
 		last := int32(-1)
 		for _, d := range a.daysOf(i) { // sorted by day, so periods ascend
-			o := p.periodOf(d.day) - first
+			o := periodOf(p, d.day) - first
 			if o < 0 {
 				continue
 			}
@@ -159,13 +159,13 @@ func (a *Activity) Cohorts(cfg CohortConfig) *Cohorts {
 		if size[row] == 0 {
 			continue
 		}
-		out.Starts = append(out.Starts, p.start(lo+int32(row)))
+		out.Starts = append(out.Starts, periodStart(p, lo+int32(row)))
 		out.Sizes = append(out.Sizes, size[row])
 		out.Active = append(out.Active, active[row])
 		out.Revenue = append(out.Revenue, revenue[row])
 		out.Repeaters = append(out.Repeaters, rep[row])
 	}
-	return out
+	return out, nil
 }
 
 // cohortCutoff returns the first cohort period to tabulate: lo, unless the rows from lo to hi
@@ -175,7 +175,7 @@ func (a *Activity) cohortCutoff(p Period, lo, hi int32) int32 {
 	var firsts []int32
 	for i := range a.logs {
 		if c := &a.logs[i]; c.orders > 0 {
-			firsts = append(firsts, p.periodOf(dayOf(c.first)))
+			firsts = append(firsts, periodOf(p, dayOf(c.first.sec)))
 		}
 	}
 	slices.Sort(firsts)

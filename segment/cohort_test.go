@@ -82,7 +82,7 @@ func TestCohortsAgainstPandas(t *testing.T) {
 			Revenue   map[string]float64 `json:"revenue"`
 		}
 	}{{Month, exp.Month}, {Week, exp.Week}} {
-		got := a.Cohorts(CohortConfig{Period: pc.period})
+		got := must(a.Cohorts(CohortConfig{Period: pc.period}))
 		if len(got.Sizes) != len(pc.want) {
 			t.Fatalf("%v: %d cohorts, pandas %d", pc.period, len(got.Sizes), len(pc.want))
 		}
@@ -114,9 +114,15 @@ func TestCohortsAgainstPandas(t *testing.T) {
 // and per day (PyMC-Marketing) with qcut quartiles.
 func TestRFMAgainstPandas(t *testing.T) {
 	exp := loadPandas(t)
-	a := activityOf(t, genOrders(t))
+	// pandas counts whole calendar days from the last order's day to the analysis day (a
+	// midnight): the fractional days from orders moved to the start of their UTC day are those.
+	orders := genOrders(t)
+	for i := range orders {
+		orders[i].Time = orders[i].Time.Truncate(24 * time.Hour)
+	}
 	now := time.Unix(1704067200+547*86400, 0).UTC()
-	values := a.RFM(RFMValuesConfig{Now: now})
+	a := activityAt(t, now, orders)
+	values := must(a.RFM(RFMValuesConfig{}))
 	m, err := FitRFM(values, RFMConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +137,7 @@ func TestRFMAgainstPandas(t *testing.T) {
 			t.Errorf("%s: %v %v %v scores %d%d%d; pandas %v", s.ID, s.Recency, s.Frequency, s.Monetary, s.R, s.F, s.M, w)
 		}
 	}
-	pv := a.RFM(RFMValuesConfig{Now: now, Basis: PerDay})
+	pv := must(a.RFM(RFMValuesConfig{Basis: PerDay}))
 	mq, err := FitRFM(pv, RFMConfig{Bins: 4, Method: BinsQcut})
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +168,7 @@ func TestRepeatAndNewVsReturningAgainstPandas(t *testing.T) {
 			t.Errorf("%s: new %d returning %d, pandas %v", m.Month.Format("2006-01"), m.New, m.Returning, w)
 		}
 	}
-	adv := a.Advocates(AdvocateConfig{Top: 0.05})
+	adv := must(a.Advocates(AdvocateConfig{Top: 0.05}))
 	if len(adv) != len(exp.Advocates) {
 		t.Fatalf("%d advocates, pandas %d", len(adv), len(exp.Advocates))
 	}
@@ -180,7 +186,7 @@ func TestActivityMerge(t *testing.T) {
 	var shards [3]Activity
 	for i := range orders {
 		// Shard by position, so one customer's orders land in several shards, out of order.
-		if err := shards[(i*7)%3].Add(&orders[len(orders)-1-i]); err != nil {
+		if err := shards[(i*7)%3].Add(orders[len(orders)-1-i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -189,7 +195,9 @@ func TestActivityMerge(t *testing.T) {
 		merged.Merge(&shards[i])
 	}
 	now := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
-	w, m := whole.RFM(RFMValuesConfig{Now: now, Basis: PerDay}), merged.RFM(RFMValuesConfig{Now: now, Basis: PerDay})
+	asOf(t, whole, now)
+	asOf(t, merged, now)
+	w, m := must(whole.RFM(RFMValuesConfig{Basis: PerDay})), must(merged.RFM(RFMValuesConfig{Basis: PerDay}))
 	if len(w) != len(m) {
 		t.Fatalf("%d vs %d customers", len(w), len(m))
 	}
@@ -200,10 +208,10 @@ func TestActivityMerge(t *testing.T) {
 		}
 	}
 	var bw, bm bytes.Buffer
-	if err := whole.Cohorts(CohortConfig{}).WriteCSV(&bw, CellActive); err != nil {
+	if err := must(whole.Cohorts(CohortConfig{})).WriteCSV(&bw, CellActive); err != nil {
 		t.Fatal(err)
 	}
-	_ = merged.Cohorts(CohortConfig{}).WriteCSV(&bm, CellActive)
+	_ = must(merged.Cohorts(CohortConfig{})).WriteCSV(&bm, CellActive)
 	if bw.String() != bm.String() {
 		t.Errorf("cohorts differ after merge")
 	}
@@ -240,7 +248,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	if a.GuestOrders != 1 || a.Returns != 1 || a.Len() != 3 {
 		t.Errorf("guest %d returns %d customers %d", a.GuestOrders, a.Returns, a.Len())
 	}
-	c := a.Cohorts(CohortConfig{})
+	c := must(a.Cohorts(CohortConfig{}))
 	// January: a and b (size 2); a active in Feb; b's March return is revenue -20 at offset 2.
 	// February: c (size 1). Table runs to March.
 	var buf bytes.Buffer
@@ -261,7 +269,7 @@ func TestCohortsHandWorked(t *testing.T) {
 		t.Errorf("value %v, want 10", v)
 	}
 	// Weeks: 2025-01-05 is a Sunday, in the week starting Monday 2024-12-30.
-	w := a.Cohorts(CohortConfig{Period: Week})
+	w := must(a.Cohorts(CohortConfig{Period: Week}))
 	if w.Label(0) != "2024-12-30" || w.Sizes[0] != 1 {
 		t.Errorf("first weekly cohort %s size %d, want 2024-12-30 size 1", w.Label(0), w.Sizes[0])
 	}
@@ -269,7 +277,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	// a: last 2025-02-03T10:00 (25.6 days ago), first 2025-01-05T10:00 (54.6 days) -> active;
 	// b: last order 2025-01-31T23:59:59 (28.0 days) and first the same -> new;
 	// c: last 2025-02-14T12:00 (14.5 days), tenure 14.5 -> new.
-	stages := a.Lifecycle(LifecycleConfig{Now: day("2025-03-01T00:00:00Z"), Window: 30 * 24 * time.Hour, ChurnFactor: 2})
+	stages := must(asOf(t, a, day("2025-03-01T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 30 * 24 * time.Hour, ChurnFactor: 2}))
 	got := map[string]profile.Stage{}
 	for _, s := range stages {
 		got[s.ID] = s.Stage
@@ -279,7 +287,7 @@ func TestCohortsHandWorked(t *testing.T) {
 	}
 	// At 2025-05-10 with a 45-day window and churn factor 2 (lapsed up to 90 days):
 	// a 95.6 days -> churned; b 98.0 -> churned; c (last 2025-02-14T12:00) 84.5 -> lapsed.
-	stages = a.Lifecycle(LifecycleConfig{Now: day("2025-05-10T00:00:00Z"), Window: 45 * 24 * time.Hour, ChurnFactor: 2})
+	stages = must(asOf(t, a, day("2025-05-10T00:00:00Z")).Lifecycle(LifecycleConfig{Window: 45 * 24 * time.Hour, ChurnFactor: 2}))
 	counts := StageCounts(stages)
 	if counts[profile.Churned] != 2 || counts[profile.Lapsed] != 1 {
 		t.Errorf("counts %v, want 2 churned (a, b) and 1 lapsed (c)", counts)
@@ -294,14 +302,15 @@ func TestLifecycleCategoryWindows(t *testing.T) {
 		order("1", "x", "2025-01-01T00:00:00Z", g, ap), // grocery 30 > apparel 20
 		order("2", "y", "2025-01-01T00:00:00Z", ap),
 	})
-	cfg := LifecycleConfig{Now: day("2025-02-15T00:00:00Z"),
+	asOf(t, a, day("2025-02-15T00:00:00Z"))
+	cfg := LifecycleConfig{
 		Windows: map[string]time.Duration{"grocery": 21 * 24 * time.Hour, "apparel": 120 * 24 * time.Hour}}
-	st := a.Lifecycle(cfg)
+	st := must(a.Lifecycle(cfg))
 	// 45 days: x (grocery, 21-day window) is lapsed (21 < 45 <= 63); y (apparel) is new.
 	if st[0].Stage != profile.Lapsed || st[0].WindowDays != 21 || st[1].Stage != profile.New {
 		t.Errorf("stages %+v", st)
 	}
-	cs := a.Customers(cfg)
+	cs := must(a.Customers(cfg))
 	if cats, _ := cs[0].Set(AttrCategories); len(cats) != 2 || cats[0] != "apparel" {
 		t.Errorf("categories %v", cats)
 	}
@@ -325,7 +334,7 @@ func TestActivityBadInput(t *testing.T) {
 		{ID: "w", CustomerID: "a", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(1, math.NaN())}},
 	}
 	for _, o := range bad {
-		err := a.Add(&o)
+		err := a.Add(o)
 		var fe *profile.FieldError
 		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), strconv.Quote(o.ID)) {
 			t.Errorf("order %+v: %v", o, err)
@@ -335,33 +344,38 @@ func TestActivityBadInput(t *testing.T) {
 		t.Error("a bad order changed the Activity")
 	}
 	// Empty Activity: empty results, no panic.
-	if len(a.RFM(RFMValuesConfig{})) != 0 || len(a.Cohorts(CohortConfig{}).Sizes) != 0 || a.NewVsReturning() != nil ||
-		a.Repeat() != (RepeatStats{}) || len(a.Advocates(AdvocateConfig{})) != 0 || len(a.Customers(LifecycleConfig{})) != 0 {
+	if len(must(a.RFM(RFMValuesConfig{}))) != 0 || len(must(a.Cohorts(CohortConfig{})).Sizes) != 0 || a.NewVsReturning() != nil ||
+		a.Repeat() != (RepeatStats{}) || len(must(a.Advocates(AdvocateConfig{}))) != 0 || len(must(a.Customers(LifecycleConfig{}))) != 0 {
 		t.Error("empty Activity gave results")
 	}
-	if _, err := FitRFM(a.RFM(RFMValuesConfig{}), RFMConfig{}); !errors.Is(err, ErrEmpty) {
+	if _, err := FitRFM(must(a.RFM(RFMValuesConfig{})), RFMConfig{}); !errors.Is(err, ErrEmpty) {
 		t.Errorf("FitRFM on nothing: %v", err)
 	}
 	// A customer with only a return has no order: left out of RFM, cohorts and lifecycle.
-	_ = a.Add(&profile.Order{ID: "r", CustomerID: "q", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(-1, 5)}})
-	if a.Len() != 1 || len(a.RFM(RFMValuesConfig{})) != 0 || len(a.Lifecycle(LifecycleConfig{})) != 0 {
+	_ = a.Add(profile.Order{ID: "r", CustomerID: "q", Time: day("2025-01-01T00:00:00Z"), Lines: []profile.Line{buy(-1, 5)}})
+	if a.Len() != 1 || len(must(a.RFM(RFMValuesConfig{}))) != 0 || len(must(a.Lifecycle(LifecycleConfig{}))) != 0 {
 		t.Error("return-only customer was scored")
 	}
-	// Orders after Now are not dropped (documented): negative recency, a recent stage.
+	// Orders after Now are left out and counted (the module's reference-time rule): no
+	// negative recency. Before: kept, with recency -2 (whole days) or -2.5.
 	early := day("2024-12-30T00:00:00Z")
-	if v := a.RFM(RFMValuesConfig{Now: early}); len(v) != 0 {
-		t.Errorf("return-only activity gave RFM values %+v", v)
+	e := activityAt(t, early, []profile.Order{
+		{ID: "f", CustomerID: "f", Time: day("2025-01-01T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}},
+		{ID: "g", CustomerID: "g", Time: day("2024-12-28T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}},
+		{ID: "h", CustomerID: "g", Time: day("2024-12-30T00:00:01Z"), Lines: []profile.Line{buy(1, 7)}},
+	})
+	if v := must(e.RFM(RFMValuesConfig{})); e.Future != 2 || len(v) != 1 || v[0].ID != "g" || v[0].Recency != 1.5 || v[0].Revenue != 5 {
+		t.Errorf("orders after Now: RFM %+v, %d future; want only g with recency 1.5 days and revenue 5, 2 future", v, e.Future)
 	}
-	_ = a.Add(&profile.Order{ID: "f", CustomerID: "f", Time: day("2025-01-01T12:00:00Z"), Lines: []profile.Line{buy(1, 5)}})
-	if v := a.RFM(RFMValuesConfig{Now: early}); len(v) != 1 || v[0].Recency != -2 {
-		t.Errorf("order after Now: RFM %+v, want recency -2 (2024-12-30 to 2025-01-01)", v)
+	if st := must(e.Lifecycle(LifecycleConfig{})); len(st) != 1 || st[0].Stage != profile.New || st[0].RecencyDays != 1.5 {
+		t.Errorf("orders after Now: lifecycle %+v, want g new with recency 1.5 days", st)
 	}
-	if st := a.Lifecycle(LifecycleConfig{Now: early}); len(st) != 1 || st[0].Stage != profile.New || st[0].RecencyDays != -2.5 {
-		t.Errorf("order after Now: lifecycle %+v, want new with recency -2.5 days", st)
+	if !e.Now().Equal(early) {
+		t.Errorf("Now() = %s, want %s", e.Now(), early)
 	}
 	// Timestamps before 1970 and far in the future are ordinary times.
-	_ = a.Add(&profile.Order{ID: "old", CustomerID: "o", Time: day("1960-02-29T12:00:00Z"), Lines: []profile.Line{buy(1, 1)}})
-	if c := a.Cohorts(CohortConfig{}); c.Label(0) != "1960-02" {
+	_ = a.Add(profile.Order{ID: "old", CustomerID: "o", Time: day("1960-02-29T12:00:00Z"), Lines: []profile.Line{buy(1, 1)}})
+	if c := must(a.Cohorts(CohortConfig{})); c.Label(0) != "1960-02" {
 		t.Errorf("1960 cohort %q", c.Label(0))
 	}
 }
@@ -374,16 +388,16 @@ func TestAdvocatesHandWorked(t *testing.T) {
 		order("6", "d", "2025-01-01T00:00:00Z", buy(1, 10)), order("7", "d", "2025-01-01T00:00:00Z", buy(1, 10)),
 	})
 	// Eligible a (200, 2), b (200, 2), d (20, 2): a and b tie on revenue and orders -> by ID.
-	adv := a.Advocates(AdvocateConfig{Top: 0.5}) // ceil(1.5) = 2
+	adv := must(a.Advocates(AdvocateConfig{Top: 0.5})) // ceil(1.5) = 2
 	if len(adv) != 2 || adv[0].ID != "a" || adv[1].ID != "b" || adv[1].Rank != 2 {
 		t.Errorf("advocates %+v", adv)
 	}
-	adv = a.Advocates(AdvocateConfig{Top: 1, MinOrders: 1})
+	adv = must(a.Advocates(AdvocateConfig{Top: 1, MinOrders: 1}))
 	if adv[0].ID != "c" || len(adv) != 4 {
 		t.Errorf("MinOrders 1: %+v", adv)
 	}
 	// Still active within 30 days of 2025-03-10: only b.
-	adv = a.Advocates(AdvocateConfig{Top: 1, Now: day("2025-03-10T00:00:00Z"), ActiveWithin: 30 * 24 * time.Hour})
+	adv = must(asOf(t, a, day("2025-03-10T00:00:00Z")).Advocates(AdvocateConfig{Top: 1, ActiveWithin: 30 * 24 * time.Hour}))
 	if len(adv) != 1 || adv[0].ID != "b" {
 		t.Errorf("active advocates %+v", adv)
 	}
@@ -421,32 +435,5 @@ func TestCollectActivity(t *testing.T) {
 	}
 	if _, err := CollectActivity(ctx, many, CollectConfig{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
-	}
-}
-
-// Add's allocation-free check agrees with profile's Order.Validate, which it stands in for.
-func TestValidAgreesWithProfile(t *testing.T) {
-	at := day("2025-01-01T00:00:00Z")
-	line := func(q int, price, list float64) []profile.Line {
-		return []profile.Line{{Quantity: q, UnitPrice: price, ListPrice: list}}
-	}
-	for _, o := range []profile.Order{
-		{ID: "ok", Time: at, Lines: line(1, 1, 0)},
-		{ID: "return", Time: at, Lines: line(-2, 1, 2)},
-		{ID: "", Time: at, Lines: line(1, 1, 0)},
-		{ID: "no time", Lines: line(1, 1, 0)},
-		{ID: "no lines", Time: at},
-		{ID: "zero", Time: at, Lines: line(0, 1, 0)},
-		{ID: "negative price", Time: at, Lines: line(1, -1, 0)},
-		{ID: "NaN price", Time: at, Lines: line(1, math.NaN(), 0)},
-		{ID: "Inf price", Time: at, Lines: line(1, math.Inf(1), 0)},
-		{ID: "negative list", Time: at, Lines: line(1, 1, -1)},
-		{ID: "NaN list", Time: at, Lines: line(1, 1, math.NaN())},
-		{ID: "Inf list", Time: at, Lines: line(1, 1, math.Inf(1))},
-		{ID: "free", Time: at, Lines: line(3, 0, 0)},
-	} {
-		if got, want := valid(&o), o.Validate() == nil; got != want {
-			t.Errorf("order %q: valid = %v, Validate ok = %v", o.ID, got, want)
-		}
 	}
 }

@@ -33,13 +33,32 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
+// MarshalText encodes the kind as its name ("number", "string", "set", "time").
+func (k Kind) MarshalText() ([]byte, error) {
+	if k < KindNumber || k > KindTime {
+		return nil, fmt.Errorf("segment: Kind(%d): %w", uint8(k), ErrTypeMismatch)
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText decodes a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for c := KindNumber; c <= KindTime; c++ {
+		if c.String() == string(b) {
+			*k = c
+			return nil
+		}
+	}
+	return fmt.Errorf("segment: kind %q: want number, string, set or time: %w", b, ErrTypeMismatch)
+}
+
 // Standard attribute names. FromActivity and FromProfile fill them from orders; a host adds its
 // own CRM attributes (age, region, interests, ...) with the Set methods.
 const (
 	AttrOrders      = "orders"       // number: orders placed (returns excluded)
 	AttrRevenue     = "revenue"      // number: net revenue (returns subtracted)
-	AttrRecencyDays = "recency_days" // number: whole days from the last order to "now"
-	AttrTenureDays  = "tenure_days"  // number: whole days from the first order to "now"
+	AttrRecencyDays = "recency_days" // number: fractional days from the last order to "now"
+	AttrTenureDays  = "tenure_days"  // number: fractional days from the first order to "now"
 	AttrAOV         = "aov"          // number: average order value, revenue / orders
 	AttrFirstOrder  = "first_order"  // time: first order
 	AttrLastOrder   = "last_order"   // time: last order
@@ -56,11 +75,11 @@ const (
 // customer; the Set methods allocate the maps on first use. A Customer is not safe for
 // concurrent mutation; concurrent reads are safe.
 type Customer struct {
-	ID      string
-	Numbers map[string]float64
-	Strings map[string]string
-	Sets    map[string][]string // each set sorted, without duplicates (see SetSet)
-	Times   map[string]time.Time
+	ID      string               `json:"id"`
+	Numbers map[string]float64   `json:"numbers"`
+	Strings map[string]string    `json:"strings"`
+	Sets    map[string][]string  `json:"sets"` // each set sorted, without duplicates (see SetSet)
+	Times   map[string]time.Time `json:"times"`
 }
 
 // SetNumber sets a number attribute and returns c for chaining.

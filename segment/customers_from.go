@@ -8,25 +8,22 @@ import (
 )
 
 // Customers returns a Customer per customer with an order, sorted by ID, carrying the standard
-// attributes: orders, revenue, aov, recency_days and tenure_days (whole UTC days to the day of
-// cfg.Now, as Activity.RFM counts them), first_order, last_order, lifecycle (by cfg, whose Now
-// is also the reference here; zero means the latest order), categories (when lines name them),
+// attributes: orders, revenue, aov, recency_days and tenure_days (fractional days to the
+// Activity's reference time, as Activity.RFM and profile count them), first_order, last_order,
+// lifecycle (by cfg), categories (when lines name them),
 // region (of the last order naming one) and channel (of the first order naming one). A host then
 // adds its CRM attributes (age, interests, ...) with the Set methods before segmenting. A cfg
-// that fails Validate gives nil.
-func (a *Activity) Customers(cfg LifecycleConfig) []Customer {
-	if cfg.Validate() != nil {
-		return nil
+// that fails Validate is its error (ErrBadConfig naming the field).
+func (a *Activity) Customers(cfg LifecycleConfig) ([]Customer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	a.normalize()
-	cfg = cfg.withDefaults()
-	now := cfg.Now
-	if now.IsZero() {
-		now = a.latest()
-		cfg.Now = now
+	now := a.Now()
+	stages, err := a.Lifecycle(cfg)
+	if err != nil {
+		return nil, err
 	}
-	stages := a.Lifecycle(cfg)
-	nowDay := dayOf(now.Unix())
 	out := make([]Customer, 0, len(stages))
 	k := 0
 	for _, i := range a.byID() {
@@ -38,10 +35,10 @@ func (a *Activity) Customers(cfg LifecycleConfig) []Customer {
 		cu.SetNumber(AttrOrders, float64(c.orders)).
 			SetNumber(AttrRevenue, c.revenue).
 			SetNumber(AttrAOV, c.revenue/float64(c.orders)).
-			SetNumber(AttrRecencyDays, float64(nowDay-dayOf(c.last))).
-			SetNumber(AttrTenureDays, float64(nowDay-dayOf(c.first))).
-			SetTime(AttrFirstOrder, unixUTC(c.first)).
-			SetTime(AttrLastOrder, unixUTC(c.last)).
+			SetNumber(AttrRecencyDays, daysBetween(stampOf(now), c.last)).
+			SetNumber(AttrTenureDays, daysBetween(stampOf(now), c.first)).
+			SetTime(AttrFirstOrder, c.first.time()).
+			SetTime(AttrLastOrder, c.last.time()).
 			SetString(AttrLifecycle, string(stages[k].Stage))
 		k++
 		if x := c.extra; x != nil {
@@ -61,7 +58,7 @@ func (a *Activity) Customers(cfg LifecycleConfig) []Customer {
 		}
 		out = append(out, cu)
 	}
-	return out
+	return out, nil
 }
 
 // FromProfile turns a profile into a Customer with the standard attributes: orders, revenue,

@@ -22,10 +22,10 @@ func TestFromProfileAgreesWithActivity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	act := activityOf(t, orders)
+	act := activityAt(t, now, orders)
 	lc := LifecycleFromProfile(pcfg)
-	stages := act.Lifecycle(lc)
-	fromAct := act.Customers(lc)
+	stages := must(act.Lifecycle(lc))
+	fromAct := must(act.Customers(lc))
 	fromProf := FromProfiles(profs.All())
 	if len(fromProf) != len(fromAct) || len(stages) != len(fromAct) {
 		t.Fatalf("%d profiles, %d activity customers", len(fromProf), len(fromAct))
@@ -44,10 +44,13 @@ func TestFromProfileAgreesWithActivity(t *testing.T) {
 		if po != ao || math.Abs(pr-ar) > 1e-6 || pl != al {
 			t.Errorf("%s: profile orders %v revenue %v stage %s; activity %v %v %s", p.ID, po, pr, pl, ao, ar, al)
 		}
-		// Recency: profile counts fractional days, Activity whole calendar days.
+		// Recency and tenure: fractional days in both, to the last bit (before: whole calendar
+		// days in the Activity, up to a day apart).
 		prd, _ := p.Number(AttrRecencyDays)
 		ard, _ := a.Number(AttrRecencyDays)
-		if math.Abs(prd-ard) >= 1 {
+		ptd, _ := p.Number(AttrTenureDays)
+		atd, _ := a.Number(AttrTenureDays)
+		if prd != ard || ptd != atd {
 			t.Errorf("%s: recency %v vs %v days", p.ID, prd, ard)
 		}
 	}
@@ -125,7 +128,7 @@ func TestLifecycleWindowsAgreeWithProfile(t *testing.T) {
 	for p := range profs.All() {
 		want[p.CustomerID] = p
 	}
-	stages := activityOf(t, orders).Lifecycle(LifecycleFromProfile(pcfg))
+	stages := must(activityAt(t, pcfg.Now, orders).Lifecycle(LifecycleFromProfile(pcfg)))
 	if len(stages) != len(want) {
 		t.Fatalf("%d stages, %d profiles", len(stages), len(want))
 	}

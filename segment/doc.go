@@ -27,10 +27,16 @@
 //
 // # Order history
 //
-// Activity is a mergeable, one-pass summary of orders per customer (Add each order, or
-// CollectActivity over a sequence; build shards in parallel and Merge them). Everything below
-// that starts from orders starts from it: RFM values (Activity.RFM), cohorts (Activity.Cohorts),
-// lifecycle stages (Activity.Lifecycle, with the same windows and rules as profile),
+// Activity is a mergeable, one-pass summary of orders per customer (NewActivity and Add each
+// order or AddAll a sequence, or CollectActivity; build shards in parallel and Merge them;
+// Forget(customer) removes a customer exactly, with the module's one ForgetReport). Its
+// reference time is ActivityConfig.Now, by the module's one rule: orders dated after it are left
+// out and counted (Activity.Future), so no recency is ever negative, and a zero Now means the
+// latest order. Recency, tenure and gaps are fractional days (86400 s), as profile measures
+// them. Everything below that starts from orders starts from it: RFM values (Activity.RFM,
+// equal to RFMFromProfiles of the same orders, so both give the same segments), cohorts
+// (Activity.Cohorts), lifecycle stages (Activity.Lifecycle, by profile.Lifecycle, the one
+// lifecycle rule that profile applies too, with its main-category rule profile.MainCategory),
 // new-versus-returning counts, repeat statistics (share of repeat customers, days to the second
 // order) and advocates (the top share of customers by revenue).
 //
@@ -80,9 +86,9 @@
 //     textio.MaxMagnitude (1e15), which keeps every revenue sum finite, and a time outside the
 //     years 1 to 9999; guest orders are counted and skipped; an order added twice counts
 //     twice; return-only customers have no RFM values, cohort or stage; dates before 1970 are
-//     ordinary dates. Orders after an analysis date (Now) are not dropped: they give a
-//     negative recency (and a new or active stage), so add only the orders up to a past date
-//     to analyse as of it. Activity.Merge of an Activity into itself is ErrSelfMerge.
+//     ordinary dates. Orders after the reference time (ActivityConfig.Now) are left out and
+//     counted in Activity.Future. Activity.Merge of an Activity into itself is ErrSelfMerge,
+//     and of Activities with different reference times ErrBadConfig.
 //   - RFM: no customers (ErrEmpty); NaN or infinite values (ErrNotFinite, naming customer and
 //     column) and values beyond ±1e15 (ErrOutOfRange); Bins above MaxBins and cut points that
 //     are not ascending and within ±1e15 (ErrBadConfig). Identical values share a score; a
@@ -98,8 +104,8 @@
 //     Predict and Assign give a point far beyond the data (1e200) its nearest centroid.
 //   - configs: zero fields are the documented defaults and every other value out of range
 //     fails the config's Validate (ErrBadConfig, naming the field). It is never replaced by a
-//     default: FitRFM and FitKMeans return the error, and the Activity methods that return no
-//     error (RFM, Lifecycle, Customers, Advocates, Cohorts) return nothing for such a config.
+//     default: FitRFM, FitKMeans and the Activity methods that take a config (RFM, Lifecycle,
+//     Customers, Advocates, Cohorts) return the error.
 //   - silhouette: fewer than 2 or more than n-1 clusters, or a negative SampleSize
 //     (ErrBadConfig); a point alone in its cluster scores 0. The work is at most SampleSize²
 //     distances, and ChooseK's context stops it within milliseconds.
@@ -109,9 +115,19 @@
 //
 // # Conventions
 //
-// Days are UTC calendar days for recency and cohorts. Revenue is net of returns (an order whose
+// Recency, tenure and days to return are fractional days of 86400 s; cohorts and purchase days
+// (RFMValuesConfig.Basis = PerDay) are UTC calendar days. Revenue is net of returns (an order whose
 // lines are all negative is a return: it reduces revenue but is not an order). Results are
 // sorted by customer ID, ties are broken by ID, and every random choice comes from a seed.
-// Errors start with "segment:" and wrap the sentinel errors (ErrEmpty, ErrSyntax, ...) for
-// errors.Is.
+// Errors start with "segment: " exactly once (also when they carry profile's validation error
+// or a context's, which errors.Is and errors.As still reach) and wrap the sentinel errors
+// (ErrEmpty, ErrSyntax, ...) for errors.Is.
+//
+// # JSON
+//
+// Every result type (CustomerRFM, ScoredRFM, SegmentSummary, the RFM and KMeans models and
+// their Scaler, Cohorts, CustomerStage, MonthCount, RepeatStats, Advocate, KChoice, Customer,
+// Schema) encodes to JSON with snake_case names, enums as text (a Period as "month" or "week",
+// a Kind as "number", ..., a stage as profile writes it), times as RFC 3339, and decodes back to
+// the same value; a decoded RFM model assigns customers as the original does.
 package segment

@@ -81,10 +81,10 @@ func FuzzActivity(f *testing.F) {
 		}
 		var a Activity
 		for i := range orders {
-			_ = a.Add(&orders[i])
+			_ = a.Add(orders[i])
 		}
 		for _, p := range []Period{Month, Week} {
-			c := a.Cohorts(CohortConfig{Period: p})
+			c := must(a.Cohorts(CohortConfig{Period: p}))
 			total := 0
 			for k := range c.Sizes {
 				total += c.Sizes[k]
@@ -95,8 +95,8 @@ func FuzzActivity(f *testing.F) {
 					t.Fatalf("cohorts out of order")
 				}
 			}
-			if n := len(a.RFM(RFMValuesConfig{})); total != n || len(a.Lifecycle(LifecycleConfig{})) != n || a.Repeat().Customers != n {
-				t.Fatalf("cohorts %d, rfm %d, lifecycle %d, repeat %d", total, n, len(a.Lifecycle(LifecycleConfig{})), a.Repeat().Customers)
+			if n := len(must(a.RFM(RFMValuesConfig{}))); total != n || len(must(a.Lifecycle(LifecycleConfig{}))) != n || a.Repeat().Customers != n {
+				t.Fatalf("cohorts %d, rfm %d, lifecycle %d, repeat %d", total, n, len(must(a.Lifecycle(LifecycleConfig{}))), a.Repeat().Customers)
 			}
 		}
 		nvr := 0
@@ -113,7 +113,7 @@ func FuzzActivity(f *testing.F) {
 				t.Fatalf("repeat stats %+v", r)
 			}
 		}
-		c := a.Cohorts(CohortConfig{})
+		c := must(a.Cohorts(CohortConfig{}))
 		for k := range c.Sizes {
 			for o := range c.Active[k] {
 				if rt := c.Retention(k, o); math.IsNaN(rt) || rt < 0 || rt > 1 || math.IsNaN(c.Value(k, o)) {
@@ -126,9 +126,9 @@ func FuzzActivity(f *testing.F) {
 		var h1, h2 Activity
 		for i := range orders {
 			if i%2 == 0 {
-				_ = h1.Add(&orders[i])
+				_ = h1.Add(orders[i])
 			} else {
-				_ = h2.Add(&orders[i])
+				_ = h2.Add(orders[i])
 			}
 		}
 		if err := h1.Merge(&h2); err != nil {
@@ -137,7 +137,7 @@ func FuzzActivity(f *testing.F) {
 		if h1.Repeat() != a.Repeat() {
 			t.Fatalf("merged repeat %+v, whole %+v", h1.Repeat(), a.Repeat())
 		}
-		w, m := a.RFM(RFMValuesConfig{Basis: PerDay}), h1.RFM(RFMValuesConfig{Basis: PerDay})
+		w, m := must(a.RFM(RFMValuesConfig{Basis: PerDay})), must(h1.RFM(RFMValuesConfig{Basis: PerDay}))
 		if len(w) != len(m) {
 			t.Fatalf("merged %d RFM values, whole %d", len(m), len(w))
 		}

@@ -77,26 +77,26 @@ func (c KMeansConfig) Validate() error {
 // the fields are set.
 type KMeans struct {
 	// Centroids holds the K centres, in the space of the training points.
-	Centroids Points
+	Centroids Points `json:"centroids"`
 	// Labels[i] is the cluster of training point i, in 0..K-1.
-	Labels []int
+	Labels []int `json:"labels"`
 	// Sizes[j] is the number of training points in cluster j.
-	Sizes []int
+	Sizes []int `json:"sizes"`
 	// Inertia is the sum over points of the squared distance to their centroid.
-	Inertia float64
+	Inertia float64 `json:"inertia"`
 	// Iterations is the number of centroid updates of the winning run.
-	Iterations int
+	Iterations int `json:"iterations"`
 	// Converged reports whether the winning run stopped by tolerance or stable labels
 	// (rather than MaxIter).
-	Converged bool
+	Converged bool `json:"converged"`
 	// Features are the Customer number attributes that make a point, in column order. Assign
 	// returns false when it is empty or the customer lacks one.
-	Features []string
+	Features []string `json:"features"`
 	// Scaler, if set, is applied to a customer's features before the nearest centroid is
 	// found (the Scaler the training points went through).
-	Scaler *Scaler
+	Scaler *Scaler `json:"scaler"`
 	// Names are the segment names of the clusters; default "cluster 1", ..., "cluster K".
-	Names []string
+	Names []string `json:"names"`
 }
 
 // FitKMeans clusters the points: greedy k-means++ seeding, then Lloyd iterations accelerated
@@ -109,8 +109,8 @@ type KMeans struct {
 //
 // Errors: ErrEmpty for no points, ErrNotFinite for NaN or infinite values and ErrOutOfRange
 // for values beyond ±textio.MaxMagnitude (naming point and column), ErrTooFewPoints when K
-// exceeds the number of distinct points, ErrBadConfig when cfg fails Validate, and ctx.Err()
-// when ctx is done. Constant columns are
+// exceeds the number of distinct points, ErrBadConfig when cfg fails Validate, and an error wrapping
+// ctx.Err() when ctx is done. Constant columns are
 // allowed (they add nothing to any distance).
 func FitKMeans(ctx context.Context, p Points, cfg KMeansConfig) (*KMeans, error) {
 	if err := p.check(); err != nil {
@@ -167,6 +167,9 @@ func FitKMeans(ctx context.Context, p Points, cfg KMeansConfig) (*KMeans, error)
 	if err != nil {
 		if re := (*restartError)(nil); errors.As(err, &re) {
 			err = re.err
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("segment: FitKMeans: %w", err)
 		}
 		return nil, err
 	}

@@ -11,122 +11,102 @@ import (
 	"github.com/tailorkit/tailor/profile"
 )
 
-// LifecycleConfig configures Activity.Lifecycle with the same rules and defaults as profile's
-// lifecycle stage (profile.Config's Window, Windows and ChurnFactor), so that stages computed
-// here from orders and profile.Profile.Stage agree. With r the days since the last order, t the
-// days since the first and w the customer's window:
+// LifecycleConfig configures Activity.Lifecycle. Its Window, Windows and ChurnFactor are those
+// of profile.Lifecycle, the one lifecycle rule of the module, which Activity.Lifecycle applies
+// (as a profile build does with profile.Config's fields of the same names), so that stages
+// computed here from orders and profile.Profile.Stage agree. With r the days since the last
+// order, t the days since the first and w the customer's window:
 //
 //	new      r <= w and t <= w
 //	active   r <= w (and t > w)
 //	lapsed   w < r <= ChurnFactor * w
 //	churned  r > ChurnFactor * w
+//
+// Recency and tenure are measured to the Activity's reference time (ActivityConfig.Now).
 type LifecycleConfig struct {
-	// Now is the reference time; zero means the latest order in the data. Orders are not
-	// filtered by Now: a customer whose last order is after it has a negative recency and is
-	// new or active (profile, by contrast, skips records after its Now).
-	Now time.Time
-	// Window is the default activity window; default 90 days.
+	// Window is the default activity window; 0 means profile.DefaultWindow (90 days).
 	Window time.Duration
 	// Windows sets the window per category; a customer's window is that of their main
-	// category (largest gross spend, ties by name). Categories come from the order lines;
-	// lines without one count as the category "" (as in profile), so a customer who spends
-	// most on uncategorised lines gets Windows[""] if set, else Window.
+	// category (profile.MainCategory: largest gross spend, ties by name). Categories come
+	// from the order lines; lines without one count as the category "" (as in profile), so a
+	// customer who spends most on uncategorised lines gets Windows[""] if set, else Window.
 	Windows map[string]time.Duration
-	// ChurnFactor: lapsed while r <= ChurnFactor * w; default 3.
+	// ChurnFactor: lapsed while r <= ChurnFactor * w; 0 means profile.DefaultChurnFactor
+	// (3), otherwise a finite number >= 1.
 	ChurnFactor float64
 }
 
-// LifecycleFromProfile copies the lifecycle fields of a profile build's configuration.
+// LifecycleFromProfile copies the lifecycle fields of a profile build's configuration (its Now
+// is the Activity's: ActivityConfig.Now or CollectConfig.Now).
 func LifecycleFromProfile(c profile.Config) LifecycleConfig {
-	return LifecycleConfig{Now: c.Now, Window: c.Window, Windows: c.Windows, ChurnFactor: c.ChurnFactor}
+	return LifecycleConfig{Window: c.Window, Windows: c.Windows, ChurnFactor: c.ChurnFactor}
 }
 
-// Validate reports, as ErrBadConfig naming the field, a negative Window or Windows entry, a
-// ChurnFactor that is negative, NaN or infinite, or a Now outside the years 1 to 9999. Zero
-// fields are the documented defaults (a zero Windows entry means Window).
+// rules is the profile.Lifecycle the config's fields make.
+func (c LifecycleConfig) rules() profile.Lifecycle {
+	return profile.Lifecycle{Window: c.Window, Windows: c.Windows, ChurnFactor: c.ChurnFactor}
+}
+
+// Validate reports, as ErrBadConfig naming the field, a Window, Windows entry or ChurnFactor
+// that profile.Lifecycle.Validate refuses (a negative window; a ChurnFactor other than 0 that
+// is not a finite number >= 1). Zero fields are the documented defaults (a zero Windows entry means Window).
 func (c LifecycleConfig) Validate() error {
-	if c.Window < 0 {
-		return fmt.Errorf("segment: LifecycleConfig.Window = %s: %w", c.Window, ErrBadConfig)
+	bad := func(field string, v any) error {
+		return fmt.Errorf("segment: LifecycleConfig.%s = %v (see profile.Lifecycle): %w", field, v, ErrBadConfig)
+	}
+	// Each field is checked alone by profile's rule, so that the error names it.
+	if (profile.Lifecycle{Window: c.Window}).Validate() != nil {
+		return bad("Window", c.Window)
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Windows)) {
-		if w := c.Windows[name]; w < 0 {
-			return fmt.Errorf("segment: LifecycleConfig.Windows[%q] = %s: %w", name, w, ErrBadConfig)
+		w := c.Windows[name]
+		if (profile.Lifecycle{Windows: map[string]time.Duration{name: w}}).Validate() != nil {
+			return bad(fmt.Sprintf("Windows[%q]", name), w)
 		}
 	}
-	if c.ChurnFactor < 0 || math.IsNaN(c.ChurnFactor) || math.IsInf(c.ChurnFactor, 0) {
-		return fmt.Errorf("segment: LifecycleConfig.ChurnFactor = %v: %w", c.ChurnFactor, ErrBadConfig)
+	if (profile.Lifecycle{ChurnFactor: c.ChurnFactor}).Validate() != nil {
+		return bad("ChurnFactor", c.ChurnFactor)
 	}
-	return checkNow("LifecycleConfig", c.Now)
-}
-
-func (c LifecycleConfig) withDefaults() LifecycleConfig {
-	if c.Window == 0 {
-		c.Window = 90 * 24 * time.Hour
-	}
-	if c.ChurnFactor == 0 {
-		c.ChurnFactor = 3
-	}
-	return c
-}
-
-// Stage returns the lifecycle stage for recency and tenure in days under window w (days),
-// by the rules of LifecycleConfig.
-func (c LifecycleConfig) Stage(recencyDays, tenureDays, windowDays float64) profile.Stage {
-	c = c.withDefaults()
-	switch {
-	case recencyDays <= windowDays && tenureDays <= windowDays:
-		return profile.New
-	case recencyDays <= windowDays:
-		return profile.Active
-	case recencyDays <= c.ChurnFactor*windowDays:
-		return profile.Lapsed
-	}
-	return profile.Churned
+	return nil
 }
 
 // CustomerStage is one customer's lifecycle stage and the numbers behind it.
 type CustomerStage struct {
-	ID    string
-	Stage profile.Stage
+	ID    string        `json:"id"`
+	Stage profile.Stage `json:"stage"`
 	// RecencyDays and TenureDays are the days (86400 s, fractional) from the last and the
 	// first order to Now; WindowDays is the activity window that applied (of the customer's
 	// main category, or the default).
-	RecencyDays, TenureDays, WindowDays float64
+	RecencyDays float64 `json:"recency_days"`
+	TenureDays  float64 `json:"tenure_days"`
+	WindowDays  float64 `json:"window_days"`
 }
 
 // Lifecycle returns every customer's stage, sorted by ID. Recency and tenure are measured in
 // days (86400 s) from the first and last order to Now, as profile does. Customers with no order
-// are left out (profile calls them prospects). A cfg that fails Validate gives nil: it is not
-// replaced by the defaults (a NaN ChurnFactor used to turn every lapsed customer churned).
-func (a *Activity) Lifecycle(cfg LifecycleConfig) []CustomerStage {
-	if cfg.Validate() != nil {
-		return nil
+// are left out (profile calls them prospects). A cfg that fails Validate is its error
+// (ErrBadConfig naming the field); it is never replaced by the defaults (a NaN ChurnFactor used
+// to turn every lapsed customer churned).
+func (a *Activity) Lifecycle(cfg LifecycleConfig) ([]CustomerStage, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	cfg = cfg.withDefaults()
-	now := cfg.Now
-	if now.IsZero() {
-		now = a.latest()
-	}
+	rules := cfg.rules()
+	now := a.Now()
 	out := make([]CustomerStage, 0, len(a.logs))
 	for _, i := range a.byID() {
 		c := &a.logs[i]
 		if c.orders == 0 {
 			continue
 		}
-		w := cfg.Window
-		if len(cfg.Windows) > 0 {
-			if cw, ok := cfg.Windows[a.mainCategory(c)]; ok && cw > 0 {
-				w = cw
-			}
-		}
 		s := CustomerStage{ID: c.id,
-			RecencyDays: float64(now.Unix()-c.last) / secondsPerDay,
-			TenureDays:  float64(now.Unix()-c.first) / secondsPerDay,
-			WindowDays:  w.Hours() / 24}
-		s.Stage = cfg.Stage(s.RecencyDays, s.TenureDays, s.WindowDays)
+			RecencyDays: daysBetween(stampOf(now), c.last),
+			TenureDays:  daysBetween(stampOf(now), c.first),
+			WindowDays:  rules.WindowDays(a.mainCategory(c))}
+		s.Stage = rules.Stage(s.RecencyDays, s.TenureDays, s.WindowDays)
 		out = append(out, s)
 	}
-	return out
+	return out, nil
 }
 
 // StageCounts counts customers per stage.
@@ -141,9 +121,9 @@ func StageCounts(stages []CustomerStage) map[profile.Stage]int {
 // MonthCount is one calendar month's buying customers, split by whether the month holds their
 // first order.
 type MonthCount struct {
-	Month     time.Time // first instant of the month, UTC
-	New       int       // customers whose first order is in this month
-	Returning int       // customers who ordered this month and had ordered before it
+	Month     time.Time `json:"month"`     // first instant of the month, UTC
+	New       int       `json:"new"`       // customers whose first order is in this month
+	Returning int       `json:"returning"` // customers who ordered this month and had ordered before it
 }
 
 // NewVsReturning counts, per calendar month from the first to the last month with an order,
@@ -151,21 +131,21 @@ type MonthCount struct {
 // reads the monthly Cohorts table, so for orders spread over centuries it covers the months of
 // the cohorts that table keeps.
 func (a *Activity) NewVsReturning() []MonthCount {
-	t := a.Cohorts(CohortConfig{Period: Month})
+	t, _ := a.Cohorts(CohortConfig{Period: Month}) // a valid config: no error
 	if len(t.Starts) == 0 {
 		return nil
 	}
-	first := Month.periodOf(dayOf(t.Starts[0].Unix()))
+	first := periodOf(Month, dayOf(t.Starts[0].Unix()))
 	last := first
 	for c, row := range t.Active {
-		last = max(last, Month.periodOf(dayOf(t.Starts[c].Unix()))+int32(len(row))-1)
+		last = max(last, periodOf(Month, dayOf(t.Starts[c].Unix()))+int32(len(row))-1)
 	}
 	out := make([]MonthCount, last-first+1)
 	for i := range out {
-		out[i].Month = Month.start(first + int32(i))
+		out[i].Month = periodStart(Month, first+int32(i))
 	}
 	for c, row := range t.Active {
-		base := int(Month.periodOf(dayOf(t.Starts[c].Unix())) - first)
+		base := int(periodOf(Month, dayOf(t.Starts[c].Unix())) - first)
 		for o, n := range row {
 			if o == 0 {
 				out[base].New += n
@@ -181,12 +161,14 @@ func (a *Activity) NewVsReturning() []MonthCount {
 type RepeatStats struct {
 	// Customers is the number of customers with at least one order; Repeaters those with two
 	// or more; Share = Repeaters / Customers.
-	Customers, Repeaters int
-	Share                float64
+	Customers int     `json:"customers"`
+	Repeaters int     `json:"repeaters"`
+	Share     float64 `json:"share"`
 	// MedianDaysToReturn and MeanDaysToReturn summarise, over repeaters, the days (86400 s)
 	// from the first to the second order. The median is R's type 7 (the mean of the middle
 	// two for an even count). Both are 0 without repeaters.
-	MedianDaysToReturn, MeanDaysToReturn float64
+	MedianDaysToReturn float64 `json:"median_days_to_return"`
+	MeanDaysToReturn   float64 `json:"mean_days_to_return"`
 }
 
 // Repeat returns the repeat statistics of the customer base.
@@ -201,7 +183,7 @@ func (a *Activity) Repeat() RepeatStats {
 		s.Customers++
 		if c.orders >= 2 {
 			s.Repeaters++
-			gaps = append(gaps, float64(c.second-c.first)/secondsPerDay)
+			gaps = append(gaps, daysBetween(c.second, c.first))
 		}
 	}
 	s.Share = ratio(float64(s.Repeaters), float64(s.Customers))
@@ -226,23 +208,23 @@ type AdvocateConfig struct {
 	// MinOrders is the smallest number of orders to be eligible; default (0) 2 (a brand
 	// advocate has come back at least once). Set 1 to rank everyone.
 	MinOrders int
-	// Now, if set, also requires an order within ActiveWithin of Now, so lapsed big spenders
-	// are not rewarded as advocates. Zero disables the check.
-	Now          time.Time
+	// ActiveWithin, if set, also requires an order within ActiveWithin of the Activity's
+	// reference time (ActivityConfig.Now), so lapsed big spenders are not rewarded as
+	// advocates. Zero disables the check.
 	ActiveWithin time.Duration
 }
 
 // Advocate is a top customer.
 type Advocate struct {
-	ID      string
-	Revenue float64
-	Orders  int
+	ID      string  `json:"id"`
+	Revenue float64 `json:"revenue"`
+	Orders  int     `json:"orders"`
 	// Rank is 1 for the highest revenue.
-	Rank int
+	Rank int `json:"rank"`
 }
 
 // Validate reports, as ErrBadConfig naming the field, a Top outside (0, 1] other than 0 (NaN
-// included), a negative MinOrders or ActiveWithin, or a Now outside the years 1 to 9999.
+// included), or a negative MinOrders or ActiveWithin.
 func (c AdvocateConfig) Validate() error {
 	switch {
 	case c.Top != 0 && !(c.Top > 0 && c.Top <= 1):
@@ -252,15 +234,15 @@ func (c AdvocateConfig) Validate() error {
 	case c.ActiveWithin < 0:
 		return fmt.Errorf("segment: AdvocateConfig.ActiveWithin = %s: %w", c.ActiveWithin, ErrBadConfig)
 	}
-	return checkNow("AdvocateConfig", c.Now)
+	return nil
 }
 
 // Advocates returns the top customers by net revenue (ties by more orders, then by ID), the
-// customers to thank and reward as a brand's advocates. A cfg that fails Validate gives nil (a
-// Top of 5, meant as 5%, used to become 1% without a word).
-func (a *Activity) Advocates(cfg AdvocateConfig) []Advocate {
-	if cfg.Validate() != nil {
-		return nil
+// customers to thank and reward as a brand's advocates. A cfg that fails Validate is its error
+// (ErrBadConfig naming the field: a Top of 5, meant as 5%, used to become 1% without a word).
+func (a *Activity) Advocates(cfg AdvocateConfig) ([]Advocate, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	top := cfg.Top
 	if top == 0 {
@@ -270,13 +252,14 @@ func (a *Activity) Advocates(cfg AdvocateConfig) []Advocate {
 	if minOrders == 0 {
 		minOrders = 2
 	}
+	now := stampOf(a.Now())
 	var eligible []Advocate
 	for i := range a.logs {
 		c := &a.logs[i]
 		if c.orders < minOrders {
 			continue
 		}
-		if !cfg.Now.IsZero() && cfg.ActiveWithin > 0 && cfg.Now.Unix()-c.last > int64(cfg.ActiveWithin/time.Second) {
+		if cfg.ActiveWithin > 0 && daysBetween(now, c.last) > float64(cfg.ActiveWithin)/float64(24*time.Hour) {
 			continue
 		}
 		eligible = append(eligible, Advocate{ID: c.id, Revenue: c.revenue, Orders: c.orders})
@@ -298,5 +281,5 @@ func (a *Activity) Advocates(cfg AdvocateConfig) []Advocate {
 	for i := range out {
 		out[i].Rank = i + 1
 	}
-	return slices.Clip(out)
+	return slices.Clip(out), nil
 }

@@ -11,8 +11,8 @@ import (
 // Data[i*Dim : (i+1)*Dim]. It is how k-means, scalers and silhouettes take their data without
 // a slice per point.
 type Points struct {
-	Data []float64
-	Dim  int
+	Data []float64 `json:"data"`
+	Dim  int       `json:"dim"`
 }
 
 // PointsFromRows copies rows into a Points. All rows must have the same, non-zero length.

@@ -32,13 +32,13 @@ func order1(id, cust string, t time.Time, qty int, price float64) profile.Order 
 func TestActivityMergeSelf(t *testing.T) {
 	a := &Activity{}
 	o := order1("o1", "c", day0, 1, 10)
-	if err := a.Add(&o); err != nil {
+	if err := a.Add(o); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Merge(a); !errors.Is(err, ErrSelfMerge) {
 		t.Errorf("Merge(self) = %v, want ErrSelfMerge", err)
 	}
-	v := a.RFM(RFMValuesConfig{})
+	v := must(a.RFM(RFMValuesConfig{}))
 	if len(v) != 1 || v[0].Orders != 1 || v[0].Revenue != 10 {
 		t.Errorf("after a refused self-merge: %+v", v)
 	}
@@ -85,7 +85,7 @@ func TestActivityBadOrders(t *testing.T) {
 	}
 	for _, c := range cases {
 		a := &Activity{}
-		err := a.Add(&c.o)
+		err := a.Add(c.o)
 		if !errors.Is(err, c.err) || a.Len() != 0 {
 			t.Errorf("%s: err %v (customers %d), want %v", c.name, err, a.Len(), c.err)
 			continue
@@ -99,7 +99,7 @@ func TestActivityBadOrders(t *testing.T) {
 	add := func(orders ...profile.Order) *Activity {
 		a := &Activity{}
 		for i := range orders {
-			if err := a.Add(&orders[i]); err != nil {
+			if err := a.Add(orders[i]); err != nil {
 				t.Fatalf("%s: %v", orders[i].ID, err)
 			}
 		}
@@ -107,12 +107,12 @@ func TestActivityBadOrders(t *testing.T) {
 	}
 	// Tiny and boundary magnitudes are ordinary values.
 	a := add(order1("a", "c", day0, 3, 5e-324), order1("b", "d", day0, 1, 1e15), order1("e", "f", day0, 1e15, 1))
-	for _, v := range a.RFM(RFMValuesConfig{}) {
+	for _, v := range must(a.RFM(RFMValuesConfig{})) {
 		if !finite(v.Monetary) || v.Monetary < 0 {
 			t.Errorf("customer %s: monetary %v", v.ID, v.Monetary)
 		}
 	}
-	if _, err := FitRFM(a.RFM(RFMValuesConfig{}), RFMConfig{}); err != nil {
+	if _, err := FitRFM(must(a.RFM(RFMValuesConfig{})), RFMConfig{}); err != nil {
 		t.Errorf("FitRFM at the magnitude bound: %v", err)
 	}
 	// A guest order (no customer ID) is counted and skipped.
@@ -120,34 +120,40 @@ func TestActivityBadOrders(t *testing.T) {
 		t.Errorf("guest order: guests %d, customers %d", a.GuestOrders, a.Len())
 	}
 	// An order added twice counts twice (orders are not deduplicated).
-	if v := add(order1("o", "c", day0, 1, 10), order1("o", "c", day0, 1, 10)).RFM(RFMValuesConfig{}); v[0].Orders != 2 || v[0].Revenue != 20 {
+	if v := must(add(order1("o", "c", day0, 1, 10), order1("o", "c", day0, 1, 10)).RFM(RFMValuesConfig{})); v[0].Orders != 2 || v[0].Revenue != 20 {
 		t.Errorf("duplicate order: %+v", v)
 	}
 	// Negative quantities are a return: revenue goes down, no order, no activity (recency is
 	// still counted from the last order, which is also the latest order in the data).
 	ret := add(order1("o", "c", day0, 2, 10), order1("r", "c", day0.AddDate(0, 0, 10), -1, 10), order1("r2", "x", day0, -1, 10))
-	if v := ret.RFM(RFMValuesConfig{}); len(v) != 1 || v[0].Orders != 1 || v[0].Revenue != 10 || v[0].Recency != 0 || ret.Returns != 2 {
+	if v := must(ret.RFM(RFMValuesConfig{})); len(v) != 1 || v[0].Orders != 1 || v[0].Revenue != 10 || v[0].Recency != 0 || ret.Returns != 2 {
 		t.Errorf("returns: %+v, %d returns", v, ret.Returns)
 	}
-	// An order after Now gives a negative recency and a new stage; dates before 1970 and in
-	// the year 1 are ordinary dates.
+	// Dates before 1970 and in the years 1 and 9999 are ordinary dates: recency spans them in
+	// fractional days (0001-01-02 to 9999-12-31 is 3,652,057 days by Python's datetime.date).
 	fut := add(order1("o", "c", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), 1, 10), order1("p", "d", time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), 1, 10))
-	v := fut.RFM(RFMValuesConfig{Now: day0})
-	if len(v) != 2 || v[0].Recency >= 0 || v[1].Recency <= 0 {
+	v := must(fut.RFM(RFMValuesConfig{}))
+	if len(v) != 2 || v[0].Recency != 0 || v[1].Recency != 3652057 {
 		t.Errorf("far future and past: %+v", v)
 	}
-	st := fut.Lifecycle(LifecycleConfig{Now: day0})
+	st := must(fut.Lifecycle(LifecycleConfig{}))
 	if len(st) != 2 || st[0].Stage != profile.New || st[1].Stage != profile.Churned {
 		t.Errorf("stages %+v", st)
 	}
-	if c := fut.Cohorts(CohortConfig{}); len(c.Sizes) != 2 || c.Label(0) != "0001-01" || c.Label(1) != "9999-12" {
+	// An order after Now is left out and counted: never a negative recency.
+	past := activityAt(t, day0, []profile.Order{order1("o", "c", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), 1, 10),
+		order1("p", "d", time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), 1, 10)})
+	if v := must(past.RFM(RFMValuesConfig{})); past.Future != 1 || len(v) != 1 || v[0].ID != "d" || v[0].Recency <= 0 {
+		t.Errorf("order after Now: %+v, %d future", v, past.Future)
+	}
+	if c := must(fut.Cohorts(CohortConfig{})); len(c.Sizes) != 2 || c.Label(0) != "0001-01" || c.Label(1) != "9999-12" {
 		t.Errorf("cohorts over 10,000 years: %d rows", len(c.Sizes))
 	}
 }
 
 // TestConfigsValidate: zero fields are the documented defaults; other values out of range fail
-// Validate with ErrBadConfig naming the field, and the methods that cannot return an error give
-// nil rather than silently use a default. Before: a NaN ChurnFactor made every lapsed customer churned, a
+// Validate with ErrBadConfig naming the field, and the Activity methods return that error rather
+// than silently use a default (before issue 12 they returned nil). Before: a NaN ChurnFactor made every lapsed customer churned, a
 // negative Window became 90 days, a Top of 5 became 1%, an unknown Period became Month and an
 // unknown Basis PerOrder.
 func TestConfigsValidate(t *testing.T) {
@@ -155,21 +161,22 @@ func TestConfigsValidate(t *testing.T) {
 	for _, c := range []struct {
 		field string
 		err   error
-		run   func() bool // reports whether the method gave no result
+		run   func() error // the method's error for the config
 	}{
-		{"Basis", RFMValuesConfig{Basis: 7}.Validate(), func() bool { return a.RFM(RFMValuesConfig{Basis: 7}) == nil }},
-		{"RFMValuesConfig.Now", RFMValuesConfig{Now: time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)}.Validate(), nil},
-		{"Window", LifecycleConfig{Window: -time.Hour}.Validate(), func() bool { return a.Lifecycle(LifecycleConfig{Window: -time.Hour}) == nil }},
+		{"Basis", RFMValuesConfig{Basis: 7}.Validate(), func() error { _, err := a.RFM(RFMValuesConfig{Basis: 7}); return err }},
+		{"ActivityConfig.Now", ActivityConfig{Now: time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)}.Validate(), nil},
+		{"ChurnFactor", LifecycleConfig{ChurnFactor: 0.5}.Validate(), nil}, // profile.Lifecycle's rule: >= 1
+		{"Window", LifecycleConfig{Window: -time.Hour}.Validate(), func() error { _, err := a.Lifecycle(LifecycleConfig{Window: -time.Hour}); return err }},
 		{`Windows["c"]`, LifecycleConfig{Windows: map[string]time.Duration{"c": -1}}.Validate(), nil},
-		{"ChurnFactor", LifecycleConfig{ChurnFactor: math.NaN()}.Validate(), func() bool { return a.Lifecycle(LifecycleConfig{ChurnFactor: math.NaN()}) == nil }},
-		{"ChurnFactor", LifecycleConfig{ChurnFactor: math.Inf(1)}.Validate(), func() bool { return a.Customers(LifecycleConfig{ChurnFactor: math.Inf(1)}) == nil }},
+		{"ChurnFactor", LifecycleConfig{ChurnFactor: math.NaN()}.Validate(), func() error { _, err := a.Lifecycle(LifecycleConfig{ChurnFactor: math.NaN()}); return err }},
+		{"ChurnFactor", LifecycleConfig{ChurnFactor: math.Inf(1)}.Validate(), func() error { _, err := a.Customers(LifecycleConfig{ChurnFactor: math.Inf(1)}); return err }},
 		{"ChurnFactor", LifecycleConfig{ChurnFactor: -1}.Validate(), nil},
-		{"Top", AdvocateConfig{Top: 5}.Validate(), func() bool { return a.Advocates(AdvocateConfig{Top: 5}) == nil }},
+		{"Top", AdvocateConfig{Top: 5}.Validate(), func() error { _, err := a.Advocates(AdvocateConfig{Top: 5}); return err }},
 		{"Top", AdvocateConfig{Top: math.NaN()}.Validate(), nil},
 		{"Top", AdvocateConfig{Top: -0.1}.Validate(), nil},
 		{"MinOrders", AdvocateConfig{MinOrders: -1}.Validate(), nil},
 		{"ActiveWithin", AdvocateConfig{ActiveWithin: -1}.Validate(), nil},
-		{"Period", CohortConfig{Period: 9}.Validate(), func() bool { return len(a.Cohorts(CohortConfig{Period: 9}).Sizes) == 0 }},
+		{"Period", CohortConfig{Period: 9}.Validate(), func() error { _, err := a.Cohorts(CohortConfig{Period: 9}); return err }},
 		{"K", KMeansConfig{K: -1}.Validate(), nil},
 		{"Restarts", KMeansConfig{Restarts: -1}.Validate(), nil},
 		{"MaxIter", KMeansConfig{MaxIter: -1}.Validate(), nil},
@@ -181,8 +188,10 @@ func TestConfigsValidate(t *testing.T) {
 		if !errors.Is(c.err, ErrBadConfig) || !strings.Contains(c.err.Error(), c.field) {
 			t.Errorf("%s: Validate = %v, want ErrBadConfig naming the field", c.field, c.err)
 		}
-		if c.run != nil && !c.run() {
-			t.Errorf("%s: the method gave a result for a config that fails Validate", c.field)
+		if c.run != nil {
+			if err := c.run(); err == nil || err.Error() != c.err.Error() || !errors.Is(err, ErrBadConfig) {
+				t.Errorf("%s: the method's error is %v, want Validate's %v", c.field, err, c.err)
+			}
 		}
 	}
 	for _, err := range []error{RFMValuesConfig{}.Validate(), LifecycleConfig{}.Validate(), AdvocateConfig{}.Validate(),
@@ -192,7 +201,7 @@ func TestConfigsValidate(t *testing.T) {
 		}
 	}
 	// FitRFM's own config: Bins beyond MaxBins, cut points beyond the magnitude bound.
-	vals := a.RFM(RFMValuesConfig{})
+	vals := must(a.RFM(RFMValuesConfig{}))
 	for _, cfg := range []RFMConfig{{Bins: MaxBins + 1}, {Bins: 1 << 40}, {Bins: -1}, {Method: 3},
 		{RecencyCuts: []float64{1, 1e308}}, {MonetaryCuts: []float64{math.Inf(-1), 0}}, {FrequencyCuts: []float64{2, 1}}} {
 		if _, err := FitRFM(vals, cfg); !errors.Is(err, ErrBadConfig) {
@@ -260,23 +269,23 @@ func TestDegenerateFits(t *testing.T) {
 	ctx := context.Background()
 	// One customer.
 	one := activityOf(t, []profile.Order{order1("a", "c", day0, 1, 10)})
-	m, err := FitRFM(one.RFM(RFMValuesConfig{}), RFMConfig{})
+	m, err := FitRFM(must(one.RFM(RFMValuesConfig{})), RFMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := m.ScoreAll(one.RFM(RFMValuesConfig{})); s[0].R != 5 || s[0].F != 1 || s[0].M != 1 {
+	if s := m.ScoreAll(must(one.RFM(RFMValuesConfig{}))); s[0].R != 5 || s[0].F != 1 || s[0].M != 1 {
 		t.Errorf("one customer (BinsR): %+v, want recency 5 and the first bins", s[0].RFMScore)
 	}
-	if m, err := FitRFM(one.RFM(RFMValuesConfig{}), RFMConfig{Method: BinsQcut}); err != nil || m.Score(one.RFM(RFMValuesConfig{})[0]).Code != "111" {
+	if m, err := FitRFM(must(one.RFM(RFMValuesConfig{})), RFMConfig{Method: BinsQcut}); err != nil || m.Score(must(one.RFM(RFMValuesConfig{}))[0]).Code != "111" {
 		t.Errorf("one customer (BinsQcut): %v", err)
 	}
 	if r := one.Repeat(); r.Customers != 1 || r.Repeaters != 0 || r.Share != 0 || r.MedianDaysToReturn != 0 {
 		t.Errorf("no repeaters: %+v", r)
 	}
-	if adv := one.Advocates(AdvocateConfig{}); len(adv) != 0 {
+	if adv := must(one.Advocates(AdvocateConfig{})); len(adv) != 0 {
 		t.Errorf("no repeaters: advocates %+v, want none", adv)
 	}
-	if c := one.Cohorts(CohortConfig{}); len(c.Sizes) != 1 || c.RepeatRate(0) != 0 || c.Retention(0, 0) != 1 {
+	if c := must(one.Cohorts(CohortConfig{})); len(c.Sizes) != 1 || c.RepeatRate(0) != 0 || c.Retention(0, 0) != 1 {
 		t.Errorf("one customer's cohorts %+v", c)
 	}
 	if _, err := FitRFM(nil, RFMConfig{}); !errors.Is(err, ErrEmpty) {
@@ -508,17 +517,17 @@ func TestCohortsBounded(t *testing.T) {
 	const n = 120
 	for i := range n {
 		o := order1("o", "c"+string(rune('A'+i)), time.Date(1+i*83, 1, 5, 0, 0, 0, 0, time.UTC), 1, 1)
-		if err := a.Add(&o); err != nil {
+		if err := a.Add(o); err != nil {
 			t.Fatal(err)
 		}
 	}
 	last := order1("last", "cA", time.Date(9999, 12, 1, 0, 0, 0, 0, time.UTC), 1, 1)
-	if err := a.Add(&last); err != nil {
+	if err := a.Add(last); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	c := a.Cohorts(CohortConfig{Period: Week})
+	c := must(a.Cohorts(CohortConfig{Period: Week}))
 	runtime.ReadMemStats(&after)
 	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 150 {
 		t.Errorf("weekly cohorts of %d customers allocated %d MB, want under 150", n, mb)
@@ -534,12 +543,12 @@ func TestCohortsBounded(t *testing.T) {
 				what, cells, sum, c.Omitted, MaxCohortCells, n)
 		}
 		newest := time.Date(1+(n-1)*83, 1, 5, 0, 0, 0, 0, time.UTC)
-		if got, want := c.Starts[len(c.Starts)-1], c.Period.start(c.Period.periodOf(dayOf(newest.Unix()))); !got.Equal(want) {
+		if got, want := c.Starts[len(c.Starts)-1], periodStart(c.Period, periodOf(c.Period, dayOf(newest.Unix()))); !got.Equal(want) {
 			t.Errorf("%s: latest cohort %v, want the most recent acquisition's %v", what, got, want)
 		}
 	}
 	check(c, "weekly")
-	check(a.Cohorts(CohortConfig{}), "monthly")
+	check(must(a.Cohorts(CohortConfig{})), "monthly")
 }
 
 // TestPredictFarPoints: a point so far out that every squared distance overflows still gets its
@@ -599,19 +608,19 @@ func TestManyCategoriesLinear(t *testing.T) {
 	for i := range n {
 		o := order1("o"+strconv.Itoa(i), "c", day0.Add(time.Duration(i)*time.Second), 1, float64(1+i%7))
 		o.Lines[0].Category = "cat" + strconv.Itoa(i)
-		if err := whole.Add(&o); err != nil {
+		if err := whole.Add(o); err != nil {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			a.Add(&o)
+			a.Add(o)
 		} else {
-			b.Add(&o)
+			b.Add(o)
 		}
 	}
 	if err := a.Merge(b); err != nil {
 		t.Fatal(err)
 	}
-	cs, cm := whole.Customers(LifecycleConfig{}), a.Customers(LifecycleConfig{})
+	cs, cm := must(whole.Customers(LifecycleConfig{})), must(a.Customers(LifecycleConfig{}))
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("%d categories took %v, want under 5 s", n, took)
 	}

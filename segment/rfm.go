@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -55,9 +56,10 @@ type RFMConfig struct {
 // first bin also taking v = Lower[0]). Values beyond the ends, when scoring a new customer,
 // get the first or last bin. The score is the bin, or (for recency) len(Lower)+1 minus it.
 type Bins struct {
-	Lower, Upper []float64
-	RightClosed  bool
-	Reversed     bool
+	Lower       []float64 `json:"lower"`
+	Upper       []float64 `json:"upper"`
+	RightClosed bool      `json:"right_closed"`
+	Reversed    bool      `json:"reversed"`
 }
 
 // Len returns the number of bins, the highest score.
@@ -104,19 +106,48 @@ func (b Bins) Score(v float64) int {
 // RFM is a fitted RFM model: the bins of each column and the segment table. It is a
 // Segmenter reading three number attributes of a Customer. Safe for concurrent use.
 type RFM struct {
-	Recency, Frequency, Monetary Bins
-	Table                        SegmentTable
-	attrs                        [3]string
+	Recency   Bins         `json:"recency"`
+	Frequency Bins         `json:"frequency"`
+	Monetary  Bins         `json:"monetary"`
+	Table     SegmentTable `json:"table"`
+	attrs     [3]string
+}
+
+// rfmJSON is RFM's JSON form, with the attributes Assign reads.
+type rfmJSON struct {
+	Recency    Bins         `json:"recency"`
+	Frequency  Bins         `json:"frequency"`
+	Monetary   Bins         `json:"monetary"`
+	Table      SegmentTable `json:"table"`
+	Attributes [3]string    `json:"attributes"`
+}
+
+// MarshalJSON encodes the model with the recency, frequency and monetary attributes Assign
+// reads, so that a decoded model assigns customers as the original does.
+func (m *RFM) MarshalJSON() ([]byte, error) {
+	return json.Marshal(rfmJSON{m.Recency, m.Frequency, m.Monetary, m.Table, m.attrs})
+}
+
+// UnmarshalJSON decodes what MarshalJSON encodes.
+func (m *RFM) UnmarshalJSON(b []byte) error {
+	var j rfmJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("segment: RFM: %w", err)
+	}
+	*m = RFM{Recency: j.Recency, Frequency: j.Frequency, Monetary: j.Monetary, Table: j.Table, attrs: j.Attributes}
+	return nil
 }
 
 // RFMScore is a customer's three scores, their code and segment.
 type RFMScore struct {
-	R, F, M int
+	R int `json:"r"`
+	F int `json:"f"`
+	M int `json:"m"`
 	// Code is the scores written one after the other ("434"), PyMC-Marketing's rfm_score.
-	Code string
+	Code string `json:"code"`
 	// Cell is 100R + 10F + M, the rfm package's integer rfm_score (for up to 9 bins).
-	Cell    int
-	Segment string
+	Cell    int    `json:"cell"`
+	Segment string `json:"segment"`
 }
 
 // ScoredRFM is a customer's values and scores.
@@ -129,24 +160,45 @@ type ScoredRFM struct {
 // there is nothing left to score (and Bins = 2^40 would allocate terabytes of cut points).
 const MaxBins = 100
 
+// Validate reports, as ErrBadConfig naming the field, Bins negative or above MaxBins, an unknown
+// Method, or cut points that are not strictly ascending, finite and within
+// ±textio.MaxMagnitude.
+func (c RFMConfig) Validate() error {
+	if c.Bins < 0 || c.Bins > MaxBins {
+		return fmt.Errorf("segment: RFMConfig.Bins = %d (want 0 for 5, or 1..%d): %w", c.Bins, MaxBins, ErrBadConfig)
+	}
+	if c.Method != BinsR && c.Method != BinsQcut {
+		return fmt.Errorf("segment: RFMConfig.Method = %d: %w", c.Method, ErrBadConfig)
+	}
+	for _, f := range [...]struct {
+		name string
+		cuts []float64
+	}{{"RecencyCuts", c.RecencyCuts}, {"FrequencyCuts", c.FrequencyCuts}, {"MonetaryCuts", c.MonetaryCuts}} {
+		for i, x := range f.cuts {
+			if !textio.InRange(x) || i > 0 && x <= f.cuts[i-1] {
+				return fmt.Errorf("segment: RFMConfig.%s[%d] = %v: cut points must be finite, within ±%g and strictly ascending: %w",
+					f.name, i, x, textio.MaxMagnitude, ErrBadConfig)
+			}
+		}
+	}
+	return nil
+}
+
 // FitRFM cuts each column of values into bins as cfg says. Errors: ErrEmpty for no values,
 // ErrNotFinite (naming the customer and column) for NaN or infinite values, ErrOutOfRange for
 // values beyond ±textio.MaxMagnitude (1e15), ErrBadConfig for Bins negative or above MaxBins,
 // an unknown Method or cut points that are not strictly ascending, finite and within
 // ±textio.MaxMagnitude.
 func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if len(values) == 0 {
 		return nil, fmt.Errorf("segment: FitRFM: no customers: %w", ErrEmpty)
 	}
 	q := cfg.Bins
 	if q == 0 {
 		q = 5
-	}
-	if q < 1 || q > MaxBins {
-		return nil, fmt.Errorf("segment: FitRFM: Bins = %d (want 0 for 5, or 1..%d): %w", cfg.Bins, MaxBins, ErrBadConfig)
-	}
-	if cfg.Method != BinsR && cfg.Method != BinsQcut {
-		return nil, fmt.Errorf("segment: FitRFM: Method = %d: %w", cfg.Method, ErrBadConfig)
 	}
 	for _, v := range values {
 		for _, f := range [...]struct {
@@ -169,30 +221,25 @@ func FitRFM(values []CustomerRFM, cfg RFMConfig) (*RFM, error) {
 		m.Table = TableRFM()
 	}
 	col := make([]float64, len(values))
-	var err error
 	for k, spec := range []struct {
 		dst  *Bins
 		get  func(CustomerRFM) float64
 		cuts []float64
-		name string
 	}{
-		{&m.Recency, func(v CustomerRFM) float64 { return v.Recency }, cfg.RecencyCuts, "RecencyCuts"},
-		{&m.Frequency, func(v CustomerRFM) float64 { return v.Frequency }, cfg.FrequencyCuts, "FrequencyCuts"},
-		{&m.Monetary, func(v CustomerRFM) float64 { return v.Monetary }, cfg.MonetaryCuts, "MonetaryCuts"},
+		{&m.Recency, func(v CustomerRFM) float64 { return v.Recency }, cfg.RecencyCuts},
+		{&m.Frequency, func(v CustomerRFM) float64 { return v.Frequency }, cfg.FrequencyCuts},
+		{&m.Monetary, func(v CustomerRFM) float64 { return v.Monetary }, cfg.MonetaryCuts},
 	} {
 		for i, v := range values {
 			col[i] = spec.get(v)
 		}
 		slices.Sort(col)
 		if spec.cuts != nil {
-			*spec.dst, err = customBins(col, spec.cuts, spec.name)
+			*spec.dst = halfOpen(col, spec.cuts) // checked by Validate
 		} else if cfg.Method == BinsQcut {
 			*spec.dst = qcutBins(col, q)
 		} else {
 			*spec.dst = rBins(col, q)
-		}
-		if err != nil {
-			return nil, err
 		}
 		spec.dst.Reversed = k == 0
 	}
@@ -230,16 +277,6 @@ func halfOpen(sorted, cuts []float64) Bins {
 	lower := append([]float64{sorted[0]}, cuts...)
 	upper := append(slices.Clone(cuts), sorted[len(sorted)-1]+1)
 	return Bins{Lower: lower, Upper: upper}
-}
-
-func customBins(sorted, cuts []float64, name string) (Bins, error) {
-	for i, c := range cuts {
-		if !textio.InRange(c) || i > 0 && c <= cuts[i-1] {
-			return Bins{}, fmt.Errorf("segment: FitRFM: %s[%d] = %v: cut points must be finite, within ±%g and strictly ascending: %w",
-				name, i, c, textio.MaxMagnitude, ErrBadConfig)
-		}
-	}
-	return halfOpen(sorted, cuts), nil
 }
 
 // qcutBins is pandas.qcut(x, q, duplicates="drop").

@@ -9,9 +9,11 @@ import (
 // ranges [lo, hi] belongs to Segment, or, when Codes is set, one whose code (R, F and M written
 // one after the other, "434") is in Codes (the ranges are then ignored).
 type RFMRule struct {
-	Segment                      string
-	Recency, Frequency, Monetary [2]int
-	Codes                        []string
+	Segment   string   `json:"segment"`
+	Recency   [2]int   `json:"recency"`
+	Frequency [2]int   `json:"frequency"`
+	Monetary  [2]int   `json:"monetary"`
+	Codes     []string `json:"codes"`
 }
 
 func (r *RFMRule) matches(rs, fs, ms int) bool {
@@ -27,9 +29,9 @@ func (r *RFMRule) matches(rs, fs, ms int) bool {
 // a customer no rule matches goes to Other. (PyMC-Marketing lets a later list overwrite an
 // earlier one; its default lists do not overlap, so the two orders agree there.)
 type SegmentTable struct {
-	Name  string
-	Rules []RFMRule
-	Other string
+	Name  string    `json:"name"`
+	Rules []RFMRule `json:"rules"`
+	Other string    `json:"other"`
 }
 
 // Lookup returns the segment of the scores (r, f, m).
@@ -127,15 +129,17 @@ func TablePyMC() SegmentTable {
 
 // SegmentSummary is one segment's share of the customer base.
 type SegmentSummary struct {
-	Segment   string
-	Customers int
-	Orders    int
-	Revenue   float64
+	Segment   string  `json:"segment"`
+	Customers int     `json:"customers"`
+	Orders    int     `json:"orders"`
+	Revenue   float64 `json:"revenue"`
 	// CustomerShare, OrderShare and RevenueShare are fractions of the totals (0 when the
 	// total is 0).
-	CustomerShare, OrderShare, RevenueShare float64
+	CustomerShare float64 `json:"customer_share"`
+	OrderShare    float64 `json:"order_share"`
+	RevenueShare  float64 `json:"revenue_share"`
 	// AOV is Revenue / Orders, the average order value (0 without orders).
-	AOV float64
+	AOV float64 `json:"aov"`
 }
 
 // Summary adds up scored customers per segment: customers, orders and revenue (the rfm

@@ -35,7 +35,7 @@ func TestRBinsMtcars(t *testing.T) {
 
 func rfmDataModel(t *testing.T, table SegmentTable) (*RFM, []ScoredRFM) {
 	a := activityOf(t, rfmDataOrders(t))
-	values := a.RFM(RFMValuesConfig{Now: time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC)})
+	values := must(asOf(t, a, time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC)).RFM(RFMValuesConfig{}))
 	m, err := FitRFM(values, RFMConfig{Table: &table})
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestRFMSegmentsDocExampleTable(t *testing.T) {
 // lower = (min, cuts), upper = (cuts, max + 1), without the +1 of quantile cuts.
 func TestRFMCustomCuts(t *testing.T) {
 	a := activityOf(t, rfmDataOrders(t))
-	values := a.RFM(RFMValuesConfig{Now: time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC)})
+	values := must(asOf(t, a, time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC)).RFM(RFMValuesConfig{}))
 	m, err := FitRFM(values, RFMConfig{
 		RecencyCuts: []float64{115, 181, 297, 482}, FrequencyCuts: []float64{4, 5, 6, 8},
 		MonetaryCuts: []float64{256, 382, 506, 666}})
@@ -243,7 +243,7 @@ func pymcFixture(t *testing.T) []CustomerRFM {
 		orders = append(orders, profile.Order{ID: string(rune('a' + i)), CustomerID: x.id, Time: d,
 			Lines: []profile.Line{{Quantity: 1, UnitPrice: x.value}}})
 	}
-	return activityOf(t, orders).RFM(RFMValuesConfig{Basis: PerDay})
+	return must(activityOf(t, orders).RFM(RFMValuesConfig{Basis: PerDay}))
 }
 
 func TestRFMPyMCFixture(t *testing.T) {

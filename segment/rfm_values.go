@@ -9,17 +9,17 @@ import (
 // A host with its own aggregates (a SQL GROUP BY) fills it directly; Activity.RFM fills it from
 // orders.
 type CustomerRFM struct {
-	ID string
+	ID string `json:"id"`
 	// Recency is the time since the last purchase, in days: smaller is better.
-	Recency float64
+	Recency float64 `json:"recency"`
 	// Frequency is how often the customer bought: orders, or purchase days (see RFMBasis).
-	Frequency float64
+	Frequency float64 `json:"frequency"`
 	// Monetary is how much the customer spent: total revenue, or mean spend per purchase day.
-	Monetary float64
+	Monetary float64 `json:"monetary"`
 	// Orders and Revenue are what segment summaries add up: the customer's orders and net
 	// revenue. A host that leaves them zero gets summaries with only customer counts.
-	Orders  int
-	Revenue float64
+	Orders  int     `json:"orders"`
+	Revenue float64 `json:"revenue"`
 }
 
 // RFMBasis says how Activity.RFM counts frequency and monetary value.
@@ -36,26 +36,21 @@ const (
 	PerDay
 )
 
-// RFMValuesConfig configures Activity.RFM. The zero value measures recency up to the day of
-// the latest order in the data, per order.
+// RFMValuesConfig configures Activity.RFM. The zero value counts per order. Recency is
+// measured in fractional days (86400 s) from the customer's last order to the Activity's
+// reference time (ActivityConfig.Now; orders after it were left out), as profile's
+// RecencyDays, so RFMFromProfiles of the same orders gives the same values and segments.
 type RFMValuesConfig struct {
-	// Now is the analysis date; recency is the number of whole UTC calendar days from the
-	// day of the customer's last order to the day of Now. Zero means the day of the latest
-	// order in the data (PyMC-Marketing's default observation_period_end). Orders are not
-	// filtered by Now: one dated after it gives a negative recency. To score as of a past
-	// date, add only the orders up to it (profile, by contrast, skips later records).
-	Now time.Time
 	// Basis chooses how frequency and monetary value are counted; default PerOrder.
 	Basis RFMBasis
 }
 
-// Validate reports a Basis other than PerOrder and PerDay, or a Now outside the years 1 to
-// 9999, as ErrBadConfig.
+// Validate reports a Basis other than PerOrder and PerDay as ErrBadConfig.
 func (c RFMValuesConfig) Validate() error {
 	if c.Basis != PerOrder && c.Basis != PerDay {
 		return fmt.Errorf("segment: RFMValuesConfig.Basis = %d: %w", c.Basis, ErrBadConfig)
 	}
-	return checkNow("RFMValuesConfig", c.Now)
+	return nil
 }
 
 // checkNow refuses a reference time outside the years Add accepts (zero means the latest order).
@@ -67,18 +62,14 @@ func checkNow(cfg string, now time.Time) error {
 }
 
 // RFM returns every customer's RFM values, sorted by ID. Customers with no order (only
-// returns) are left out, as they have no recency. A cfg that fails Validate gives nil (it is
-// not replaced by the defaults); check cfg.Validate to tell that from an empty Activity.
-func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
-	if cfg.Validate() != nil {
-		return nil
+// returns) are left out, as they have no recency. A cfg that fails Validate is its error
+// (ErrBadConfig naming the field); it is never replaced by the defaults.
+func (a *Activity) RFM(cfg RFMValuesConfig) ([]CustomerRFM, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	a.normalize()
-	now := cfg.Now
-	if now.IsZero() {
-		now = a.latest()
-	}
-	nowDay := dayOf(now.Unix())
+	now := a.Now()
 	out := make([]CustomerRFM, 0, len(a.logs))
 	for _, i := range a.byID() {
 		c := &a.logs[i]
@@ -87,7 +78,7 @@ func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
 		}
 		v := CustomerRFM{
 			ID:      c.id,
-			Recency: float64(nowDay - dayOf(c.last)),
+			Recency: daysBetween(stampOf(now), c.last),
 			Orders:  c.orders,
 			Revenue: c.revenue,
 		}
@@ -101,5 +92,5 @@ func (a *Activity) RFM(cfg RFMValuesConfig) []CustomerRFM {
 		}
 		out = append(out, v)
 	}
-	return out
+	return out, nil
 }

@@ -28,17 +28,30 @@ type ScalerConfig struct {
 	Method ScaleMethod
 }
 
+// Validate reports a Method other than ScaleZ, ScaleMinMax and ScaleNone as ErrBadConfig.
+func (c ScalerConfig) Validate() error {
+	switch c.Method {
+	case ScaleZ, ScaleMinMax, ScaleNone:
+		return nil
+	}
+	return fmt.Errorf("segment: ScalerConfig.Method = %d: %w", c.Method, ErrBadConfig)
+}
+
 // Scaler maps a point x to (f(x) - Center) / Scale column by column, where f is log1p when
 // Log1p is set and the identity otherwise. Fit it on training data with FitScaler and apply the
 // same Scaler to new points. Safe for concurrent use.
 type Scaler struct {
-	Log1p         bool
-	Center, Scale []float64
+	Log1p  bool      `json:"log1p"`
+	Center []float64 `json:"center"`
+	Scale  []float64 `json:"scale"`
 }
 
 // FitScaler learns the centre and scale of every column of p. Errors: ErrEmpty, ErrNotFinite
 // for NaN or infinite values or a value <= -1 with Log1p, naming the point and column.
 func FitScaler(p Points, cfg ScalerConfig) (*Scaler, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -105,9 +118,6 @@ func FitScaler(p Points, cfg ScalerConfig) (*Scaler, error) {
 				s.Scale[j] = r
 			}
 		}
-	case ScaleNone:
-	default:
-		return nil, fmt.Errorf("segment: ScaleMethod %d: %w", cfg.Method, ErrBadConfig)
 	}
 	return s, nil
 }

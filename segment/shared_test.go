@@ -51,7 +51,7 @@ func activityOf(t testing.TB, orders []profile.Order) *Activity {
 	t.Helper()
 	a := &Activity{}
 	for i := range orders {
-		if err := a.Add(&orders[i]); err != nil {
+		if err := a.Add(orders[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,4 +71,38 @@ func readCSV(t testing.TB, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// asOf sets a's reference time to now, for tests whose orders all precede it (an Activity
+// built with ActivityConfig{Now: now} would hold the same orders).
+func asOf(t testing.TB, a *Activity, now time.Time) *Activity {
+	t.Helper()
+	if a.latest().After(now) {
+		t.Fatalf("asOf(%s): the activity has later orders", now)
+	}
+	a.now = now
+	return a
+}
+
+// activityAt adds the orders to an Activity with reference time now.
+func activityAt(t testing.TB, now time.Time, orders []profile.Order) *Activity {
+	t.Helper()
+	a, err := NewActivity(ActivityConfig{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range orders {
+		if err := a.Add(orders[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+// must returns v, and panics (failing the test) on an error: for results of valid configs.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

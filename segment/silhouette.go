@@ -22,6 +22,14 @@ type SilhouetteConfig struct {
 	Seed uint64
 }
 
+// Validate reports a negative SampleSize as ErrBadConfig.
+func (c SilhouetteConfig) Validate() error {
+	if c.SampleSize < 0 {
+		return fmt.Errorf("segment: SilhouetteConfig.SampleSize = %d: %w", c.SampleSize, ErrBadConfig)
+	}
+	return nil
+}
+
 // Silhouette returns the mean silhouette coefficient of the labelled points (Rousseeuw 1987):
 // for point i with a(i) the mean distance to the other points of its cluster and b(i) the
 // smallest mean distance to the points of another cluster,
@@ -41,8 +49,8 @@ func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfi
 	if err := p.check(); err != nil {
 		return 0, err
 	}
-	if cfg.SampleSize < 0 {
-		return 0, fmt.Errorf("segment: Silhouette: SampleSize = %d: %w", cfg.SampleSize, ErrBadConfig)
+	if err := cfg.Validate(); err != nil {
+		return 0, err
 	}
 	n := p.Len()
 	if len(labels) != n {
@@ -124,7 +132,7 @@ func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfi
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("segment: Silhouette: %w", err)
 	}
 	var total float64
 	for _, v := range scores {
@@ -135,9 +143,9 @@ func silhouette(ctx context.Context, p Points, labels []int, cfg SilhouetteConfi
 
 // KChoice is the fit of one k tried by ChooseK.
 type KChoice struct {
-	K          int
-	Inertia    float64 // of the best restart (KMeans.Inertia)
-	Silhouette float64 // of its labels, by ChooseK's SilhouetteConfig
+	K          int     `json:"k"`
+	Inertia    float64 `json:"inertia"`    // of the best restart (KMeans.Inertia)
+	Silhouette float64 `json:"silhouette"` // of its labels, by ChooseK's SilhouetteConfig
 }
 
 // ChooseK fits k-means for each k in ks (each >= 2) with cfg (whose K is ignored) and scores
@@ -148,6 +156,12 @@ type KChoice struct {
 func ChooseK(ctx context.Context, p Points, ks []int, cfg KMeansConfig, sil SilhouetteConfig) (int, []KChoice, error) {
 	if len(ks) == 0 {
 		return 0, nil, fmt.Errorf("segment: ChooseK: no k to try: %w", ErrBadConfig)
+	}
+	if err := cfg.Validate(); err != nil {
+		return 0, nil, err
+	}
+	if err := sil.Validate(); err != nil {
+		return 0, nil, err
 	}
 	out := make([]KChoice, 0, len(ks))
 	best := -1

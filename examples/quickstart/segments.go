@@ -12,11 +12,14 @@ import (
 // tourSegments summarises the order history once, scores RFM with the rfm R package's default
 // segment table, and picks the top 1% of repeat buyers as brand advocates.
 func tourSegments(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
-	act, err := segment.CollectActivity(ctx, shop.Orders(), segment.CollectConfig{})
+	act, err := segment.CollectActivity(ctx, shop.Orders(), segment.CollectConfig{Now: shop.End()})
 	if err != nil {
 		return err
 	}
-	values := act.RFM(segment.RFMValuesConfig{Now: shop.End()})
+	values, err := act.RFM(segment.RFMValuesConfig{})
+	if err != nil {
+		return err
+	}
 	rfm, err := segment.FitRFM(values, segment.RFMConfig{})
 	if err != nil {
 		return err
@@ -29,7 +32,10 @@ func tourSegments(ctx context.Context, w io.Writer, shop *shopsim.Shop) error {
 		}
 		fmt.Fprintf(w, "%-22s %9d %7d %9.0f %8.1f%%\n", s.Segment, s.Customers, s.Orders, s.Revenue, 100*s.RevenueShare)
 	}
-	adv := act.Advocates(segment.AdvocateConfig{})
+	adv, err := act.Advocates(segment.AdvocateConfig{})
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nadvocates (top 1%% by revenue with 2+ orders): %d customers", len(adv))
 	if len(adv) > 0 {
 		fmt.Fprintf(w, ", led by %s", adv[0].ID)

@@ -15,7 +15,8 @@
 //	                 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)
 //	                 or cdnow (whitespace columns: customer date(yyyymmdd) quantity amount)
 //	-features FILE   numeric CSV: a header row naming the columns, then one point per row
-//	-k N             clusters; default 8 with -features, 5 for the customer clustering
+//	-k N             clusters, at least 1; default (flag absent) 8 with -features, 5 for the
+//	                 customer clustering; -k 0 is an error
 //	-seed N          k-means seed; default 1
 //	-restarts N      k-means restarts (k-means++ seeds); default 10
 //	-scale S         -features: none (default), z (z-score) or minmax
@@ -23,8 +24,9 @@
 //	-out FILE        -features: write one label per point (header "label") to FILE
 //	-table T         RFM segment table: rfm (default, the rfm R package), rfm-doc, pymc
 //	-period P        cohort period: month (default) or week
-//	-now DATE        analysis date (YYYY-MM-DD) for recency and lifecycle; default: the day
-//	                 of the latest order
+//	-now DATE        reference time (YYYY-MM-DD, 00:00 UTC) for recency and lifecycle:
+//	                 orders after it are left out and counted (future_orders); default: the
+//	                 latest order
 //	-rule TEXT       also count the customers matching a rule, e.g.
 //	                 'orders >= 3 and lifecycle = "active"' (the shop adds age, region and
 //	                 interests from its CRM)
@@ -52,7 +54,7 @@
 // a terminal.
 //
 // JSON: orders mode gives {mode: "orders" | "shop", source, customers, orders, guest_orders,
-// returns, bad_rows, now, rfm: {table, segments: [{segment, customers, orders, revenue,
+// returns, bad_rows, future_orders, now, rfm: {table, segments: [{segment, customers, orders, revenue,
 // customer_share, order_share, revenue_share, aov}]}, cohorts: {period, cohorts: [{cohort,
 // customers, repeat_rate, retention: [...]}]}, lifecycle: {stage: count}, new_vs_returning:
 // [{month, new, returning}], repeat: {customers, repeaters, share, median_days_to_return,
@@ -121,7 +123,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "-features: write one label per point to this file")
 	fs.StringVar(&o.table, "table", "rfm", "RFM segment table: rfm, rfm-doc or pymc")
 	fs.StringVar(&o.period, "period", "month", "cohort period: month or week")
-	fs.StringVar(&o.now, "now", "", "analysis date YYYY-MM-DD (default: the day of the latest order)")
+	fs.StringVar(&o.now, "now", "", "reference time YYYY-MM-DD (00:00 UTC): later orders are left out and counted; default: the latest order")
 	fs.StringVar(&o.rule, "rule", "", `count customers matching a rule, e.g. 'orders >= 3 and lifecycle = "active"'`)
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of text")
 	fs.Usage = func() {
@@ -182,7 +184,8 @@ summary of the customers, or clusters a numeric CSV. -out, -scale and -log1p nee
 			return o, fmt.Errorf("-now %q: want YYYY-MM-DD", o.now)
 		}
 	}
-	if o.k < 0 || o.restarts < 1 {
+	// An explicit -k 0 is an error, not the default (it used to report K = 8).
+	if o.k < 0 || set["k"] && o.k == 0 || o.restarts < 1 {
 		return o, fmt.Errorf("-k %d, -restarts %d: want k >= 1 and restarts >= 1", o.k, o.restarts)
 	}
 	return o, nil

@@ -126,7 +126,7 @@ func TestOrdersFiles(t *testing.T) {
 func TestBadUsage(t *testing.T) {
 	cases := [][]string{
 		{"-format", "xls"}, {"-period", "day"}, {"-table", "x"}, {"-scale", "log"}, {"-now", "31/12/2025"},
-		{"-k", "-1"}, {"-restarts", "0"}, {"-orders", "a", "-features", "b"}, {"extra"},
+		{"-k", "-1"}, {"-k", "0"}, {"-features", "x.csv", "-k", "0"}, {"-restarts", "0"}, {"-orders", "a", "-features", "b"}, {"extra"},
 		{"-orders", "/nonexistent/file"}, {"-features", "/nonexistent/file"}, {"-rule", "orders >"},
 		// A flag of the other mode is refused, not ignored.
 		{"-out", "labels.csv"}, {"-scale", "z"}, {"-log1p"},
@@ -222,7 +222,7 @@ func TestJSONKeysAsDocumented(t *testing.T) {
 		v    any
 		want string
 	}{
-		{"report", r, "advocates,bad_rows,cohorts,customers,guest_orders,kmeans,lifecycle,mode,new_vs_returning,now,orders,repeat,returns,rfm,rule,segments,source"},
+		{"report", r, "advocates,bad_rows,cohorts,customers,future_orders,guest_orders,kmeans,lifecycle,mode,new_vs_returning,now,orders,repeat,returns,rfm,rule,segments,source"},
 		{"rfm", r["rfm"], "segments,table"},
 		{"rfm.segments[0]", first(get(r["rfm"], "segments")), "aov,customer_share,customers,order_share,orders,revenue,revenue_share,segment"},
 		{"cohorts", r["cohorts"], "cohorts,period"},

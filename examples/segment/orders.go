@@ -23,6 +23,7 @@ type report struct {
 	GuestOrders int            `json:"guest_orders"`
 	Returns     int            `json:"returns"`
 	BadRows     int            `json:"bad_rows"`
+	Future      int            `json:"future_orders"`
 	Now         string         `json:"now"`
 	RFM         rfmReport      `json:"rfm"`
 	Cohorts     cohortReport   `json:"cohorts"`
@@ -112,25 +113,38 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := addRFM(o, act, lc.Now, &rep); err != nil {
+	if err := addRFM(o, act, &rep); err != nil {
 		return err
 	}
-	addCohorts(o, act, &rep)
+	if err := addCohorts(o, act, &rep); err != nil {
+		return err
+	}
 
 	// Lifecycle, new vs returning, repeat, advocates.
-	customers := act.Customers(lc) // customers with an order (not those with only returns)
+	customers, err := act.Customers(lc) // customers with an order (not those with only returns)
+	if err != nil {
+		return err
+	}
+	stages, err := act.Lifecycle(lc)
+	if err != nil {
+		return err
+	}
 	rep.Customers = len(customers)
 	rep.Lifecycle = map[string]int{}
-	for st, n := range segment.StageCounts(act.Lifecycle(lc)) {
+	for st, n := range segment.StageCounts(stages) {
 		rep.Lifecycle[string(st)] = n
 	}
-	rep.Now = nowOf(lc.Now, customers)
+	rep.Now = act.Now().Format(time.DateOnly)
 	for _, m := range act.NewVsReturning() {
 		rep.NewVsRet = append(rep.NewVsRet, monthReport{Month: m.Month.Format("2006-01"), New: m.New, Returning: m.Returning})
 	}
 	rs := act.Repeat()
 	rep.Repeat = repeatReport{rs.Customers, rs.Repeaters, rs.Share, rs.MedianDaysToReturn, rs.MeanDaysToReturn}
-	for _, a := range act.Advocates(segment.AdvocateConfig{}) {
+	advocates, err := act.Advocates(segment.AdvocateConfig{})
+	if err != nil {
+		return err
+	}
+	for _, a := range advocates {
 		rep.Advocates = append(rep.Advocates, advReport{a.ID, a.Revenue, a.Orders, a.Rank})
 	}
 
@@ -152,11 +166,21 @@ func runOrders(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 // its CRM attributes) when no file is given, and the lifecycle configuration: -now, and for
 // the shop per-category windows. A bad row of a file is counted and the first few are shown.
 func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*segment.Activity, *shopsim.Shop, segment.LifecycleConfig, error) {
-	act := &segment.Activity{}
+	var now time.Time
+	if o.now != "" {
+		var err error
+		if now, err = time.Parse(time.DateOnly, o.now); err != nil {
+			return nil, nil, segment.LifecycleConfig{}, fmt.Errorf("-now %q: want YYYY-MM-DD", o.now)
+		}
+	}
+	act, err := segment.NewActivity(segment.ActivityConfig{Now: now})
+	if err != nil {
+		return nil, nil, segment.LifecycleConfig{}, err
+	}
 	var lc segment.LifecycleConfig
 	var shop *shopsim.Shop
 	add := func(ord profile.Order) error {
-		if err := act.Add(&ord); err != nil {
+		if err := act.Add(ord); err != nil {
 			return err
 		}
 		if !ord.IsReturn() && ord.CustomerID != "" {
@@ -209,18 +233,15 @@ func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*seg
 		}
 		return nil, nil, lc, fmt.Errorf("%s: no customer orders (%d bad rows, %d guest orders)%s", rep.Source, rep.BadRows, act.GuestOrders, hint)
 	}
-	if o.now != "" {
-		lc.Now, _ = time.Parse(time.DateOnly, o.now)
-	}
-	rep.GuestOrders, rep.Returns = act.GuestOrders, act.Returns
+	rep.GuestOrders, rep.Returns, rep.Future = act.GuestOrders, act.Returns, act.Future
 	return act, shop, lc, nil
 }
 
 // addRFM fits RFM with the table -table names (pymc: quartiles by qcut, per-day values).
-func addRFM(o options, act *segment.Activity, now time.Time, rep *report) error {
+func addRFM(o options, act *segment.Activity, rep *report) error {
 	table := segment.TableRFM()
 	rcfg := segment.RFMConfig{Table: &table}
-	vcfg := segment.RFMValuesConfig{Now: now}
+	var vcfg segment.RFMValuesConfig
 	switch o.table {
 	case "rfm-doc":
 		table = segment.TableRFMDocExample()
@@ -228,7 +249,10 @@ func addRFM(o options, act *segment.Activity, now time.Time, rep *report) error 
 		table = segment.TablePyMC()
 		rcfg.Bins, rcfg.Method, vcfg.Basis = 4, segment.BinsQcut, segment.PerDay
 	}
-	values := act.RFM(vcfg)
+	values, err := act.RFM(vcfg)
+	if err != nil {
+		return err
+	}
 	model, err := segment.FitRFM(values, rcfg)
 	if err != nil {
 		return err
@@ -241,12 +265,15 @@ func addRFM(o options, act *segment.Activity, now time.Time, rep *report) error 
 }
 
 // addCohorts adds the retention triangle by -period.
-func addCohorts(o options, act *segment.Activity, rep *report) {
+func addCohorts(o options, act *segment.Activity, rep *report) error {
 	period := segment.Month
 	if o.period == "week" {
 		period = segment.Week
 	}
-	coh := act.Cohorts(segment.CohortConfig{Period: period})
+	coh, err := act.Cohorts(segment.CohortConfig{Period: period})
+	if err != nil {
+		return err
+	}
 	rep.Cohorts.Period = period.String()
 	for c := range coh.Sizes {
 		row := cohortRow{Cohort: coh.Label(c), Customers: coh.Sizes[c], RepeatRate: coh.RepeatRate(c)}
@@ -255,6 +282,7 @@ func addCohorts(o options, act *segment.Activity, rep *report) {
 		}
 		rep.Cohorts.Cohorts = append(rep.Cohorts.Cohorts, row)
 	}
+	return nil
 }
 
 // addRules counts the -rule segment and, for the synthetic shop, a few rule segments over its
@@ -295,20 +323,6 @@ func addRules(o options, shop *shopsim.Shop, customers []segment.Customer, rep *
 		rep.Rule = &countReport{Text: o.rule, Customers: n}
 	}
 	return nil
-}
-
-// nowOf is the analysis date as printed: -now, or the latest order's day.
-func nowOf(now time.Time, customers []segment.Customer) string {
-	if !now.IsZero() {
-		return now.Format(time.DateOnly)
-	}
-	var last time.Time
-	for i := range customers {
-		if t, ok := customers[i].Time(segment.AttrLastOrder); ok && t.After(last) {
-			last = t
-		}
-	}
-	return last.Format(time.DateOnly)
 }
 
 func countRule(text string, schema segment.Schema, customers []segment.Customer) (int, error) {
