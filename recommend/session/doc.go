@@ -1,0 +1,79 @@
+// Package session recommends the next items of a session in progress, for the shop's
+// anonymous visitors: a cookie, five product views, no login. It indexes recent finished
+// sessions and scores items by the sessions most like the current one, the nearest-neighbour
+// family that beat recurrent and graph networks on e-commerce logs in the largest comparison
+// of session-based recommenders.
+//
+// # Input
+//
+// Fit takes Events (session, visitor, item, time) as an iter.Seq; ReadTSV reads session-rec's
+// session<TAB>item<TAB>unix_seconds files. Events are grouped by Session or, where the tracker
+// records none, by Visitor split at pauses over Config.Gap (30 minutes). Each session's events
+// are put in time order. A query is the session in progress, its Clicks oldest first; it need
+// not be registered. Strings are interned to dense integers inside.
+//
+// # Methods
+//
+// All methods but SR compare the current session with the Config.SampleSize most recent
+// indexed sessions that share an item with it (recency = the order sessions joined the index:
+// by latest event at Fit, then as added), keep the Config.Neighbors most similar and let them
+// vote for their items. They follow session-rec (rn5l/session-rec) with its default options,
+// and match the shared reference implementation of it list for list (TestMatchesReference):
+//
+//   - SKNN (Jannach & Ludewig, "When recurrent neural networks meet the neighborhood for
+//     session-based recommendation", RecSys 2017): sets of items, cosine or Jaccard
+//     similarity; an item scores the summed similarity of the neighbours holding it.
+//   - VSKNN (Ludewig & Jannach, "Evaluation of session-based recommendation algorithms",
+//     UMUAI 2018): the similarity sums a position weight (Config.PositionWeight) of each
+//     shared item in the current session, divided by its distinct items; a neighbour's vote
+//     decays with the distance from the end of the current session to the latest shared item
+//     (Config.DistanceWeight) and is multiplied by 1 + IDFWeight * idf(item), idf(i) =
+//     ln(sessions / events of i).
+//   - STAN (Garg, Gupta, Malhotra, Vig, Shroff, "Sequence and time aware neighborhood for
+//     session-based recommendations: STAN", SIGIR 2019): cosine similarity with the current
+//     session's items weighted exp((i-n)/spw) by position, times exp(-dt/snh) for a neighbour
+//     that ended dt before the query; a neighbour's item at distance d from the neighbour's
+//     last shared item votes sim * exp(-d/inh).
+//   - VSTAN (Ludewig, Latifi, Jannach et al., "Empirical analysis of session-based
+//     recommendation algorithms", UMUAI 2021): STAN with each vote times 1 + IDFWeight *
+//     idf(item) and times exp((i-n)/ipw), i the latest position in the current session of an
+//     item the neighbour shares.
+//   - SR (sequential rules, Ludewig & Jannach 2018): each indexed event after the query's last
+//     item within Config.Steps events votes RuleWeight(distance) for its item. The cheap
+//     baseline; computed at query time from the index, so Add and Forget keep it exact.
+//
+// Where the reference differs, for good reasons: scores are divided by the list's best;
+// session-rec's "cosine" of SKNN multiplies by sqrt|current| instead of dividing (a factor
+// common to the whole list, so the same ranking); STAN's time decay is taken from the newest
+// of the query time and the candidates (a common factor again: it keeps exp from underflowing
+// when a query comes long after the index); SR keeps every rule, not the best 20 per item;
+// equal scores are ordered by popularity, then item ID, where the reference keeps numpy's
+// order; and lists that are short are filled with popular items (Rec.Source says so).
+//
+// # Queries
+//
+// Recommend merges the postings (item -> indexed sessions, newest first) of the query's items
+// to collect the sample with the shared items' weights in one pass, scores the candidates, picks
+// the k nearest by quickselect and accumulates votes in a pooled dense scratch: no maps on the
+// hot path, and the result is the only allocation. An unknown item is skipped; a session with no
+// known item, an empty one, or one whose neighbours score fewer than k items is filled with the
+// most popular items of the index, flagged FromPopularity (Config.NoFallback turns this off).
+// Only the latest Config.MaxLength (200) clicks of a query, and of an indexed session, count,
+// so a runaway session of 10,000 events costs what 200 cost.
+//
+// # Live updates and erasure
+//
+// Add indexes a finished session at once; the oldest sessions age out beyond
+// Config.MaxSessions (1,000,000), so memory stays bounded (about 20 bytes per indexed event and
+// 80 per session, plus the item and visitor tables). Forget(visitor) removes a visitor's
+// sessions; the model then answers every query exactly as a Fit of the held sessions without
+// them (tested bit for bit), and neither the visitor's ID nor an item only they viewed remains.
+// Recommend, Add, Forget and Stats are safe for concurrent use: queries share a read lock and
+// a writer holds it for one session (Add) or one visitor (Forget).
+//
+// # Defaults
+//
+// The zero Config is VSTAN with session-rec's published Diginetica parameters (k 1500, sample
+// 5000, spw 4.9, snh 40 days, inh 4.9, ipw 1.225, idf weight 10); see the Defaults section
+// of the README of this package's measurements in BENCHMARKS.md.
+package session
