@@ -18,6 +18,9 @@
 // cart additions of its sessions, the sessions of the last 7 days held out as the test set;
 // it prints the same scores and then the next items for one anonymous visitor's session.
 //
+// Unless GOGC is set, the program runs with GOGC=400: it holds the whole input while it
+// indexes, and collecting less often saves about a tenth of its time.
+//
 // Every parameter of session.Config is a flag; a flag left at 0 (or empty) takes the
 // library's default, so the defaults measured are the library's.
 package main
@@ -31,6 +34,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -145,6 +149,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-train and -test go together")
 	}
 
+	if os.Getenv("GOGC") == "" {
+		// the index is long-lived and small next to the input: collect less often
+		debug.SetGCPercent(400)
+	}
 	if *cpuProf != "" {
 		f, err := os.Create(*cpuProf)
 		if err != nil {

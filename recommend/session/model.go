@@ -40,12 +40,6 @@ func (s *stored) events() []int32   { return s.data[:s.nev] }
 func (s *stored) distinct() []int32 { return s.data[s.nev : s.nev+s.nu] }
 func (s *stored) lastPos() []int32  { return s.data[s.nev+s.nu:] }
 
-// hotMeta is the part of a stored session that a query reads for every candidate.
-type hotMeta struct {
-	last float64
-	nu   int32
-}
-
 // Model is an index of recent sessions that recommends the next items of a session in
 // progress. Create it with Fit (or New for an empty one); Add, Forget and Recommend may be
 // called concurrently from any number of goroutines: queries share a read lock, and a writer
@@ -62,8 +56,7 @@ type Model struct {
 	free    []int32   // released item slots, reusable
 	pending []int32   // released since the popularity list was made; free after its refresh
 
-	sess []stored  // sess[q-base] is the session with sequence number q
-	hot  []hotMeta // hot[q-base]: what every candidate needs, packed for the cache
+	sess []stored // sess[q-base] is the session with sequence number q
 	base int64
 	live int // sessions held
 
@@ -192,7 +185,6 @@ func Fit(ctx context.Context, events iter.Seq[Event], cfg Config) (*Model, error
 		return nil, fmt.Errorf("session: fit: %w", err)
 	}
 	m.sess = make([]stored, 0, len(all))
-	m.hot = make([]hotMeta, 0, len(all))
 	for i, s := range all {
 		if i&0xfff == 0 {
 			if err := ctx.Err(); err != nil {
@@ -285,7 +277,6 @@ func (m *Model) insert(visitor string, clicks []Click) {
 		m.visSess[v] = append(m.visSess[v], seq)
 	}
 	m.sess = append(m.sess, st)
-	m.hot = append(m.hot, hotMeta{last: st.last, nu: st.nu})
 	m.live++
 	for m.live > m.cfg.MaxSessions {
 		m.remove(m.base)
@@ -362,11 +353,11 @@ func (m *Model) remove(seq int64) (events int) {
 	m.live--
 	for len(m.sess) > 0 && m.sess[0].data == nil {
 		m.sess[0] = stored{}
-		m.sess, m.hot = m.sess[1:], m.hot[1:]
+		m.sess = m.sess[1:]
 		m.base++
 	}
 	if len(m.sess) == 0 {
-		m.sess, m.hot = nil, nil
+		m.sess = nil
 	}
 	return events
 }

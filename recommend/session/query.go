@@ -212,7 +212,7 @@ func (m *Model) neighbours(s *scratch, tq float64) {
 	nq := float64(len(s.uniq))
 	keep := s.cands[:0]
 	for _, cd := range s.cands {
-		nu := float64(m.hot[cd.seq-m.base].nu)
+		nu := float64(m.sess[cd.seq-m.base].nu)
 		switch c.Method {
 		case SKNN:
 			if c.Similarity == Jaccard {
@@ -311,6 +311,14 @@ func (m *Model) sample(s *scratch) {
 		down(i)
 	}
 	limit := m.cfg.SampleSize
+	if len(s.uniq) == 1 { // one item: the sample is the tail of its posting
+		p := m.post[s.uniq[0]]
+		for k := len(p) - 1; k >= max(0, len(p)-limit); k-- {
+			q := p[k]
+			s.cands = append(s.cands, candidate{seq: q, last: m.sess[q-m.base].last, sim: s.w[0], shared: 1, maxPos: s.pos[0]})
+		}
+		return
+	}
 	last := int64(-1)
 	for len(h) > 0 {
 		j := h[0]
@@ -319,7 +327,7 @@ func (m *Model) sample(s *scratch) {
 			if len(s.cands) == limit {
 				break
 			}
-			s.cands = append(s.cands, candidate{seq: q, last: m.hot[q-m.base].last})
+			s.cands = append(s.cands, candidate{seq: q, last: m.sess[q-m.base].last})
 			last = q
 		}
 		cd := &s.cands[len(s.cands)-1]
@@ -387,11 +395,13 @@ func selectTop(c []candidate, k int) []candidate {
 }
 
 // rules scores the items that followed the query's last item within Steps events in the
-// indexed sessions holding it, each weighed by RuleWeight of the distance (SR).
+// SampleSize most recent indexed sessions holding it, each weighed by RuleWeight of the
+// distance (SR).
 func (m *Model) rules(s *scratch) {
 	a := s.items[len(s.items)-1]
 	steps := m.cfg.Steps
-	for _, q := range m.post[a] {
+	p := m.post[a]
+	for _, q := range p[max(0, len(p)-m.cfg.SampleSize):] {
 		ev := m.sess[q-m.base].events()
 		first, lastOcc := -1, -1
 		for t, it := range ev {
