@@ -74,7 +74,9 @@ type testSession struct {
 // equal to the item just seen counts too). An event without Session or Item is an error
 // wrapping ErrNextItem, before anything is predicted. ctx is checked before every session's
 // queries; on cancellation its error is returned with the report of the sessions completed
-// before it. Progress is reported after every batch of 256 sessions.
+// before it. Progress is reported after every batch of 256 sessions. The lists of a batch are
+// computed by Workers goroutines while the previous batch is scored and handed to OnList, which
+// is called from one goroutine at a time.
 func NextItem(ctx context.Context, rec NextItemRecommender, test iter.Seq[session.Event], cfg NextItemConfig) (NextItemReport, error) {
 	if cfg.K < 0 || cfg.Workers < 0 || cfg.CatalogSize < 0 {
 		return NextItemReport{}, fmt.Errorf("%w: K, Workers and CatalogSize must not be negative", ErrNextItem)
@@ -109,41 +111,58 @@ func NextItem(ctx context.Context, rec NextItemRecommender, test iter.Seq[sessio
 	seen := map[string]struct{}{}
 	var mrr, pop float64
 	rows := 0
+	// The lists of one batch are computed by the workers while the previous batch is scored
+	// and handed to OnList in order.
 	const batch = 256
-	lists := make([][][]session.Rec, batch)
-	for start := 0; start < len(sessions); start += batch {
-		if err := ctx.Err(); err != nil {
-			return finish(rep, mrr, pop, rows, len(seen), cfg), fmt.Errorf("eval: next-item protocol: %w", err)
-		}
-		part := sessions[start:min(start+batch, len(sessions))]
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range min(cfg.Workers, len(part)) {
-			wg.Go(func() {
-				for i := range next {
-					s := part[i]
-					l := lists[i][:0]
-					if ctx.Err() != nil {
+	type done struct {
+		start int
+		lists [][][]session.Rec
+	}
+	inner, stop := context.WithCancel(ctx)
+	defer stop()
+	batches := make(chan done, 1)
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(sessions); start += batch {
+			part := sessions[start:min(start+batch, len(sessions))]
+			lists := make([][][]session.Rec, len(part))
+			var wg sync.WaitGroup
+			next := make(chan int)
+			for range min(cfg.Workers, len(part)) {
+				wg.Go(func() {
+					for i := range next {
+						if inner.Err() != nil {
+							continue
+						}
+						s := part[i]
+						l := make([][]session.Rec, 0, len(s.clicks)-1)
+						for p := 1; p < len(s.clicks); p++ {
+							l = append(l, rec.Recommend(s.clicks[:p], cfg.K))
+						}
 						lists[i] = l
-						continue
 					}
-					for p := 1; p < len(s.clicks); p++ {
-						l = append(l, rec.Recommend(s.clicks[:p], cfg.K))
-					}
-					lists[i] = l
-				}
-			})
+				})
+			}
+			for i := range part {
+				next <- i
+			}
+			close(next)
+			wg.Wait()
+			if inner.Err() != nil {
+				return
+			}
+			batches <- done{start, lists}
 		}
-		for i := range part {
-			next <- i
+	}()
+	drain := func() {
+		stop()
+		for range batches {
 		}
-		close(next)
-		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return finish(rep, mrr, pop, rows, len(seen), cfg), fmt.Errorf("eval: next-item protocol: %w", err)
-		}
+	}
+	for b := range batches {
+		part := sessions[b.start : b.start+len(b.lists)]
 		for i, s := range part {
-			for p, l := range lists[i] {
+			for p, l := range b.lists[i] {
 				if len(l) > cfg.K {
 					l = l[:cfg.K]
 				}
@@ -168,15 +187,22 @@ func NextItem(ctx context.Context, rec NextItemRecommender, test iter.Seq[sessio
 				rows += len(l)
 				if cfg.OnList != nil {
 					if err := cfg.OnList(s.id, p+1, l); err != nil {
+						drain()
 						return finish(rep, mrr, pop, rows, len(seen), cfg), err
 					}
 				}
 			}
-			lists[i] = lists[i][:0]
 		}
 		if cfg.Progress != nil {
-			cfg.Progress(start+len(part), len(sessions))
+			cfg.Progress(b.start+len(part), len(sessions))
 		}
+		if err := ctx.Err(); err != nil {
+			drain()
+			return finish(rep, mrr, pop, rows, len(seen), cfg), fmt.Errorf("eval: next-item protocol: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return finish(rep, mrr, pop, rows, len(seen), cfg), fmt.Errorf("eval: next-item protocol: %w", err)
 	}
 	return finish(rep, mrr, pop, rows, len(seen), cfg), nil
 }

@@ -108,17 +108,24 @@ func TestNextItemCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	rec := &slow{}
 	var calls atomic.Int64
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
-	start := time.Now()
+	var cancelled atomic.Int64
+	go func() {
+		time.Sleep(300 * time.Millisecond) // past the first batch of 256 sessions
+		cancelled.Store(time.Now().UnixNano())
+		cancel()
+	}()
 	rep, err := NextItem(ctx, rec, slices.Values(test), NextItemConfig{Workers: 2, Progress: func(done, total int) {
 		calls.Add(1)
 		if total != 5000 || done > total {
 			t.Errorf("progress %d of %d", done, total)
 		}
 	}})
-	d := time.Since(start)
-	if !errors.Is(err, context.Canceled) || d > 150*time.Millisecond {
-		t.Fatalf("err %v after %v", err, d)
+	d := time.Since(time.Unix(0, cancelled.Load()))
+	if !errors.Is(err, context.Canceled) || d > 100*time.Millisecond {
+		t.Fatalf("err %v, %v after the cancel", err, d)
+	}
+	if calls.Load() == 0 {
+		t.Fatal("no progress reported before the cancel")
 	}
 	if rep.Events > int(rec.n.Load()) {
 		t.Fatalf("report counts %d events, %d queried", rep.Events, rec.n.Load())

@@ -217,11 +217,11 @@ func (s *Similarity) UnmarshalText(b []byte) error {
 type Config struct {
 	// Method is the scoring method (default VSTAN).
 	Method Method `json:"method"`
-	// Neighbors is the number of most similar sessions that vote (k). Defaults: VSTAN 1500,
+	// Neighbors is the number of most similar sessions that vote (k). Defaults: VSTAN 500,
 	// STAN 500, VSKNN 500, SKNN 100. SR does not use it.
 	Neighbors int `json:"neighbors,omitempty"`
 	// SampleSize is how many of the most recent sessions sharing an item with the current
-	// session are compared with it (the candidates). Defaults: VSTAN 5000, STAN 10000, VSKNN
+	// session are compared with it (the candidates). Defaults: VSTAN 2500, STAN 10000, VSKNN
 	// 5000, SKNN 500. For SR it is how many of the most recent sessions holding the last item
 	// are counted (default 10000; every one on Diginetica, whose most viewed item is in 729).
 	SampleSize int `json:"sample_size,omitempty"`
@@ -243,7 +243,7 @@ type Config struct {
 	// STAN 1.225.
 	SessionPositionDecay float64 `json:"session_position_decay,omitempty"`
 	// SessionRecency is STAN's lambda_snh: a neighbour that ended dt before the newest of
-	// the query and the candidates weighs exp(-dt/SessionRecency). Defaults: VSTAN 40 days,
+	// the query and the candidates weighs exp(-dt/SessionRecency). Defaults: VSTAN 80 days,
 	// STAN 20 days.
 	SessionRecency time.Duration `json:"session_recency,omitempty"`
 	// ItemPositionDecay is STAN's lambda_inh: an item of a neighbour at distance d from the
@@ -278,7 +278,7 @@ type Config struct {
 // Defaults returns c with every zero field replaced by its documented default.
 func (c Config) Defaults() Config {
 	type perMethod struct{ k, sample int }
-	pm := [...]perMethod{VSTAN: {1500, 5000}, STAN: {500, 10000}, VSKNN: {500, 5000}, SKNN: {100, 500}, SR: {0, 10000}}
+	pm := [...]perMethod{VSTAN: {500, 2500}, STAN: {500, 10000}, VSKNN: {500, 5000}, SKNN: {100, 500}, SR: {0, 10000}}
 	if int(c.Method) < len(pm) {
 		if c.Neighbors == 0 {
 			c.Neighbors = pm[c.Method].k
@@ -306,7 +306,7 @@ func (c Config) Defaults() Config {
 		}
 	}
 	if c.SessionRecency == 0 {
-		c.SessionRecency = 40 * 24 * time.Hour
+		c.SessionRecency = 80 * 24 * time.Hour
 		if c.Method == STAN {
 			c.SessionRecency = 20 * 24 * time.Hour
 		}

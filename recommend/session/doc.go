@@ -73,7 +73,19 @@
 //
 // # Defaults
 //
-// The zero Config is VSTAN with session-rec's published Diginetica parameters (k 1500, sample
-// 5000, spw 4.9, snh 40 days, inh 4.9, ipw 1.225, idf weight 10); see the Defaults section
-// of the README of this package's measurements in BENCHMARKS.md.
+// The zero Config is VSTAN with k 500, sample 2500, spw 4.9, snh 80 days, inh 4.9, ipw 1.225
+// and IDF weight 10; the other methods default to session-rec's published Diginetica
+// parameters (conf/save/diginetica/window). They were chosen as the issue asks, on the shared
+// dev sample and cross-checked on the full Diginetica set, without tuning to either alone.
+// Starting from the published VSTAN parameters (k 1500, sample 5000, snh 40 days), a grid of
+// 1,500 settings of spw, snh, inh, ipw and IDF weight on the dev sample (102 events, where
+// every kNN method hits the same targets and only MRR@20 separates them) favoured a short
+// inh (0.45) and a long snh (80-160 days); on the full set the short inh lost a point of
+// HR@20 (0.506-0.509 against 0.518), so it was left out, and the longer snh, which both sets
+// favour, was kept: 80 days moves the full set from HR@20 0.5183 / MRR@20 0.1860 (the
+// published parameters, equal to the reference) to 0.5277 / 0.1881, and 160 days changed
+// little more (0.5278 / 0.1884). Cutting k to 500 and the sample to 2500 changed nothing there
+// (0.5278 / 0.1881) and costs a third of the work. The full set's times are synthetic (65 s
+// between sessions): snh there measures recency in sessions, not days. The graph networks on
+// the same data reach 0.5073 / 0.1759 (SR-GNN) and 0.5422 / 0.1904 (GCE-GNN).
 package session
