@@ -371,8 +371,8 @@ func (c Config) Validate() error {
 		return bad("Steps", c.Steps, "must be in [0, 1000]")
 	case c.MaxSessions < 0:
 		return bad("MaxSessions", c.MaxSessions, "must not be negative")
-	case c.MaxLength < 0 || c.MaxLength > 1<<16:
-		return bad("MaxLength", c.MaxLength, "must be in [0, 65536]")
+	case c.MaxLength < 0 || c.MaxLength >= 1<<16:
+		return bad("MaxLength", c.MaxLength, "must be in [0, 65535]")
 	case c.Gap < 0:
 		return bad("Gap", c.Gap, "must not be negative")
 	}

@@ -52,7 +52,7 @@ type Model struct {
 	itemIDs []string  // "" for a released slot
 	count   []int32   // events of the item in the index
 	logCnt  []float64 // ln(count)
-	post    [][]int64 // ascending sequence numbers of the sessions holding the item
+	post    [][]int64 // the sessions holding the item, ascending: seq<<posBits | last position in it
 	free    []int32   // released item slots, reusable
 	pending []int32   // released since the popularity list was made; free after its refresh
 
@@ -73,6 +73,10 @@ type Model struct {
 	spw, inh, ipw []float64
 	pool          sync.Pool
 }
+
+// posBits is how many low bits of a posting entry hold the item's last position (1-based) in
+// the session, so that a query learns it while merging, without reading the session.
+const posBits = 16
 
 // popularSize is how many of the most popular items the fallback draws from.
 const popularSize = 1024
@@ -249,8 +253,8 @@ func (m *Model) insert(visitor string, clicks []Click) {
 	}
 	seq := m.base + int64(len(m.sess))
 	for _, it := range data[nev : nev+nu] {
+		m.post[it] = append(m.post[it], seq<<posBits|int64(m.wpos[it]))
 		m.wpos[it] = 0
-		m.post[it] = append(m.post[it], seq)
 	}
 	for _, it := range data[:nev] {
 		m.count[it]++
@@ -312,9 +316,9 @@ func (m *Model) remove(seq int64) (events int) {
 	}
 	for _, it := range s.distinct() {
 		p := m.post[it]
-		if len(p) > 0 && p[0] == seq {
+		if len(p) > 0 && p[0]>>posBits == seq {
 			p = p[1:]
-		} else if k, ok := slices.BinarySearch(p, seq); ok {
+		} else if k, ok := slices.BinarySearchFunc(p, seq, func(e, q int64) int { return cmp.Compare(e>>posBits, q) }); ok {
 			p = slices.Delete(p, k, k+1)
 		}
 		if len(p) == 0 {

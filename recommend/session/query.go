@@ -62,6 +62,7 @@ type candidate struct {
 	last   float64 // the session's time
 	shared int32   // distinct items in common with the query
 	maxPos int32   // latest position (1-based) in the query of a shared item
+	anchor int32   // latest position (1-based) in the session of a shared item
 }
 
 // scratch is one query's working memory, pooled so that a query allocates only its result.
@@ -250,12 +251,7 @@ func (m *Model) neighbours(s *scratch, tq float64) {
 				s.vote(it, v*decay)
 			}
 		case STAN, VSTAN:
-			anchor := int32(0)
-			for k, it := range items {
-				if s.cur[it] == s.epoch {
-					anchor = max(anchor, lp[k])
-				}
-			}
+			anchor := cd.anchor
 			ipw := m.ipw[n-int(cd.maxPos)]
 			for k, it := range items {
 				d := lp[k] - anchor
@@ -286,7 +282,7 @@ func (m *Model) sample(s *scratch) {
 			s.heap = append(s.heap, int32(j))
 		}
 	}
-	key := func(j int32) int64 { return m.post[s.uniq[j]][s.heads[j]] }
+	key := func(j int32) int64 { return m.post[s.uniq[j]][s.heads[j]] } // seq<<posBits | position
 	h := s.heap
 	less := func(a, b int) bool { // max-heap on sequence number
 		return key(h[a]) > key(h[b])
@@ -314,15 +310,17 @@ func (m *Model) sample(s *scratch) {
 	if len(s.uniq) == 1 { // one item: the sample is the tail of its posting
 		p := m.post[s.uniq[0]]
 		for k := len(p) - 1; k >= max(0, len(p)-limit); k-- {
-			q := p[k]
-			s.cands = append(s.cands, candidate{seq: q, last: m.sess[q-m.base].last, sim: s.w[0], shared: 1, maxPos: s.pos[0]})
+			q := p[k] >> posBits
+			s.cands = append(s.cands, candidate{seq: q, last: m.sess[q-m.base].last, sim: s.w[0], shared: 1,
+				maxPos: s.pos[0], anchor: int32(p[k] & (1<<posBits - 1))})
 		}
 		return
 	}
 	last := int64(-1)
 	for len(h) > 0 {
 		j := h[0]
-		q := key(j)
+		e := key(j)
+		q := e >> posBits
 		if q != last {
 			if len(s.cands) == limit {
 				break
@@ -334,6 +332,7 @@ func (m *Model) sample(s *scratch) {
 		cd.sim += s.w[j]
 		cd.shared++
 		cd.maxPos = max(cd.maxPos, s.pos[j])
+		cd.anchor = max(cd.anchor, int32(e&(1<<posBits-1)))
 		s.heads[j]--
 		if s.heads[j] < 0 {
 			h[0] = h[len(h)-1]
@@ -401,8 +400,8 @@ func (m *Model) rules(s *scratch) {
 	a := s.items[len(s.items)-1]
 	steps := m.cfg.Steps
 	p := m.post[a]
-	for _, q := range p[max(0, len(p)-m.cfg.SampleSize):] {
-		ev := m.sess[q-m.base].events()
+	for _, e := range p[max(0, len(p)-m.cfg.SampleSize):] {
+		ev := m.sess[e>>posBits-m.base].events()
 		first, lastOcc := -1, -1
 		for t, it := range ev {
 			if it == a {
