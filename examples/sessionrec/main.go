@@ -33,6 +33,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
@@ -62,8 +63,8 @@ type summary struct {
 	Config    session.Config      `json:"config"`
 	Train     session.Stats       `json:"train"`
 	Report    eval.NextItemReport `json:"report"`
-	LoadSec   float64             `json:"load_s"`
-	FitSec    float64             `json:"fit_s"`
+	LoadSec   float64             `json:"load_s"` // the test set (and the shop's simulation)
+	FitSec    float64             `json:"fit_s"`  // reading the training file and indexing it
 	PredSec   float64             `json:"predict_s"`
 	Anonymous *anonymous          `json:"anonymous,omitempty"`
 }
@@ -166,21 +167,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	sum := summary{Data: "synthetic shop"}
 	t0 := time.Now()
-	var train, test []session.Event
+	var test []session.Event
+	var train iter.Seq[session.Event]
+	var trainErr error
 	anon := map[string]bool{}
 	if *trainPath != "" {
 		sum.Data = *trainPath
-		if train, err = load(*trainPath); err != nil {
-			return err
-		}
 		if test, err = load(*testPath); err != nil {
 			return err
 		}
+		// the training file streams into Fit; a bad line stops it and the model is dropped
+		train = func(yield func(session.Event) bool) { trainErr = stream(*trainPath, yield) }
 	} else {
-		train, test = shop(anon)
+		var evs []session.Event
+		evs, test = shop(anon)
+		train = slices.Values(evs)
 	}
 	t1 := time.Now()
-	m, err := session.Fit(ctx, slices.Values(train), cfg)
+	m, err := session.Fit(ctx, train, cfg)
+	if trainErr != nil {
+		return trainErr
+	}
 	if err != nil {
 		return err
 	}
@@ -196,14 +203,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer f.Close()
 		w = bufio.NewWriterSize(f, 1<<20)
 	}
-	maxPop := 1
-	for _, e := range train {
-		maxPop = max(maxPop, m.Popularity(e.Item))
+	maxPop := 1.0 // the most popular item's events: the first popularity fallback's score
+	if top := m.Recommend(nil, 1); len(top) > 0 {
+		maxPop = top[0].Score
 	}
 	var buf []byte
 	ecfg := eval.NextItemConfig{
 		K: *k, Workers: *workers, CatalogSize: sum.Train.Items,
-		Popularity: func(item string) float64 { return float64(m.Popularity(item)) / float64(maxPop) },
+		Popularity: func(item string) float64 { return float64(m.Popularity(item)) / maxPop },
 	}
 	if w != nil {
 		ecfg.OnList = func(s string, p int, recs []session.Rec) error {
@@ -251,7 +258,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "HR@%d %.4f  MRR@%d %.4f  (%d next-item events in %d sessions, %d predicted)\n",
 		rep.K, rep.HR, rep.K, rep.MRR, rep.Events, rep.Sessions, rep.Predicted)
 	fmt.Fprintf(stdout, "coverage %.4f  mean popularity %.4f\n", rep.Coverage, rep.MeanPopularity)
-	fmt.Fprintf(stdout, "time: load %.2f s, fit %.2f s, predict+write %.2f s\n", sum.LoadSec, sum.FitSec, sum.PredSec)
+	fmt.Fprintf(stdout, "time: load test %.2f s, load and fit train %.2f s, predict+write %.2f s\n", sum.LoadSec, sum.FitSec, sum.PredSec)
 	if a := sum.Anonymous; a != nil {
 		fmt.Fprintf(stdout, "\nanonymous visitor %s viewed:", a.Visitor)
 		for _, c := range a.Seen {
@@ -268,19 +275,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // load reads a sessions file whole: the first bad line is an error naming it, and then
 // nothing is returned.
 func load(path string) ([]session.Event, error) {
-	f, err := os.Open(path)
+	var evs []session.Event
+	err := stream(path, func(e session.Event) bool {
+		evs = append(evs, e)
+		return true
+	})
 	if err != nil {
 		return nil, err
 	}
+	return evs, nil
+}
+
+// stream yields the events of a sessions file until yield returns false or a line is bad;
+// the error names the file and the line.
+func stream(path string, yield func(session.Event) bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	var evs []session.Event
 	for e, err := range session.ReadTSV(f) {
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", path, err)
 		}
-		evs = append(evs, e)
+		if !yield(e) {
+			return nil
+		}
 	}
-	return evs, nil
+	return nil
 }
 
 // shop turns the synthetic shop's product events into session events and splits off the

@@ -32,6 +32,7 @@ type NextItemConfig struct {
 	CatalogSize int
 	// Popularity, when set, gives each item's popularity; the report averages it over every
 	// recommended row (session-rec's "popularity" metric when it returns count / max count).
+	// It is called from the Workers goroutines and must be safe for concurrent use.
 	Popularity func(item string) float64
 	// OnList, when set, receives every list in the order of the test sessions (first
 	// appearance) and positions; an error from it stops the run and is returned.
@@ -114,33 +115,58 @@ func NextItem(ctx context.Context, rec NextItemRecommender, test iter.Seq[sessio
 	// The lists of one batch are computed by the workers while the previous batch is scored
 	// and handed to OnList in order.
 	const batch = 256
+	type scored struct {
+		recs []session.Rec
+		rank int     // 1-based rank of the target, 0 if absent
+		pop  float64 // summed popularity of the list
+	}
 	type done struct {
 		start int
-		lists [][][]session.Rec
+		lists [][]scored
 	}
 	inner, stop := context.WithCancel(ctx)
 	defer stop()
+	var seenMu sync.Mutex
 	batches := make(chan done, 1)
 	go func() {
 		defer close(batches)
 		for start := 0; start < len(sessions); start += batch {
 			part := sessions[start:min(start+batch, len(sessions))]
-			lists := make([][][]session.Rec, len(part))
+			lists := make([][]scored, len(part))
 			var wg sync.WaitGroup
 			next := make(chan int)
 			for range min(cfg.Workers, len(part)) {
 				wg.Go(func() {
+					local := map[string]struct{}{}
 					for i := range next {
 						if inner.Err() != nil {
 							continue
 						}
 						s := part[i]
-						l := make([][]session.Rec, 0, len(s.clicks)-1)
+						l := make([]scored, 0, len(s.clicks)-1)
 						for p := 1; p < len(s.clicks); p++ {
-							l = append(l, rec.Recommend(s.clicks[:p], cfg.K))
+							sc := scored{recs: rec.Recommend(s.clicks[:p], cfg.K)}
+							if len(sc.recs) > cfg.K {
+								sc.recs = sc.recs[:cfg.K]
+							}
+							for r, x := range sc.recs {
+								if sc.rank == 0 && x.Item == s.clicks[p].Item {
+									sc.rank = r + 1
+								}
+								local[x.Item] = struct{}{}
+								if cfg.Popularity != nil {
+									sc.pop += cfg.Popularity(x.Item)
+								}
+							}
+							l = append(l, sc)
 						}
 						lists[i] = l
 					}
+					seenMu.Lock()
+					for it := range local {
+						seen[it] = struct{}{}
+					}
+					seenMu.Unlock()
 				})
 			}
 			for i := range part {
@@ -159,36 +185,29 @@ func NextItem(ctx context.Context, rec NextItemRecommender, test iter.Seq[sessio
 		for range batches {
 		}
 	}
+	distinct := func() int {
+		seenMu.Lock()
+		defer seenMu.Unlock()
+		return len(seen)
+	}
 	for b := range batches {
 		part := sessions[b.start : b.start+len(b.lists)]
 		for i, s := range part {
 			for p, l := range b.lists[i] {
-				if len(l) > cfg.K {
-					l = l[:cfg.K]
-				}
-				target := s.clicks[p+1].Item
 				rep.Events++
-				if len(l) > 0 {
+				if len(l.recs) > 0 {
 					rep.Predicted++
 				}
-				for r, x := range l {
-					if x.Item == target {
-						rep.Hits++
-						mrr += 1 / float64(r+1)
-						break
-					}
+				if l.rank > 0 {
+					rep.Hits++
+					mrr += 1 / float64(l.rank)
 				}
-				for _, x := range l {
-					seen[x.Item] = struct{}{}
-					if cfg.Popularity != nil {
-						pop += cfg.Popularity(x.Item)
-					}
-				}
-				rows += len(l)
+				pop += l.pop
+				rows += len(l.recs)
 				if cfg.OnList != nil {
-					if err := cfg.OnList(s.id, p+1, l); err != nil {
+					if err := cfg.OnList(s.id, p+1, l.recs); err != nil {
 						drain()
-						return finish(rep, mrr, pop, rows, len(seen), cfg), err
+						return finish(rep, mrr, pop, rows, distinct(), cfg), err
 					}
 				}
 			}
@@ -198,7 +217,7 @@ func NextItem(ctx context.Context, rec NextItemRecommender, test iter.Seq[sessio
 		}
 		if err := ctx.Err(); err != nil {
 			drain()
-			return finish(rep, mrr, pop, rows, len(seen), cfg), fmt.Errorf("eval: next-item protocol: %w", err)
+			return finish(rep, mrr, pop, rows, distinct(), cfg), fmt.Errorf("eval: next-item protocol: %w", err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
