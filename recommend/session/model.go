@@ -203,15 +203,20 @@ func Fit(ctx context.Context, events iter.Seq[Event], cfg Config) (*Model, error
 
 // Add indexes a finished session at once, as the most recent one: no refit. Its clicks are
 // put in time order and capped at the latest Config.MaxLength; clicks without an item are
-// skipped, and a session with none left is an error wrapping ErrEvent. When the index then
+// skipped, and a session with none left, or a click without a time, is an error wrapping
+// ErrEvent (and nothing is added). When the index then
 // holds more than Config.MaxSessions sessions, the oldest age out. The popularity fallback is
 // recomputed every 1024 Adds (it lags by at most that many sessions).
 func (m *Model) Add(s Session) error {
 	clicks := make([]Click, 0, len(s.Clicks))
-	for _, c := range s.Clicks {
-		if c.Item != "" {
-			clicks = append(clicks, c)
+	for j, c := range s.Clicks {
+		if c.Item == "" {
+			continue
 		}
+		if c.Time.IsZero() {
+			return fmt.Errorf("%w: session %q: click %d has no time", ErrEvent, s.ID, j)
+		}
+		clicks = append(clicks, c)
 	}
 	if len(clicks) == 0 {
 		return fmt.Errorf("%w: session %q has no item", ErrEvent, s.ID)

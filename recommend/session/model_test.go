@@ -214,6 +214,12 @@ func TestFallback(t *testing.T) {
 		if got := m.Recommend([]Click{{Item: "x"}}, 0); got != nil {
 			t.Fatalf("k=0: %v", got)
 		}
+		// a huge k is bounded by the catalog (5 items), not allocated
+		for _, k := range []int{1 << 53, 1 << 62, math.MaxInt} {
+			if got := m.Recommend([]Click{{Item: "x"}}, k); len(got) != 5 {
+				t.Fatalf("%v k=%d: %d items", meth, k, len(got))
+			}
+		}
 	}
 }
 
@@ -317,6 +323,9 @@ func TestBadEvents(t *testing.T) {
 	m := fit(t, nil, Config{})
 	if err := m.Add(Session{ID: "e", Clicks: []Click{{Time: t0}}}); !errors.Is(err, ErrEvent) {
 		t.Errorf("empty session: %v", err)
+	}
+	if err := m.Add(Session{ID: "e", Clicks: []Click{{Item: "a", Time: t0}, {Item: "b"}}}); !errors.Is(err, ErrEvent) || m.Stats().Sessions != 0 {
+		t.Errorf("click without time: %v, %+v", err, m.Stats())
 	}
 }
 

@@ -110,7 +110,7 @@ func (m *Model) getScratch() *scratch {
 // skipped. When fewer than k items score (an empty session, one of unknown items only, or
 // few neighbours), the list is filled with the most popular indexed items, each flagged
 // FromPopularity, unless Config.NoFallback. Equal scores are ordered by popularity (indexed
-// events), then item ID. Items of the session
+// events), then item ID. A list never has more items than the index holds. Items of the session
 // itself may be recommended (shoppers return to them). k <= 0 gives nil.
 func (m *Model) Recommend(current []Click, k int) []Rec {
 	if k <= 0 {
@@ -118,6 +118,7 @@ func (m *Model) Recommend(current []Click, k int) []Rec {
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	k = min(k, len(m.itemIdx)) // no list is longer than the catalog, whatever k asks
 	s := m.getScratch()
 	defer m.pool.Put(s)
 	if len(current) > m.cfg.MaxLength {
