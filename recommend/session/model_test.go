@@ -419,3 +419,27 @@ func TestConcurrent(t *testing.T) {
 		t.Fatalf("%d sessions held", s.Sessions)
 	}
 }
+
+// TestHugePosting: when one item is in every indexed session (50,000 here), a query on it
+// compares only SampleSize of them and returns within 100 ms, for every method.
+func TestHugePosting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 50,000 sessions")
+	}
+	var evs []Event
+	for s := range 50000 {
+		id := fmt.Sprint(s)
+		at := t0.Add(time.Duration(s) * time.Second)
+		evs = append(evs, Event{Session: id, Item: "x", Time: at}, Event{Session: id, Item: fmt.Sprint("i", s%3000), Time: at})
+	}
+	for _, meth := range allMethods {
+		m := fit(t, evs, Config{Method: meth})
+		q := []Click{{Item: "i7", Time: t0}, {Item: "x", Time: t0}}
+		m.Recommend(q, 20) // warm the scratch
+		start := time.Now()
+		got := m.Recommend(q, 20)
+		if d := time.Since(start); d > 100*time.Millisecond || len(got) != 20 {
+			t.Fatalf("%v: %d recs in %v", meth, len(got), d)
+		}
+	}
+}
