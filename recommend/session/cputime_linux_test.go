@@ -5,14 +5,17 @@ package session
 import (
 	"syscall"
 	"time"
+	"unsafe"
 )
 
-// threadCPU is the CPU time the calling OS thread has used (RUSAGE_THREAD): on a shared
-// machine it measures a query's own work, not the time it waited for a core.
+// threadCPU is the CPU time the calling OS thread has used (CLOCK_THREAD_CPUTIME_ID, in
+// nanoseconds): on a shared machine it measures a query's own work, not the time it waited
+// for a core.
 func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(1, &ru); err != nil { // 1 = RUSAGE_THREAD
+	var ts syscall.Timespec
+	const clockThreadCPUTime = 3
+	if _, _, e := syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ts.Nano())
 }

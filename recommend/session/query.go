@@ -60,6 +60,7 @@ type candidate struct {
 	seq    int64
 	sim    float64
 	last   float64 // the session's time
+	nu     int32   // the session's distinct items
 	shared int32   // distinct items in common with the query
 	maxPos int32   // latest position (1-based) in the query of a shared item
 	anchor int32   // latest position (1-based) in the session of a shared item
@@ -214,7 +215,7 @@ func (m *Model) neighbours(s *scratch, tq float64) {
 	nq := float64(len(s.uniq))
 	keep := s.cands[:0]
 	for _, cd := range s.cands {
-		nu := float64(m.sess[cd.seq-m.base].nu)
+		nu := float64(cd.nu)
 		switch c.Method {
 		case SKNN:
 			if c.Similarity == Jaccard {
@@ -238,7 +239,7 @@ func (m *Model) neighbours(s *scratch, tq float64) {
 	nearest := selectTop(s.cands, c.Neighbors)
 	lnLive := math.Log(float64(m.live))
 	for _, cd := range nearest {
-		st := &m.sess[cd.seq-m.base]
+		st := &m.hot[cd.seq-m.base]
 		items, lp := st.distinct(), st.lastPos()
 		switch c.Method {
 		case SKNN:
@@ -312,7 +313,8 @@ func (m *Model) sample(s *scratch) {
 		p := m.post[s.uniq[0]]
 		for k := len(p) - 1; k >= max(0, len(p)-limit); k-- {
 			q := p[k] >> posBits
-			s.cands = append(s.cands, candidate{seq: q, last: m.sess[q-m.base].last, sim: s.w[0], shared: 1,
+			hm := &m.hot[q-m.base]
+			s.cands = append(s.cands, candidate{seq: q, last: hm.last, nu: hm.nu, sim: s.w[0], shared: 1,
 				maxPos: s.pos[0], anchor: int32(p[k] & (1<<posBits - 1))})
 		}
 		return
@@ -326,7 +328,8 @@ func (m *Model) sample(s *scratch) {
 			if len(s.cands) == limit {
 				break
 			}
-			s.cands = append(s.cands, candidate{seq: q, last: m.sess[q-m.base].last})
+			hm := &m.hot[q-m.base]
+			s.cands = append(s.cands, candidate{seq: q, last: hm.last, nu: hm.nu})
 			last = q
 		}
 		cd := &s.cands[len(s.cands)-1]
@@ -402,7 +405,7 @@ func (m *Model) rules(s *scratch) {
 	steps := m.cfg.Steps
 	p := m.post[a]
 	for _, e := range p[max(0, len(p)-m.cfg.SampleSize):] {
-		ev := m.sess[e>>posBits-m.base].events()
+		ev := m.hot[e>>posBits-m.base].events()
 		first, lastOcc := -1, -1
 		for t, it := range ev {
 			if it == a {
