@@ -64,12 +64,25 @@
 // # Live updates and erasure
 //
 // Add indexes a finished session at once; the oldest sessions age out beyond
-// Config.MaxSessions (1,000,000), so memory stays bounded (about 20 bytes per indexed event and
-// 80 per session, plus the item and visitor tables). Forget(visitor) removes a visitor's
+// Config.MaxSessions (1,000,000), so memory stays bounded: about 40 bytes of heap per indexed
+// event with sessions of 6.5 events (1M sessions, 6.5M events, 100k items: 256 MB), of which
+// 12 per event are the event and the posting entry and the rest per session and per item. Forget(visitor) removes a visitor's
 // sessions; the model then answers every query exactly as a Fit of the held sessions without
 // them (tested bit for bit), and neither the visitor's ID nor an item only they viewed remains.
 // Recommend, Add, Forget and Stats are safe for concurrent use: queries share a read lock and
 // a writer holds it for one session (Add) or one visitor (Forget).
+//
+// # Speed
+//
+// On the full Diginetica set (906,140 training events, 60,858 next-item queries), the whole
+// sessionrec run with session-rec's VSTAN parameters, reading the files, indexing, predicting
+// and writing 1.2M rows, took 6.8 s of CPU (29 s wall, the 2-core machine shared at a load of
+// about 15) where the reference took 309 s of CPU (1250 s wall) beside it: 45 times faster,
+// and the lists agree (60,566 of 60,858 identical, the same hits). BENCHMARKS.md has every
+// method.
+// With 1M synthetic sessions indexed (6.5M events, 100k items of Zipf popularity), a default
+// query takes 0.35 ms of CPU at the median and 1.2 ms at p99 (BenchmarkRecommend1M, which also
+// reports wall time), and Add takes about 13 us (BenchmarkAdd1M, with aging on every Add).
 //
 // # Defaults
 //
