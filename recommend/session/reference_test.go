@@ -93,6 +93,9 @@ func TestMatchesReference(t *testing.T) {
 		{"vstan", Config{Method: VSTAN, Neighbors: 7, SampleSize: 40, SessionPositionDecay: 4.9,
 			SessionRecency: day / 20, ItemPositionDecay: 4.9, MatchPositionDecay: 1.225, IDFWeight: 10}},
 		{"sr", Config{Method: SR, Steps: 5, RuleWeight: Div}},
+		{"vsknn-log-linear", Config{Method: VSKNN, Neighbors: 1000, SampleSize: 40, PositionWeight: Log, DistanceWeight: Linear, IDFWeight: 2}},
+		{"vsknn-same-quadratic", Config{Method: VSKNN, Neighbors: 1000, SampleSize: 40, PositionWeight: Same, DistanceWeight: Quadratic, IDFWeight: 1}},
+		{"sr-quadratic", Config{Method: SR, Steps: 3, RuleWeight: Quadratic}},
 	}
 	train := loadTSV(t, "testdata/train.tsv")
 	ids, tests := prefixes(loadTSV(t, "testdata/test.tsv"))
@@ -111,7 +114,7 @@ func TestMatchesReference(t *testing.T) {
 					want := ref[refKey{ids[si], p}]
 					got := m.Recommend(clicks[:p], 100)
 					lists++
-					compareLists(t, r.name == "sr", ids[si], p, want, got)
+					compareLists(t, r.cfg.Method == SR, ids[si], p, want, got)
 				}
 			}
 			if lists != 122 {

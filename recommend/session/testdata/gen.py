@@ -40,6 +40,10 @@ runs = {
     'vstan': ['k=7', 'sample_size=40', 'lambda_spw=4.9', 'lambda_snh=0.05', 'lambda_inh=4.9', 'lambda_ipw=1.225',
               'lambda_idf=10'],
     'sr': ['steps=5', 'weighting=div'],
+    'vsknn-log-linear': ['k=1000', 'sample_size=40', 'weighting=log', 'weighting_score=linear', 'idf_weighting=2'],
+    'vsknn-same-quadratic': ['k=1000', 'sample_size=40', 'weighting=same', 'weighting_score=quadratic',
+                             'idf_weighting=1'],
+    'sr-quadratic': ['steps=3', 'weighting=quadratic'],
 }
 for name, sets in runs.items():
     algo = name.split('-')[0]
