@@ -69,8 +69,8 @@
 // 12 per event are the event and the posting entry and the rest per session and per item. Forget(visitor) removes a visitor's
 // sessions; the model then answers every query exactly as a Fit of the held sessions without
 // them (tested bit for bit), and neither the visitor's ID nor an item only they viewed remains.
-// Recommend, Add, Forget and Stats are safe for concurrent use: queries share a read lock and
-// a writer holds it for one session (Add) or one visitor (Forget).
+// Recommend, Add, Forget, Stats and Popularity are safe for concurrent use: queries share a
+// read lock and a writer holds it for one session (Add) or one visitor (Forget).
 //
 // # Speed
 //
