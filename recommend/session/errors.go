@@ -1,0 +1,5 @@
+package session
+
+import "errors"
+
+var errUnknownSource = errors.New("session: unknown source (neighbors, popularity)")
