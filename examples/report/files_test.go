@@ -52,7 +52,10 @@ func checkCohorts(t *testing.T, figs map[string]*figure, orders []profile.Order)
 	if err != nil {
 		t.Fatal(err)
 	}
-	coh := act.Cohorts(segment.CohortConfig{})
+	coh, err := act.Cohorts(segment.CohortConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := figs["cohort-retention"]
 	if f == nil || len(f.order) != len(coh.Sizes) {
 		t.Fatalf("cohort table missing or of the wrong length (library: %d cohorts)", len(coh.Sizes))

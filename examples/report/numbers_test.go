@@ -38,12 +38,15 @@ func shopFigures(t *testing.T) (render.Data, map[string]*figure) {
 func TestNumbersCustomers(t *testing.T) {
 	d, figs := shopFigures(t)
 	ctx := context.Background()
-	act, err := segment.CollectActivity(ctx, slices.Values(d.Orders), segment.CollectConfig{})
+	act, err := segment.CollectActivity(ctx, slices.Values(d.Orders), segment.CollectConfig{Now: d.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	coh := act.Cohorts(segment.CohortConfig{})
+	coh, err := act.Cohorts(segment.CohortConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := figs["cohort-retention"]
 	if len(f.order) != len(coh.Sizes) {
 		t.Errorf("cohort table has %d rows, the library %d cohorts", len(f.order), len(coh.Sizes))
@@ -58,7 +61,10 @@ func TestNumbersCustomers(t *testing.T) {
 		}
 	}
 
-	values := act.RFM(segment.RFMValuesConfig{Now: d.Now})
+	values, err := act.RFM(segment.RFMValuesConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	model, err := segment.FitRFM(values, segment.RFMConfig{})
 	if err != nil {
 		t.Fatal(err)

@@ -205,7 +205,7 @@ func Build(ctx context.Context, d Data, cfg Config) (*Input, error) {
 }
 
 func buildCustomers(ctx context.Context, d Data, cfg Config, in *Input) error {
-	act, err := segment.CollectActivity(ctx, slices.Values(d.Orders), segment.CollectConfig{})
+	act, err := segment.CollectActivity(ctx, slices.Values(d.Orders), segment.CollectConfig{Now: d.Now})
 	if err != nil {
 		return err
 	}
@@ -218,9 +218,13 @@ func buildCustomers(ctx context.Context, d Data, cfg Config, in *Input) error {
 		}
 	}
 	in.Customers = act.Len()
-	in.Cohorts = act.Cohorts(segment.CohortConfig{})
-
-	values := act.RFM(segment.RFMValuesConfig{Now: d.Now})
+	if in.Cohorts, err = act.Cohorts(segment.CohortConfig{}); err != nil {
+		return err
+	}
+	values, err := act.RFM(segment.RFMValuesConfig{})
+	if err != nil {
+		return err
+	}
 	if model, err := segment.FitRFM(values, segment.RFMConfig{}); err != nil {
 		in.Missing[SectionRFM] = err.Error()
 	} else {
