@@ -20,10 +20,13 @@
 //
 //	-out FILE         where to write the page ("-" = standard output); default report.html
 //	-orders FILE      order history, in the format -format names
-//	-format F         tailor (default: orders.jsonl, one profile.Order as JSON per line),
+//	-format F         tailor (orders.jsonl, one profile.Order as JSON per line),
 //	                  online-retail (the UCI Online Retail CSV with the header
 //	                  InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)
-//	                  or cdnow (whitespace columns: customer date(yyyymmdd) quantity amount)
+//	                  or cdnow (whitespace columns: customer date(yyyymmdd) quantity amount);
+//	                  by default detected as every tailor program does (profile.DetectOrderFormat:
+//	                  a .jsonl name or a first "{" is tailor, the InvoiceNo header online-retail,
+//	                  else cdnow)
 //	-events FILE      events: events.jsonl (the tailor format, by the .jsonl extension) or the
 //	                  events CSV of profile.ReadEventsCSV
 //	-experiment FILE  experiment aggregates CSV (variant,units,sum,sum_squares per metric,
@@ -78,7 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.out, "out", "report.html", "write the page to `file` (\"-\" = standard output)")
 	fs.StringVar(&o.orders, "orders", "", "order history `file`; none (and no -events, -experiment) = the synthetic shop")
-	fs.StringVar(&o.format, "format", "tailor", "orders `format`: tailor (orders.jsonl), online-retail or cdnow")
+	fs.StringVar(&o.format, "format", "", "orders `format`: tailor (orders.jsonl), online-retail or cdnow; default: detected from the file")
 	fs.StringVar(&o.events, "events", "", "events `file`: events.jsonl (tailor format) or the events CSV")
 	fs.StringVar(&o.experiment, "experiment", "", "experiment aggregates CSV `file`")
 	fs.IntVar(&o.customers, "customers", 2000, "synthetic shop: number of customers")
@@ -97,7 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
 	}
 	switch {
-	case o.format != "tailor" && o.format != "online-retail" && o.format != "cdnow":
+	case o.format != "" && o.format != "tailor" && o.format != "online-retail" && o.format != "cdnow":
 		return o, fmt.Errorf("-format %q: want tailor, online-retail or cdnow", o.format)
 	case o.customers < 1:
 		return o, fmt.Errorf("-customers %d: want at least 1", o.customers)
@@ -150,24 +153,24 @@ func fileData(o options, stderr io.Writer) (render.Data, error) {
 	var d render.Data
 	var names []string
 	if o.orders != "" {
-		var read func(io.Reader) iter.Seq2[profile.Order, error]
-		switch o.format {
-		case "online-retail":
-			read = profile.ReadOnlineRetail
-		case "cdnow":
-			read = profile.ReadCDNOW
-		default:
-			read = profile.ReadOrdersJSONL
+		format := o.format
+		read := func(r io.Reader) iter.Seq2[profile.Order, error] {
+			seq, f, err := profile.ReadOrders(r, o.orders, o.format)
+			if err != nil {
+				return func(yield func(profile.Order, error) bool) { yield(profile.Order{}, err) }
+			}
+			format = f
+			return seq
 		}
 		orders, err := readAll(o.orders, read, stderr)
 		if err != nil {
 			return d, err
 		}
 		if len(orders) == 0 {
-			return d, fmt.Errorf("%s: no readable orders; is it in -format %s?", o.orders, o.format)
+			return d, fmt.Errorf("%s: no readable orders; is it in -format %s?", o.orders, format)
 		}
 		d.Orders = orders
-		names = append(names, fmt.Sprintf("%s (%s)", o.orders, o.format))
+		names = append(names, fmt.Sprintf("%s (%s)", o.orders, format))
 	}
 	if o.events != "" {
 		read := profile.ReadEventsCSV
