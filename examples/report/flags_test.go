@@ -40,16 +40,20 @@ func TestFlagErrors(t *testing.T) {
 	}
 }
 
-// TestWrongFormatSaysSo reads a CDNOW file as the tailor format: no orders, and an error
-// that names the format.
+// TestWrongFormatSaysSo reads a CDNOW file as the tailor format (-format tailor given): no
+// orders, and an error that names the format. Without -format the same file is detected as
+// CDNOW and read.
 func TestWrongFormatSaysSo(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFile(t, dir, "cdnow.txt", func(b *bytes.Buffer) error {
 		_, err := b.WriteString("00001 19970101 1 11.77\n00002 19970112 2 20.50\n")
 		return err
 	})
-	err := run(context.Background(), []string{"-orders", path, "-out", dir + "/r.html"}, &bytes.Buffer{}, &bytes.Buffer{})
+	err := run(context.Background(), []string{"-orders", path, "-format", "tailor", "-out", dir + "/r.html"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "-format tailor") {
 		t.Errorf("error %v, want one naming -format tailor", err)
+	}
+	if err := run(context.Background(), []string{"-orders", path, "-out", dir + "/r.html"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Errorf("the same file with its format detected: %v", err)
 	}
 }
