@@ -41,8 +41,11 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		}
 		batch = append(batch, add{in, w})
 	}
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.gen++
 	if err := m.checkEASEGrowth(batchItems(batch, func(a add) (string, float64) { return a.in.Item, a.w })); err != nil {
 		return err
 	}
@@ -283,38 +286,6 @@ func (m *Model) AddSlice(interactions []Interaction) error {
 	return m.Add(slices.Values(interactions))
 }
 
-// Forget removes user and everything the model learned from the user, exactly: afterwards the
-// affinities, item counts and neighbour lists equal those of a model fitted on the same data
-// without the user (and with the same reference time Config.Now). Items only the user had
-// drop out of the lists and the popularity fallback. It reports whether the user was known.
-//
-// Cost: the lists of the user's items are recomputed; every other list that co-occurs with
-// them is patched, since its similarity to those items can only rise when their counts fall
-// (true of every Similarity except LogLikelihood, whose N changes, and of any Weighting,
-// whose idf changes: with those every list is recomputed). EASE refits. Forget blocks queries
-// while it runs.
-func (m *Model) Forget(user string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	u, ok := m.userIdx[user]
-	if !ok {
-		return false
-	}
-	held := m.upos[u]
-	for _, i := range held {
-		m.iusers[i] = removeSorted(m.iusers[i], u)
-	}
-	delete(m.userIdx, user)
-	m.userIDs[u] = ""
-	m.hist[u] = nil
-	m.upos[u] = nil
-	if len(held) > 0 {
-		m.forgetRows(held)
-	}
-	m.rebuildIndex()
-	return true
-}
-
 // relearn recomputes the rows of items (all of them for EASE).
 func (m *Model) relearn(items []int32) error {
 	progress := m.cfg.Progress
@@ -324,92 +295,6 @@ func (m *Model) relearn(items []int32) error {
 		return m.fitEASE(context.Background())
 	}
 	return m.computeRows(context.Background(), items)
-}
-
-// forgetRows updates the rows after the items held lost a user.
-func (m *Model) forgetRows(held []int32) {
-	global := m.cfg.Similarity == LogLikelihood || m.cfg.Weighting != NoWeighting
-	if m.cfg.Algorithm == EASE || global {
-		all := make([]int32, len(m.itemIDs))
-		for i := range all {
-			all[i] = int32(i)
-		}
-		m.relearn(all) // cannot fail: the context is never cancelled
-		return
-	}
-	// Rows of other items k: only their scores against the held items j changed, and upwards
-	// (c_j fell, C(k,j) did not change since the user had no k). So the new top list is the
-	// best of the old list (minus those j) and the fresh scores against every j.
-	ps := m.pairStats()
-	isHeld := make(map[int32]bool, len(held))
-	for _, j := range held {
-		isHeld[j] = true
-	}
-	fresh := map[int32][]neighbor{}
-	s := newRowScratch(len(m.itemIDs), ps.g != nil)
-	minSup := int32(m.cfg.MinSupport)
-	for _, j := range held {
-		touched := s.touched[:0]
-		for _, v := range m.iusers[j] {
-			g := 1.0
-			if ps.g != nil {
-				g = ps.g[v]
-			}
-			for _, k := range m.upos[v] {
-				if s.cnt[k] == 0 {
-					touched = append(touched, k)
-				}
-				s.cnt[k]++
-				if s.acc != nil {
-					s.acc[k] += g
-				}
-			}
-		}
-		for _, k := range touched {
-			c := s.cnt[k]
-			s.cnt[k] = 0
-			ckj := float64(c)
-			if s.acc != nil {
-				ckj = s.acc[k]
-				s.acc[k] = 0
-			}
-			if isHeld[k] || c < minSup {
-				continue
-			}
-			if sim := ps.score(&m.cfg, k, j, ckj); keep(sim) {
-				fresh[k] = append(fresh[k], neighbor{Item: j, Sim: sim})
-			}
-		}
-		s.touched = touched
-	}
-	// Rows that listed a held item but no longer co-occur with it lose that entry too.
-	for k := range m.rows {
-		if isHeld[int32(k)] || fresh[int32(k)] != nil {
-			continue
-		}
-		for _, nb := range m.rows[k] {
-			if isHeld[nb.Item] {
-				fresh[int32(k)] = []neighbor{}
-				break
-			}
-		}
-	}
-	var t topK
-	for k, add := range fresh {
-		t.reset(m.cfg.Neighbors, m.rank)
-		for _, nb := range m.rows[k] {
-			if !isHeld[nb.Item] {
-				t.push(nb)
-			}
-		}
-		for _, nb := range add {
-			t.push(nb)
-		}
-		m.rows[k] = t.sorted()
-	}
-	for _, j := range held {
-		m.rows[j] = m.row(j, ps, s)
-	}
 }
 
 func removeSorted(s []int32, v int32) []int32 {
