@@ -48,6 +48,9 @@ func (m *Model) ForgetUsers(users ...string) ForgetReport {
 	m.mu.RLock()
 	base := m.identity()
 	rep, next := m.forgotten(users)
+	if m.computed != nil {
+		m.computed()
+	}
 	m.mu.RUnlock()
 	if next == nil {
 		return rep

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -246,5 +247,60 @@ func TestForgetConcurrent(t *testing.T) {
 	ws, gs := snap(want), snap(m)
 	if d := cmp.Diff(ws.Users, gs.Users); d != "" {
 		t.Fatal(d)
+	}
+}
+
+// TestQueriesRunDuringForget: while ForgetUsers computes the next state, queries are answered
+// (from the state before it). Before, Forget held the write lock throughout and a query waited
+// for the whole erasure (seconds at 50k users).
+func TestQueriesRunDuringForget(t *testing.T) {
+	m, err := FitSlice(context.Background(), forgetData(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan []Rec)
+	m.computed = func() {
+		go func() { answered <- m.ForUser("u0003", 5) }()
+		select {
+		case recs := <-answered:
+			if len(recs) != 5 || recs[0].Source != FromNeighbors {
+				t.Errorf("during Forget, u0003 got %+v, want the recommendations from before", recs)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("a query waited for Forget's computation")
+		}
+	}
+	if !m.Forget("u0003") {
+		t.Fatal("u0003 unknown")
+	}
+	m.computed = nil
+	if got := m.ForUser("u0003", 5); got[0].Source != FromPopularity {
+		t.Fatalf("after Forget, u0003 is still known: %+v", got)
+	}
+}
+
+// TestForgetAdversarialBound: erasing a user who holds every item (so every row is recounted)
+// costs at most what a refit costs, with a generous margin for a noisy machine: under 3 fits
+// plus 100 ms.
+func TestForgetAdversarialBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing")
+	}
+	data := synthData(31, 2000, 400, 20)
+	for i := range 400 {
+		data = append(data, Interaction{User: "everything", Item: itemName(i), Weight: 1})
+	}
+	for _, cfg := range []Config{{}, {Similarity: LogLikelihood}} {
+		t0 := time.Now()
+		m, err := FitSlice(context.Background(), data, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fit := time.Since(t0)
+		t0 = time.Now()
+		m.Forget("everything")
+		if d := time.Since(t0); d > 3*fit+100*time.Millisecond {
+			t.Errorf("%v: Forget took %v, the fit %v", cfg.Similarity, d, fit)
+		}
 	}
 }

@@ -9,8 +9,11 @@ import (
 // Model is a fitted recommender: the users' affinities, the item statistics and the item-item
 // weights (kept neighbours for ItemKNN, ridge-regression weights for EASE).
 //
-// A Model is safe for concurrent use: any number of goroutines may query it while another
-// calls Add or Forget (updates take a write lock; queries a read lock and pooled scratch).
+// A Model is safe for concurrent use: any number of goroutines may query it while others call
+// Add, Forget or ForgetUsers (queries take a read lock and pooled scratch). Add and Merge hold
+// the write lock while they update; Forget and ForgetUsers compute the next state beside the
+// one queries read and hold the write lock only to swap it in, so queries never wait for an
+// erasure's work.
 type Model struct {
 	// mu guards every field below: queries hold it for reading, writers only while they
 	// install what they computed (Forget) or while they update (Add, Merge).
@@ -42,6 +45,8 @@ type Model struct {
 	popByCat [][]int32 // the same per category
 
 	scratch sync.Pool // *queryScratch
+
+	computed func() // tests: called when Forget has computed its state, before the swap
 }
 
 // entry is one user-item affinity before clipping: the sum of the interactions' weights.
