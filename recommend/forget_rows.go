@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,17 @@ func (m *Model) forgetRows(held []int32) map[int32][]neighbor {
 			narrow = m.narrowHistories()
 		}
 	}
+	// A fresh score below a full row's last entry cannot enter it (ties are merged and left
+	// to the order).
+	floor := make([]float64, n)
+	for r, row := range m.rows {
+		floor[r] = math.Inf(-1)
+		if len(row) >= k && len(row) > 0 {
+			floor[r] = row[len(row)-1].Sim
+		}
+	}
+	minSup := int32(cfg.MinSupport)
+	ratio := ps.pa != nil && ps.g == nil && cfg.Similarity != RP3Beta
 	workers := max(1, min(cfg.Workers, len(held)/4))
 	fresh := make([][]cand, workers)
 	rows := make([][]neighbor, len(held))
@@ -67,31 +79,45 @@ func (m *Model) forgetRows(held []int32) map[int32][]neighbor {
 		go func() {
 			defer wg.Done()
 			s := newRowScratch(n, ps.g != nil)
+			s.keepCounts = true
 			if narrow != nil {
 				s.wide = make([]int32, 1<<16)
 				s.cnt = s.wide[:n]
 			}
 			var out []cand
-			var j int32
-			s.visit = func(r int32, crj float64) {
-				if isHeld[r] {
-					return
-				}
-				nb := neighbor{Item: j, Sim: ps.score(cfg, r, j, crj)}
-				if !keep(nb.Sim) {
-					return
-				}
-				if old := m.rows[r]; len(old) < k || !better(old[len(old)-1], nb, m.rank) {
-					out = append(out, cand{r, nb})
-				}
-			}
 			for {
 				x := int(next.Add(1)) - 1
 				if x >= len(held) {
 					break
 				}
-				j = held[x]
+				j := held[x]
 				rows[x] = m.rowFrom(narrow, j, ps, s)
+				// Row r's fresh score for j, from C(r,j) = C(j,r) (f is nil: no Weighting).
+				pbj := 0.0
+				if ratio {
+					pbj = ps.pb[j]
+				}
+				for _, r := range s.touched {
+					c := s.cnt[r]
+					s.cnt[r] = 0
+					crj := float64(c)
+					if s.acc != nil {
+						crj = s.acc[r]
+						s.acc[r] = 0
+					}
+					if isHeld[r] || c < minSup {
+						continue
+					}
+					var sim float64
+					if ratio {
+						sim = crj / (ps.pa[r]*pbj + cfg.Shrink)
+					} else {
+						sim = ps.score(cfg, r, j, crj)
+					}
+					if sim >= floor[r] && keep(sim) {
+						out = append(out, cand{r, neighbor{Item: j, Sim: sim}})
+					}
+				}
 			}
 			fresh[w] = out
 		}()

@@ -84,9 +84,9 @@ type rowScratch struct {
 	acc     []float64
 	touched []int32
 	top     topK
-	// visit, when set, is told every candidate j of the row that passes MinSupport, with
-	// C(i,j): Forget takes the fresh scores of the other rows from the same count.
-	visit func(j int32, cij float64)
+	// keepCounts leaves a row's counts (cnt, acc at touched) for the caller, who clears them:
+	// Forget takes the fresh scores of the other rows from the same count.
+	keepCounts bool
 }
 
 func newRowScratch(n int, weighted bool) *rowScratch {
@@ -211,23 +211,24 @@ func (m *Model) rowFrom(narrow *narrowHistories, i int32, ps *pairStats, s *rowS
 	floor := math.Inf(-1) // the worst kept similarity once the heap is full
 	for _, j := range touched {
 		c := cnt[j]
-		cnt[j] = 0
+		if !s.keepCounts {
+			cnt[j] = 0
+		}
 		var sim float64
-		cij := float64(c)
 		if ratio {
-			sim = cij / (pai*ps.pb[j] + cfg.Shrink)
+			sim = float64(c) / (pai*ps.pb[j] + cfg.Shrink)
 		} else {
+			cij := float64(c)
 			if acc != nil {
 				cij = acc[j]
-				acc[j] = 0
+				if !s.keepCounts {
+					acc[j] = 0
+				}
 				if ps.f != nil {
 					cij *= ps.f[i] * ps.f[j]
 				}
 			}
 			sim = ps.score(cfg, i, j, cij)
-		}
-		if s.visit != nil && j != i && c >= minSup {
-			s.visit(j, cij)
 		}
 		if j == i || c < minSup || sim < floor {
 			continue // the last test, the common one, skips what cannot enter the full heap
