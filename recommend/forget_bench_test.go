@@ -143,3 +143,33 @@ func reportLatencies(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(q(1), "max-us")
 	b.ReportMetric(float64(len(lat)), "queries")
 }
+
+// BenchmarkQueryUnderWrites is issue 20's serving stream on the skewed shape: while ForUser
+// runs non-stop, one op writes 300 single Adds, 5 Adds of 1,000 events and 20 Forgets, for
+// random users and items of the same shape.
+func BenchmarkQueryUnderWrites(b *testing.B) {
+	m := fitForget(b, "skewed", Config{})
+	shape := forgetShape("skewed")
+	n := 0
+	lat := queryLoad(m, shape.Users, func() {
+		for b.Loop() {
+			next := func() int { n++; return n }
+			for range 300 {
+				k := next()
+				m.AddSlice([]Interaction{{User: shopsim.UserID(int32(k * 7919 % shape.Users)), Item: shopsim.ItemID(int32(k * 104729 % shape.Items)), Weight: 1}})
+			}
+			for range 5 {
+				batch := make([]Interaction, 1000)
+				for x := range batch {
+					k := next()
+					batch[x] = Interaction{User: shopsim.UserID(int32(k * 7919 % shape.Users)), Item: shopsim.ItemID(int32(k * 104729 % shape.Items)), Weight: 1}
+				}
+				m.AddSlice(batch)
+			}
+			for range 20 {
+				m.Forget(shopsim.UserID(int32(next() * 7919 % shape.Users)))
+			}
+		}
+	})
+	reportLatencies(b, lat)
+}

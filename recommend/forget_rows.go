@@ -157,7 +157,8 @@ func (m *Model) forgetRows(held []int32) map[int32][]neighbor {
 }
 
 // patchPush derives the query index and popularity after the rows in old changed (old holds
-// their previous lists) and the user counts of the items in changed moved, building new
+// their previous lists) and the user counts of the items in changed moved (Forget, Add),
+// building new
 // tables beside those queries read: for Pull scoring only the voting lists whose entries
 // changed are copied and edited.
 func (m *Model) patchPush(old map[int32][]neighbor, changed []int32) {
@@ -183,6 +184,9 @@ func (m *Model) patchPush(old map[int32][]neighbor, changed []int32) {
 			}
 		}
 		push := slices.Clone(m.push)
+		for len(push) < len(m.rows) {
+			push = append(push, nil) // new items (Add)
+		}
 		edit := func(i int32) {
 			l := make([]neighbor, 0, len(push[i])+len(added[i]))
 			gone := removed[i]

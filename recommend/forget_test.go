@@ -304,3 +304,31 @@ func TestForgetAdversarialBound(t *testing.T) {
 		}
 	}
 }
+
+// TestQueriesRunDuringAdd: Add, too, computes beside the served state; a query during it sees
+// the model from before.
+func TestQueriesRunDuringAdd(t *testing.T) {
+	m, err := FitSlice(context.Background(), forgetData(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan []Scored)
+	m.computed = func() {
+		go func() { answered <- m.History("newcomer") }()
+		select {
+		case h := <-answered:
+			if h != nil {
+				t.Errorf("during Add, the newcomer already has %v", h)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("a query waited for Add's computation")
+		}
+	}
+	if err := m.AddSlice([]Interaction{{User: "newcomer", Item: itemName(2), Weight: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	m.computed = nil
+	if h := m.History("newcomer"); len(h) != 1 {
+		t.Fatalf("after Add: %v", h)
+	}
+}

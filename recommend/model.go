@@ -46,7 +46,7 @@ type Model struct {
 
 	scratch sync.Pool // *queryScratch
 
-	computed func() // tests: called when Forget has computed its state, before the swap
+	computed func() // tests: called when Add or Forget has computed its state, before the swap
 }
 
 // entry is one user-item affinity before clipping: the sum of the interactions' weights.
@@ -213,39 +213,6 @@ func (m *Model) rebuildIndex() {
 		m.push = transpose(m.rows, m.rank)
 	} else {
 		m.push = m.rows
-	}
-	m.rebuildPopularity()
-}
-
-// patchIndex updates the query index after the rows of the items in old changed (old holds
-// their previous rows): for Pull scoring only the voting lists those rows point into are
-// edited, instead of transposing every row again.
-func (m *Model) patchIndex(old map[int32][]neighbor) {
-	if m.cfg.Scoring != Pull {
-		m.push = m.rows
-		m.rebuildPopularity()
-		return
-	}
-	for len(m.push) < len(m.rows) {
-		m.push = append(m.push, nil)
-	}
-	edited := map[int32]bool{}
-	for j, rows := range old {
-		for _, nb := range rows {
-			m.push[nb.Item] = slices.DeleteFunc(m.push[nb.Item], func(x neighbor) bool { return x.Item == j })
-			edited[nb.Item] = true
-		}
-	}
-	for j := range old {
-		for _, nb := range m.rows[j] {
-			// Full slice expression: never append into a neighbour's share of a backing array.
-			l := m.push[nb.Item]
-			m.push[nb.Item] = append(l[:len(l):len(l)], neighbor{Item: j, Sim: nb.Sim})
-			edited[nb.Item] = true
-		}
-	}
-	for i := range edited {
-		sortNeighbors(m.push[i], m.rank)
 	}
 	m.rebuildPopularity()
 }

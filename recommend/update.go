@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 )
 
@@ -25,13 +26,10 @@ import (
 // A bad interaction is an error naming its 1-based record and wrapping ErrInteraction; then
 // nothing is added. An EASE model refuses, with ErrTooManyItems and nothing added, a batch
 // whose positively weighted items (counted before any return in the batch cancels them) would
-// take the catalog past Config.EASEMaxItems. Add blocks queries while it runs.
+// take the catalog past Config.EASEMaxItems. Queries go on while Add computes: it works
+// on copies of what it changes and swaps them in under a short write lock.
 func (m *Model) Add(interactions iter.Seq[Interaction]) error {
-	type add struct {
-		in Interaction
-		w  float64
-	}
-	var batch []add
+	var batch []weighed
 	n := 0
 	for in := range interactions {
 		n++
@@ -39,31 +37,104 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		if err != nil {
 			return err
 		}
-		batch = append(batch, add{in, w})
+		batch = append(batch, weighed{in, w})
 	}
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.gen++
-	if err := m.checkEASEGrowth(batchItems(batch, func(a add) (string, float64) { return a.in.Item, a.w })); err != nil {
+	m.mu.RLock()
+	base := m.identity()
+	next, err := m.added(batch)
+	if m.computed != nil {
+		m.computed()
+	}
+	m.mu.RUnlock()
+	if err != nil || next == nil {
 		return err
 	}
-	nItems := len(m.itemIDs)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.identity() != base {
+		// A Merge (which does not take wmu) changed the model meanwhile: start again from
+		// the current state, now under the write lock.
+		if next, err = m.added(batch); err != nil || next == nil {
+			return err
+		}
+	}
+	m.adopt(next)
+	return nil
+}
+
+// weighed is an interaction with its weight.
+type weighed struct {
+	in Interaction
+	w  float64
+}
+
+// added computes the state after the batch, reading m (under at least a read lock) and never
+// writing it: every table it changes is copied first. It returns a nil model when nothing
+// changes.
+func (m *Model) added(batch []weighed) (*Model, error) {
+	if err := m.checkEASEGrowth(batchItems(batch, func(a weighed) (string, float64) { return a.in.Item, a.w })); err != nil {
+		return nil, err
+	}
+	next := &Model{
+		cfg: m.cfg, w: m.w,
+		userIdx: m.userIdx, userIDs: slices.Clip(m.userIDs), hist: slices.Clone(m.hist), upos: slices.Clone(m.upos),
+		itemIdx: m.itemIdx, itemIDs: slices.Clip(m.itemIDs), rank: m.rank, itemCat: slices.Clone(m.itemCat),
+		catIdx: m.catIdx, catNames: slices.Clip(m.catNames), iusers: slices.Clone(m.iusers),
+		rows: slices.Clone(m.rows), push: m.push, popular: m.popular, popByCat: m.popByCat,
+	}
+	next.cfg.Progress = nil
+	// The maps are copied only when the batch brings a new key.
+	var newUser, newItem, newCat bool
+	for _, a := range batch {
+		if a.w == 0 {
+			continue
+		}
+		_, known := m.userIdx[a.in.User]
+		newUser = newUser || !known
+		_, known = m.itemIdx[a.in.Item]
+		newItem = newItem || !known
+		_, known = m.catIdx[a.in.Category]
+		newCat = newCat || (a.in.Category != "" && !known)
+	}
+	if newUser {
+		next.userIdx = maps.Clone(m.userIdx)
+	}
+	if newItem {
+		next.itemIdx = maps.Clone(m.itemIdx)
+	}
+	if newCat {
+		next.catIdx = maps.Clone(m.catIdx)
+	}
+	nItems := len(next.itemIDs)
 	touched := map[int32]bool{}
 	for _, a := range batch {
 		if a.w == 0 {
 			continue
 		}
-		u := m.internUser(a.in.User)
-		i := m.internItem(a.in.Item)
-		m.setCategory(i, a.in.Category)
-		m.hist[u] = addRaw(m.hist[u], i, a.w)
+		u := next.internUser(a.in.User)
+		i := next.internItem(a.in.Item)
+		next.setCategory(i, a.in.Category)
+		if !touched[u] {
+			next.hist[u] = slices.Clone(next.hist[u]) // m's copy stays as queries read it
+		}
+		next.hist[u] = addRaw(next.hist[u], i, a.w)
 		touched[u] = true
 	}
-	if len(m.itemIDs) != nItems {
-		m.rerank()
+	if len(touched) == 0 {
+		return nil, nil
 	}
+	if len(next.itemIDs) != nItems {
+		next.rerank()
+	}
+	next.canonicalCategories()
+	return next, next.relearnAdded(touched, nItems)
+}
+
+// relearnAdded updates the binary matrix and the lists of a model whose touched users' histories
+// changed (items from nItems on are new), as Add describes.
+func (m *Model) relearnAdded(touched map[int32]bool, nItems int) error {
 	affected := map[int32]bool{}
 	added := map[int32]bool{} // items some user newly has
 	removed := false
@@ -94,6 +165,9 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		}
 		m.upos[u] = now
 	}
+	for i := nItems; i < len(m.itemIDs); i++ {
+		affected[int32(i)] = true // new, perhaps without a user: it enters the index's length
+	}
 	if len(affected) == 0 {
 		m.rebuildPopularity()
 		return nil
@@ -105,20 +179,21 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		m.rebuildIndex()
 		return nil
 	}
+	var old map[int32][]neighbor
 	// The merge path pays per gained item for a scan of every list; for large batches
 	// (measured: 1,000 events of new users) recomputing the held lists is cheaper.
 	if !removed && m.localSimilarity() && len(added) <= maxMergedItems {
-		m.patchIndex(m.addPairs(sortedKeys(added)))
-		return nil
+		old = m.addPairs(sortedKeys(added))
+	} else {
+		old = make(map[int32][]neighbor, len(affected))
+		for i := range affected {
+			old[i] = m.rows[i]
+		}
+		if err := m.relearn(sortedKeys(affected)); err != nil {
+			return err
+		}
 	}
-	old := make(map[int32][]neighbor, len(affected))
-	for i := range affected {
-		old[i] = m.rows[i]
-	}
-	if err := m.relearn(sortedKeys(affected)); err != nil {
-		return err
-	}
-	m.patchIndex(old)
+	m.patchPush(old, sortedKeys(affected))
 	return nil
 }
 
@@ -297,9 +372,12 @@ func (m *Model) relearn(items []int32) error {
 	return m.computeRows(context.Background(), items)
 }
 
+// removeSorted returns s without v, in a new slice: s may be read by queries meanwhile.
 func removeSorted(s []int32, v int32) []int32 {
 	if k, ok := slices.BinarySearch(s, v); ok {
-		return slices.Delete(s, k, k+1)
+		out := make([]int32, 0, len(s)-1)
+		out = append(out, s[:k]...)
+		return append(out, s[k+1:]...)
 	}
 	return s
 }
