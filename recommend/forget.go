@@ -33,6 +33,9 @@ func (m *Model) Forget(user string) bool {
 // stays. One exception: an item's category is catalog data, kept while the item stays, even
 // when a forgotten user's interaction was the one that named it.
 //
+// Forgetting every user leaves an empty model: it recommends nothing, learns again from Add,
+// and saves a file that Load refuses (ErrFormat), as Fit refuses input without interactions.
+//
 // Queries go on while it runs: the new state is computed beside the one queries read and
 // swapped in under a short write lock. Add and other Forgets wait for it.
 //
