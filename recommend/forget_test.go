@@ -35,6 +35,18 @@ func forgetData() []Interaction {
 	)
 }
 
+// erasureConfigs are updateConfigs plus the similarities and weightings they leave out, so
+// that the erasure properties cover every Similarity and both Weightings.
+var erasureConfigs = append(slices.Clone(updateConfigs), []struct {
+	name string
+	cfg  Config
+}{
+	{"cooccurrence", Config{Similarity: Cooccurrence, Neighbors: 10}},
+	{"asymmetric-cosine-push", Config{Similarity: AsymmetricCosine, Alpha: 0.3, Neighbors: 7, Scoring: Push}},
+	{"tfidf-jaccard", Config{Similarity: Jaccard, Weighting: TFIDF, Neighbors: 10}},
+	{"bm25-condprob-pull", Config{Similarity: ConditionalProbability, Weighting: BM25, Neighbors: 10, Scoring: Pull}},
+}...)
+
 func savedBytes(t *testing.T, m *Model) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -50,7 +62,7 @@ func savedBytes(t *testing.T, m *Model) []byte {
 func TestForgetSaveEqualsRefitSave(t *testing.T) {
 	data := forgetData()
 	forget := []string{"u0003", "u0007", "u0100", "u0042"}
-	for _, c := range updateConfigs {
+	for _, c := range erasureConfigs {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			single, err := FitSlice(ctx, data, c.cfg)
@@ -91,7 +103,7 @@ func TestForgetSaveEqualsRefitSave(t *testing.T) {
 // are reported, not erased twice.
 func TestForgetUsersEqualsRefit(t *testing.T) {
 	data := forgetData()
-	for _, c := range updateConfigs {
+	for _, c := range erasureConfigs {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			m, err := FitSlice(ctx, data, c.cfg)
