@@ -86,7 +86,14 @@ func (m *Model) identity() modelIdentity {
 	return id
 }
 
-// adopt installs the state computed in next (under the write lock).
+// updateWorkers is the number of goroutines an update (Add, Forget) computes on: one core
+// fewer than a fit, so that queries, which an update does not block, find one free. Measured
+// on 2 cores with every core busy: ForUser's p99 was 12.7 ms, the scheduler's time slice,
+// while the erasure ran on both.
+func updateWorkers(workers int) int { return max(1, workers-1) }
+
+// adopt installs the state computed in next (under the write lock). The configuration is
+// not taken over: the one next computed with may use fewer workers.
 func (m *Model) adopt(next *Model) {
 	m.userIdx, m.userIDs, m.hist, m.upos = next.userIdx, next.userIDs, next.hist, next.upos
 	m.itemIdx, m.itemIDs, m.rank, m.itemCat = next.itemIdx, next.itemIDs, next.rank, next.itemCat
@@ -125,6 +132,7 @@ func (m *Model) forgotten(users []string) (ForgetReport, *Model) {
 		rows: slices.Clone(m.rows), push: m.push, popular: m.popular, popByCat: m.popByCat,
 	}
 	next.cfg.Progress = nil
+	next.cfg.Workers = updateWorkers(m.cfg.Workers)
 	held, touched := next.removeUsers(gone)
 	if dropped := next.unheldItems(touched); len(dropped) > 0 {
 		held = next.removeItems(dropped, held)

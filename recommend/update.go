@@ -85,6 +85,7 @@ func (m *Model) added(batch []weighed) (*Model, error) {
 		rows: slices.Clone(m.rows), push: m.push, popular: m.popular, popByCat: m.popByCat,
 	}
 	next.cfg.Progress = nil
+	next.cfg.Workers = updateWorkers(m.cfg.Workers)
 	// The maps are copied only when the batch brings a new key.
 	var newUser, newItem, newCat bool
 	for _, a := range batch {
