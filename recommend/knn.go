@@ -84,6 +84,9 @@ type rowScratch struct {
 	acc     []float64
 	touched []int32
 	top     topK
+	// keepCounts leaves a row's counts (cnt, acc at touched) for the caller, who clears them:
+	// Forget takes the fresh scores of the other rows from the same count.
+	keepCounts bool
 }
 
 func newRowScratch(n int, weighted bool) *rowScratch {
@@ -208,7 +211,9 @@ func (m *Model) rowFrom(narrow *narrowHistories, i int32, ps *pairStats, s *rowS
 	floor := math.Inf(-1) // the worst kept similarity once the heap is full
 	for _, j := range touched {
 		c := cnt[j]
-		cnt[j] = 0
+		if !s.keepCounts {
+			cnt[j] = 0
+		}
 		var sim float64
 		if ratio {
 			sim = float64(c) / (pai*ps.pb[j] + cfg.Shrink)
@@ -216,7 +221,9 @@ func (m *Model) rowFrom(narrow *narrowHistories, i int32, ps *pairStats, s *rowS
 			cij := float64(c)
 			if acc != nil {
 				cij = acc[j]
-				acc[j] = 0
+				if !s.keepCounts {
+					acc[j] = 0
+				}
 				if ps.f != nil {
 					cij *= ps.f[i] * ps.f[j]
 				}

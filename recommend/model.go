@@ -9,10 +9,19 @@ import (
 // Model is a fitted recommender: the users' affinities, the item statistics and the item-item
 // weights (kept neighbours for ItemKNN, ridge-regression weights for EASE).
 //
-// A Model is safe for concurrent use: any number of goroutines may query it while another
-// calls Add or Forget (updates take a write lock; queries a read lock and pooled scratch).
+// A Model is safe for concurrent use: any number of goroutines may query it while others call
+// Add, Forget or ForgetUsers (queries take a read lock and pooled scratch). Add and Merge hold
+// the write lock while they update; Forget and ForgetUsers compute the next state beside the
+// one queries read and hold the write lock only to swap it in, so queries never wait for an
+// erasure's work.
 type Model struct {
-	mu  sync.RWMutex
+	// mu guards every field below: queries hold it for reading, writers only while they
+	// install what they computed (Forget) or while they update (Add, Merge).
+	mu sync.RWMutex
+	// wmu serialises the writers of this file set (Add, Forget, ForgetUsers), so that Forget
+	// can compute on the current state while it holds only a read lock.
+	wmu sync.Mutex
+	gen uint64 // counts the updates of Add and Forget, so Forget can tell its base changed
 	cfg Config // resolved
 	w   weigher
 
@@ -36,6 +45,8 @@ type Model struct {
 	popByCat [][]int32 // the same per category
 
 	scratch sync.Pool // *queryScratch
+
+	computed func() // tests: called when Add or Forget has computed its state, before the swap
 }
 
 // entry is one user-item affinity before clipping: the sum of the interactions' weights.
@@ -206,41 +217,10 @@ func (m *Model) rebuildIndex() {
 	m.rebuildPopularity()
 }
 
-// patchIndex updates the query index after the rows of the items in old changed (old holds
-// their previous rows): for Pull scoring only the voting lists those rows point into are
-// edited, instead of transposing every row again.
-func (m *Model) patchIndex(old map[int32][]neighbor) {
-	if m.cfg.Scoring != Pull {
-		m.push = m.rows
-		m.rebuildPopularity()
-		return
-	}
-	for len(m.push) < len(m.rows) {
-		m.push = append(m.push, nil)
-	}
-	edited := map[int32]bool{}
-	for j, rows := range old {
-		for _, nb := range rows {
-			m.push[nb.Item] = slices.DeleteFunc(m.push[nb.Item], func(x neighbor) bool { return x.Item == j })
-			edited[nb.Item] = true
-		}
-	}
-	for j := range old {
-		for _, nb := range m.rows[j] {
-			// Full slice expression: never append into a neighbour's share of a backing array.
-			l := m.push[nb.Item]
-			m.push[nb.Item] = append(l[:len(l):len(l)], neighbor{Item: j, Sim: nb.Sim})
-			edited[nb.Item] = true
-		}
-	}
-	for i := range edited {
-		sortNeighbors(m.push[i], m.rank)
-	}
-	m.rebuildPopularity()
-}
-
 func (m *Model) rebuildPopularity() {
-	m.popular = m.popular[:0]
+	m.canonicalCategories()
+	// A new slice: Forget builds the next state beside the one queries read.
+	m.popular = make([]int32, 0, len(m.popular))
 	for i := range m.itemIDs {
 		if len(m.iusers[i]) > 0 {
 			m.popular = append(m.popular, int32(i))
@@ -258,6 +238,48 @@ func (m *Model) rebuildPopularity() {
 			m.popByCat[c] = append(m.popByCat[c], i)
 		}
 	}
+}
+
+// canonicalCategories numbers the categories in name order and drops those no item has, so
+// that the category table depends only on the items' categories: a model that forgot the users
+// who brought a category saves the table a fit without them writes. It replaces the table
+// (never edits it in place) when it changes.
+func (m *Model) canonicalCategories() {
+	used := make([]bool, len(m.catNames))
+	for _, c := range m.itemCat {
+		if c >= 0 {
+			used[c] = true
+		}
+	}
+	canonical := true
+	for c, name := range m.catNames {
+		if !used[c] || (c > 0 && m.catNames[c-1] >= name) {
+			canonical = false
+			break
+		}
+	}
+	if canonical {
+		return
+	}
+	var names []string
+	for c, name := range m.catNames {
+		if used[c] {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	idx := make(map[string]int32, len(names))
+	for c, name := range names {
+		idx[name] = int32(c)
+	}
+	cats := make([]int32, len(m.itemCat))
+	for i, c := range m.itemCat {
+		cats[i] = -1
+		if c >= 0 {
+			cats[i] = idx[m.catNames[c]]
+		}
+	}
+	m.catNames, m.catIdx, m.itemCat = names, idx, cats
 }
 
 // transpose turns per-target neighbour lists into per-source voting lists: (j -> i, s) becomes

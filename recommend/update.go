@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 )
 
@@ -25,13 +26,10 @@ import (
 // A bad interaction is an error naming its 1-based record and wrapping ErrInteraction; then
 // nothing is added. An EASE model refuses, with ErrTooManyItems and nothing added, a batch
 // whose positively weighted items (counted before any return in the batch cancels them) would
-// take the catalog past Config.EASEMaxItems. Add blocks queries while it runs.
+// take the catalog past Config.EASEMaxItems. Queries go on while Add computes: it works
+// on copies of what it changes and swaps them in under a short write lock.
 func (m *Model) Add(interactions iter.Seq[Interaction]) error {
-	type add struct {
-		in Interaction
-		w  float64
-	}
-	var batch []add
+	var batch []weighed
 	n := 0
 	for in := range interactions {
 		n++
@@ -39,28 +37,105 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		if err != nil {
 			return err
 		}
-		batch = append(batch, add{in, w})
+		batch = append(batch, weighed{in, w})
+	}
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	m.mu.RLock()
+	base := m.identity()
+	next, err := m.added(batch)
+	if m.computed != nil {
+		m.computed()
+	}
+	m.mu.RUnlock()
+	if err != nil || next == nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.checkEASEGrowth(batchItems(batch, func(a add) (string, float64) { return a.in.Item, a.w })); err != nil {
-		return err
+	if m.identity() != base {
+		// A Merge (which does not take wmu) changed the model meanwhile: start again from
+		// the current state, now under the write lock.
+		if next, err = m.added(batch); err != nil || next == nil {
+			return err
+		}
 	}
-	nItems := len(m.itemIDs)
+	m.adopt(next)
+	return nil
+}
+
+// weighed is an interaction with its weight.
+type weighed struct {
+	in Interaction
+	w  float64
+}
+
+// added computes the state after the batch, reading m (under at least a read lock) and never
+// writing it: every table it changes is copied first. It returns a nil model when nothing
+// changes.
+func (m *Model) added(batch []weighed) (*Model, error) {
+	if err := m.checkEASEGrowth(batchItems(batch, func(a weighed) (string, float64) { return a.in.Item, a.w })); err != nil {
+		return nil, err
+	}
+	next := &Model{
+		cfg: m.cfg, w: m.w,
+		userIdx: m.userIdx, userIDs: slices.Clip(m.userIDs), hist: slices.Clone(m.hist), upos: slices.Clone(m.upos),
+		itemIdx: m.itemIdx, itemIDs: slices.Clip(m.itemIDs), rank: m.rank, itemCat: slices.Clone(m.itemCat),
+		catIdx: m.catIdx, catNames: slices.Clip(m.catNames), iusers: slices.Clone(m.iusers),
+		rows: slices.Clone(m.rows), push: m.push, popular: m.popular, popByCat: m.popByCat,
+	}
+	next.cfg.Progress = nil
+	next.cfg.Workers = updateWorkers(m.cfg.Workers)
+	// The maps are copied only when the batch brings a new key.
+	var newUser, newItem, newCat bool
+	for _, a := range batch {
+		if a.w == 0 {
+			continue
+		}
+		_, known := m.userIdx[a.in.User]
+		newUser = newUser || !known
+		_, known = m.itemIdx[a.in.Item]
+		newItem = newItem || !known
+		_, known = m.catIdx[a.in.Category]
+		newCat = newCat || (a.in.Category != "" && !known)
+	}
+	if newUser {
+		next.userIdx = maps.Clone(m.userIdx)
+	}
+	if newItem {
+		next.itemIdx = maps.Clone(m.itemIdx)
+	}
+	if newCat {
+		next.catIdx = maps.Clone(m.catIdx)
+	}
+	nItems := len(next.itemIDs)
 	touched := map[int32]bool{}
 	for _, a := range batch {
 		if a.w == 0 {
 			continue
 		}
-		u := m.internUser(a.in.User)
-		i := m.internItem(a.in.Item)
-		m.setCategory(i, a.in.Category)
-		m.hist[u] = addRaw(m.hist[u], i, a.w)
+		u := next.internUser(a.in.User)
+		i := next.internItem(a.in.Item)
+		next.setCategory(i, a.in.Category)
+		if !touched[u] {
+			next.hist[u] = slices.Clone(next.hist[u]) // m's copy stays as queries read it
+		}
+		next.hist[u] = addRaw(next.hist[u], i, a.w)
 		touched[u] = true
 	}
-	if len(m.itemIDs) != nItems {
-		m.rerank()
+	if len(touched) == 0 {
+		return nil, nil
 	}
+	if len(next.itemIDs) != nItems {
+		next.rerank()
+	}
+	next.canonicalCategories()
+	return next, next.relearnAdded(touched, nItems)
+}
+
+// relearnAdded updates the binary matrix and the lists of a model whose touched users' histories
+// changed (items from nItems on are new), as Add describes.
+func (m *Model) relearnAdded(touched map[int32]bool, nItems int) error {
 	affected := map[int32]bool{}
 	added := map[int32]bool{} // items some user newly has
 	removed := false
@@ -91,6 +166,9 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		}
 		m.upos[u] = now
 	}
+	for i := nItems; i < len(m.itemIDs); i++ {
+		affected[int32(i)] = true // new, perhaps without a user: it enters the index's length
+	}
 	if len(affected) == 0 {
 		m.rebuildPopularity()
 		return nil
@@ -102,20 +180,21 @@ func (m *Model) Add(interactions iter.Seq[Interaction]) error {
 		m.rebuildIndex()
 		return nil
 	}
+	var old map[int32][]neighbor
 	// The merge path pays per gained item for a scan of every list; for large batches
 	// (measured: 1,000 events of new users) recomputing the held lists is cheaper.
 	if !removed && m.localSimilarity() && len(added) <= maxMergedItems {
-		m.patchIndex(m.addPairs(sortedKeys(added)))
-		return nil
+		old = m.addPairs(sortedKeys(added))
+	} else {
+		old = make(map[int32][]neighbor, len(affected))
+		for i := range affected {
+			old[i] = m.rows[i]
+		}
+		if err := m.relearn(sortedKeys(affected)); err != nil {
+			return err
+		}
 	}
-	old := make(map[int32][]neighbor, len(affected))
-	for i := range affected {
-		old[i] = m.rows[i]
-	}
-	if err := m.relearn(sortedKeys(affected)); err != nil {
-		return err
-	}
-	m.patchIndex(old)
+	m.patchPush(old, sortedKeys(affected))
 	return nil
 }
 
@@ -283,38 +362,6 @@ func (m *Model) AddSlice(interactions []Interaction) error {
 	return m.Add(slices.Values(interactions))
 }
 
-// Forget removes user and everything the model learned from the user, exactly: afterwards the
-// affinities, item counts and neighbour lists equal those of a model fitted on the same data
-// without the user (and with the same reference time Config.Now). Items only the user had
-// drop out of the lists and the popularity fallback. It reports whether the user was known.
-//
-// Cost: the lists of the user's items are recomputed; every other list that co-occurs with
-// them is patched, since its similarity to those items can only rise when their counts fall
-// (true of every Similarity except LogLikelihood, whose N changes, and of any Weighting,
-// whose idf changes: with those every list is recomputed). EASE refits. Forget blocks queries
-// while it runs.
-func (m *Model) Forget(user string) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	u, ok := m.userIdx[user]
-	if !ok {
-		return false
-	}
-	held := m.upos[u]
-	for _, i := range held {
-		m.iusers[i] = removeSorted(m.iusers[i], u)
-	}
-	delete(m.userIdx, user)
-	m.userIDs[u] = ""
-	m.hist[u] = nil
-	m.upos[u] = nil
-	if len(held) > 0 {
-		m.forgetRows(held)
-	}
-	m.rebuildIndex()
-	return true
-}
-
 // relearn recomputes the rows of items (all of them for EASE).
 func (m *Model) relearn(items []int32) error {
 	progress := m.cfg.Progress
@@ -326,95 +373,12 @@ func (m *Model) relearn(items []int32) error {
 	return m.computeRows(context.Background(), items)
 }
 
-// forgetRows updates the rows after the items held lost a user.
-func (m *Model) forgetRows(held []int32) {
-	global := m.cfg.Similarity == LogLikelihood || m.cfg.Weighting != NoWeighting
-	if m.cfg.Algorithm == EASE || global {
-		all := make([]int32, len(m.itemIDs))
-		for i := range all {
-			all[i] = int32(i)
-		}
-		m.relearn(all) // cannot fail: the context is never cancelled
-		return
-	}
-	// Rows of other items k: only their scores against the held items j changed, and upwards
-	// (c_j fell, C(k,j) did not change since the user had no k). So the new top list is the
-	// best of the old list (minus those j) and the fresh scores against every j.
-	ps := m.pairStats()
-	isHeld := make(map[int32]bool, len(held))
-	for _, j := range held {
-		isHeld[j] = true
-	}
-	fresh := map[int32][]neighbor{}
-	s := newRowScratch(len(m.itemIDs), ps.g != nil)
-	minSup := int32(m.cfg.MinSupport)
-	for _, j := range held {
-		touched := s.touched[:0]
-		for _, v := range m.iusers[j] {
-			g := 1.0
-			if ps.g != nil {
-				g = ps.g[v]
-			}
-			for _, k := range m.upos[v] {
-				if s.cnt[k] == 0 {
-					touched = append(touched, k)
-				}
-				s.cnt[k]++
-				if s.acc != nil {
-					s.acc[k] += g
-				}
-			}
-		}
-		for _, k := range touched {
-			c := s.cnt[k]
-			s.cnt[k] = 0
-			ckj := float64(c)
-			if s.acc != nil {
-				ckj = s.acc[k]
-				s.acc[k] = 0
-			}
-			if isHeld[k] || c < minSup {
-				continue
-			}
-			if sim := ps.score(&m.cfg, k, j, ckj); keep(sim) {
-				fresh[k] = append(fresh[k], neighbor{Item: j, Sim: sim})
-			}
-		}
-		s.touched = touched
-	}
-	// Rows that listed a held item but no longer co-occur with it lose that entry too.
-	for k := range m.rows {
-		if isHeld[int32(k)] || fresh[int32(k)] != nil {
-			continue
-		}
-		for _, nb := range m.rows[k] {
-			if isHeld[nb.Item] {
-				fresh[int32(k)] = []neighbor{}
-				break
-			}
-		}
-	}
-	var t topK
-	for k, add := range fresh {
-		t.reset(m.cfg.Neighbors, m.rank)
-		for _, nb := range m.rows[k] {
-			if !isHeld[nb.Item] {
-				t.push(nb)
-			}
-		}
-		for _, nb := range add {
-			t.push(nb)
-		}
-		m.rows[k] = t.sorted()
-	}
-	for _, j := range held {
-		m.rows[j] = m.row(j, ps, s)
-	}
-}
-
+// removeSorted returns s without v, in a new slice: s may be read by queries meanwhile.
 func removeSorted(s []int32, v int32) []int32 {
 	if k, ok := slices.BinarySearch(s, v); ok {
-		return slices.Delete(s, k, k+1)
+		out := make([]int32, 0, len(s)-1)
+		out = append(out, s[:k]...)
+		return append(out, s[k+1:]...)
 	}
 	return s
 }

@@ -302,3 +302,21 @@ func TestAddEASETooManyItemsChangesNothing(t *testing.T) {
 		t.Fatalf("z has %d users, want 3", m.ItemUsers("z"))
 	}
 }
+
+// A new item that arrives only as a return (no positive affinity) still enters the query
+// index: before, ForHistory with that item indexed past the index and panicked.
+func TestAddNewItemWithoutAffinityThenQuery(t *testing.T) {
+	m, err := FitSlice(context.Background(), synthData(5, 50, 20, 5), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddSlice([]Interaction{{User: "x", Item: "returned-only", Weight: -1}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.ForHistory([]Interaction{{Item: "returned-only", Weight: 1}}, 5); len(got) != 5 || got[0].Source != FromPopularity {
+		t.Fatalf("ForHistory = %+v, want the popularity fallback", got)
+	}
+	if got := m.SimilarItems("returned-only", 5); len(got) != 5 {
+		t.Fatalf("SimilarItems = %+v", got)
+	}
+}
