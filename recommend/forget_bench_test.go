@@ -9,15 +9,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tailorkit/tailor/internal/shopsim"
+	"github.com/tailorkit/tailor/internal/interactsim"
 )
 
 // The erasure benchmarks run on two shapes: "ml50k", the ML20M preset cut to 50,000 users
 // (26,744 items, about 5.8M pairs; the issue's 50k-user measurement), and "skewed", issue
 // 20's serving stream: 20,000 users whose activity is heavy-tailed (at least 1 item, mean 50,
 // so about 1M pairs) over 26,744 items with Zipf(1.1) popularity.
-func forgetShape(name string) shopsim.InteractionConfig {
-	cfg := shopsim.ML20M()
+func forgetShape(name string) interactsim.InteractionConfig {
+	cfg := interactsim.ML20M()
 	switch name {
 	case "ml50k":
 		cfg.Users = 50000
@@ -56,7 +56,7 @@ func BenchmarkForget(b *testing.B) {
 				cpu0 := cpuSeconds()
 				for b.Loop() {
 					n++
-					if !m.Forget(shopsim.UserID(int32(n * 7919 % users))) {
+					if !m.Forget(interactsim.UserID(int32(n * 7919 % users))) {
 						b.Fatal("unknown user")
 					}
 				}
@@ -77,7 +77,7 @@ func BenchmarkForgetBatch1000(b *testing.B) {
 				ids := make([]string, 1000)
 				for k := range ids {
 					n++
-					ids[k] = shopsim.UserID(int32(n * 7919 % 50000))
+					ids[k] = interactsim.UserID(int32(n * 7919 % 50000))
 				}
 				if rep := m.ForgetUsers(ids...); len(rep.Forgotten) != 1000 {
 					b.Fatalf("forgot %d", len(rep.Forgotten))
@@ -102,7 +102,7 @@ func BenchmarkQueryUnderForget(b *testing.B) {
 					n := 0
 					for b.Loop() {
 						n++
-						m.Forget(shopsim.UserID(int32(n * 7919 % users)))
+						m.Forget(interactsim.UserID(int32(n * 7919 % users)))
 					}
 				})
 				reportLatencies(b, lat)
@@ -161,18 +161,18 @@ func BenchmarkQueryUnderWrites(b *testing.B) {
 			next := func() int { n++; return n }
 			for range 300 {
 				k := next()
-				m.AddSlice([]Interaction{{User: shopsim.UserID(int32(k * 7919 % shape.Users)), Item: shopsim.ItemID(int32(k * 104729 % shape.Items)), Weight: 1}})
+				m.AddSlice([]Interaction{{User: interactsim.UserID(int32(k * 7919 % shape.Users)), Item: interactsim.ItemID(int32(k * 104729 % shape.Items)), Weight: 1}})
 			}
 			for range 5 {
 				batch := make([]Interaction, 1000)
 				for x := range batch {
 					k := next()
-					batch[x] = Interaction{User: shopsim.UserID(int32(k * 7919 % shape.Users)), Item: shopsim.ItemID(int32(k * 104729 % shape.Items)), Weight: 1}
+					batch[x] = Interaction{User: interactsim.UserID(int32(k * 7919 % shape.Users)), Item: interactsim.ItemID(int32(k * 104729 % shape.Items)), Weight: 1}
 				}
 				m.AddSlice(batch)
 			}
 			for range 20 {
-				m.Forget(shopsim.UserID(int32(next() * 7919 % shape.Users)))
+				m.Forget(interactsim.UserID(int32(next() * 7919 % shape.Users)))
 			}
 		}
 	})
