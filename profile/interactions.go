@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tailorkit/tailor/recommend"
+	"github.com/tailorkit/tailor/recommend/session"
 )
 
 // InteractionConfig says how Interactions turns events into the recommender's input.
@@ -124,6 +125,54 @@ func OrderInteractions(orders iter.Seq[Order], cfg InteractionConfig) (iter.Seq[
 				if !yield(recommend.Interaction{User: person, Item: l.ItemID, Kind: kind, Time: o.Time, Category: l.Category}) {
 					return
 				}
+			}
+		}
+	}
+	return seq, rep
+}
+
+// SessionEvents turns events into the session recommender's input: one session.Event per
+// product view, click or add-to-cart (the steps of browsing; other types are counted in
+// NoItem with the events without an item), with Session = SessionID (empty: the session model
+// splits the visitor's events at pauses), Visitor = the event's person (stitched when
+// cfg.Stitcher is set) and the item and time. A known customer without personalization consent
+// (cfg.Consents) is left out and counted; a visitor who never logged in has no customer to
+// consent and is kept only when cfg.Consents is nil, since session recommendations for an
+// anonymous visitor use nothing but the session in progress.
+func SessionEvents(events iter.Seq[Event], cfg InteractionConfig) (iter.Seq[session.Event], *InteractionReport) {
+	rep := &InteractionReport{}
+	seq := func(yield func(session.Event) bool) {
+		for e := range events {
+			rep.Events++
+			switch {
+			case e.ItemID == "":
+				rep.NoItem++
+				continue
+			case e.Type != View && e.Type != Click && e.Type != AddToCart:
+				rep.NoItem++
+				continue
+			}
+			person := e.Person()
+			if cfg.Stitcher != nil && person != "" {
+				person = cfg.Stitcher.PersonOf(&e)
+			}
+			if person == "" && e.SessionID == "" {
+				rep.NoPerson++
+				continue
+			}
+			if cfg.Consents != nil {
+				at := cfg.ConsentAt
+				if at.IsZero() {
+					at = e.Time
+				}
+				if person == "" || !cfg.Consents.personalize(person, cfg.Stitcher, at) {
+					rep.NoConsent++
+					continue
+				}
+			}
+			rep.Kept++
+			if !yield(session.Event{Session: e.SessionID, Visitor: person, Item: e.ItemID, Time: e.Time}) {
+				return
 			}
 		}
 	}

@@ -115,3 +115,35 @@ func TestConsentKeepsPeopleOutOfTheRecommender(t *testing.T) {
 		}
 	}
 }
+
+// SessionEvents keeps the browsing steps (views, clicks, carts) with their session and the
+// stitched person, and counts the rest.
+func TestSessionEvents(t *testing.T) {
+	events := shoptest.FixtureEvents()
+	st, err := profile.NewStitcher(profile.StitchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		st.ObserveEvent(e)
+	}
+	seq, rep := profile.SessionEvents(slices.Values(events), profile.InteractionConfig{Stitcher: st})
+	var dee []string
+	for ev := range seq {
+		if ev.Visitor == "dee" {
+			dee = append(dee, ev.Session+"/"+ev.Item)
+		}
+		if ev.Item == "" || ev.Time.IsZero() {
+			t.Fatalf("event without item or time: %+v", ev)
+		}
+	}
+	// dee: two anonymous views and the cart, all in session s-dee-1; the login page view is
+	// not a browsing step. ann: two views and a cart (her purchase is not a browsing step);
+	// ben's purchase neither.
+	if want := []string{"s-dee-1/tea", "s-dee-1/jacket", "s-dee-1/tea"}; !slices.Equal(dee, want) {
+		t.Errorf("dee's session events = %v, want %v", dee, want)
+	}
+	if rep.Events != 9 || rep.Kept != 6 || rep.NoItem != 3 {
+		t.Errorf("report %+v, want 9 events, 6 kept, 3 not browsing steps", *rep)
+	}
+}

@@ -7,12 +7,14 @@
 //	go run ./examples/quickstart [-customers 5000] [-seed 1] [-export DIR]
 //
 // With -export DIR it writes the shop to DIR in the formats the other example programs read
-// (orders.csv, events.csv, interactions.tsv, experiment.csv, features.csv) instead of the tour,
-// and prints a command to try each program on them.
+// (orders.jsonl and events.jsonl in the tailor format, orders.csv, cdnow.txt, events.csv,
+// interactions.tsv, experiment.csv, features.csv) instead of the tour, and prints a command to
+// try each program on them. -customers 0 means the default, 5000; a negative count is an error.
 //
 // Each section of the output is one package at work: profile (who the customers are, with
 // cookies stitched to logins), profile/clv (what they are worth: BG/NBD and Gamma-Gamma),
 // segment (RFM segments and advocates), recommend (item-kNN recommendations with reasons),
+// recommend/session (an anonymous visitor's next items, from the visit in progress),
 // metrics (the per-channel KPI table with intervals) and abtest (the readout of the shop's
 // planted experiment). The code of each section is in the file named after it.
 package main
@@ -29,7 +31,7 @@ import (
 )
 
 func main() {
-	customers := flag.Int("customers", 5000, "number of simulated customers")
+	customers := flag.Int("customers", 5000, "number of simulated customers (0 = the default, 5000)")
 	seed := flag.Uint64("seed", 1, "random seed of the synthetic shop")
 	exportDir := flag.String("export", "", "write the shop's data files to this directory instead of running the tour")
 	flag.Usage = func() {
@@ -37,6 +39,10 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *customers < 0 {
+		fmt.Fprintf(os.Stderr, "quickstart: -customers %d: want 0 (the default, 5000) or more\n", *customers)
+		os.Exit(2)
+	}
 	cfg := shopsim.Config{Customers: *customers, Seed: *seed}
 	var err error
 	if *exportDir != "" {
@@ -63,6 +69,7 @@ func run(ctx context.Context, w io.Writer, cfg shopsim.Config) error {
 		{"profile/clv: what they are worth", tourLifetimeValue},
 		{"segment: who belongs together", tourSegments},
 		{"recommend: what to show them", tourRecommendations},
+		{"recommend/session: what an anonymous visitor looks at next", tourSessions},
 		{"metrics: how each channel performs", tourKPIs},
 		{"abtest: did the experiment work?", tourABTest},
 	}
