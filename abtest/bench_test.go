@@ -54,7 +54,7 @@ func BenchmarkWelchTest(b *testing.B) {
 }
 
 func BenchmarkZTest(b *testing.B) {
-	a, c := Proportion{N: 1000000, Successes: 31000}, Proportion{N: 1000000, Successes: 31800}
+	a, c := Rate{Trials: 1000000, Successes: 31000}, Rate{Trials: 1000000, Successes: 31800}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ZTest(a, c, Config{}); err != nil {
@@ -64,7 +64,7 @@ func BenchmarkZTest(b *testing.B) {
 }
 
 func BenchmarkProbBBeatsA(b *testing.B) {
-	a, c := Proportion{N: 1000, Successes: 120}, Proportion{N: 1000, Successes: 140}
+	a, c := Rate{Trials: 1000, Successes: 120}, Rate{Trials: 1000, Successes: 140}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ProbBBeatsA(a, c, BetaPrior{}); err != nil {
@@ -74,7 +74,7 @@ func BenchmarkProbBBeatsA(b *testing.B) {
 }
 
 func BenchmarkProbBest3(b *testing.B) {
-	arms := []Proportion{{N: 1000, Successes: 120}, {N: 1000, Successes: 140}, {N: 1000, Successes: 131}}
+	arms := []Rate{{Trials: 1000, Successes: 120}, {Trials: 1000, Successes: 140}, {Trials: 1000, Successes: 131}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ProbBest(arms, BetaPrior{}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/tailorkit/tailor/internal/stat"
 	"github.com/tailorkit/tailor/internal/textio"
 )
 
@@ -36,7 +37,18 @@ func (r Row) Moments() Moments { return Moments{N: r.Units, Sum: r.Sum, SumSquar
 
 // RatioMoments returns the row as a ratio metric.
 func (r Row) RatioMoments() RatioMoments {
-	return RatioMoments{N: r.Units, Num: r.Sum, NumSquares: r.SumSquares, Den: r.DenSum, DenSquares: r.DenSumSquares, CrossProduct: r.CrossSum}
+	return stat.FromSums(r.Units, r.Sum, r.SumSquares, r.DenSum, r.DenSumSquares, r.CrossSum)
+}
+
+// WithRatio returns the row with its metric columns set from the ratio moments m (Units, the
+// numerator's Sum and SumSquares, Ratio and the denominator columns): the inverse of
+// RatioMoments up to rounding, for a host that accumulates with RatioMoments.Add and writes
+// or analyzes aggregate rows.
+func (r Row) WithRatio(m RatioMoments) Row {
+	n := float64(m.N)
+	r.Units, r.Sum, r.SumSquares = m.N, m.SumNum(), m.Cnn+n*m.MeanNum*m.MeanNum
+	r.Ratio, r.DenSum, r.DenSumSquares, r.CrossSum = true, m.SumDen(), m.Cdd+n*m.MeanDen*m.MeanDen, m.Cnd+n*m.MeanNum*m.MeanDen
+	return r
 }
 
 // CUPEDMoments returns the row with its pre-period covariate.

@@ -8,14 +8,20 @@
 // A test never needs raw events, only per-arm sums that a SQL GROUP BY returns and that add up
 // across shards and days with Merge:
 //
-//   - Proportion{N, Successes}: a conversion (variance p(1-p)).
+//   - Rate{Successes, Trials}: a conversion (variance p(1-p)).
 //   - Moments{N, Sum, SumSquares}: any per-unit metric such as revenue per user (variance with n-1).
 //   - RatioMoments: a ratio of per-unit sums such as AOV = revenue/orders with users as units,
-//     keeping the cross product for the delta method's covariance term.
+//     numerator first (Add(num, den), stat.FromSums from SQL sums), keeping the covariance for
+//     the delta method.
 //   - CUPEDMoments: a metric with its pre-period covariate for CUPED variance reduction.
 //
-// Proportion, Moments and RatioMoments implement Arm (units, mean, per-unit variance), which the
+// Rate, Moments and RatioMoments implement Arm (units, mean, per-unit variance), which the
 // two-sample tests take. Counts are int64, exact to 1e12 and beyond.
+//
+// Rate, RatioMoments and Interval are the module's one statistics vocabulary (aliases of
+// internal/stat, as in metrics): a metrics per-variant rate is an arm as it stands, so
+// metrics.Report.Rates("SessionConversion") of a ByVariant report gives the arms ZTest takes,
+// and WilsonInterval is the same Wilson interval metrics shows.
 //
 // # Frequentist
 //
@@ -117,7 +123,7 @@
 //
 // # Concurrency
 //
-// Every function is safe for concurrent use; the value types (Moments, Proportion, ...) are
+// Every function is safe for concurrent use; the value types (Moments, Rate, ...) are
 // plain values; an Assigner is immutable after construction and safe to share; an MSPRT holds
 // running state and is not safe for concurrent use.
 package abtest

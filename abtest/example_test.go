@@ -11,8 +11,8 @@ import (
 
 // A weekly readout from SQL aggregates: conversions per arm.
 func ExampleZTest() {
-	control := abtest.Proportion{N: 1000, Successes: 120}
-	treatment := abtest.Proportion{N: 1000, Successes: 140}
+	control := abtest.Rate{Trials: 1000, Successes: 120}
+	treatment := abtest.Rate{Trials: 1000, Successes: 140}
 	r, err := abtest.ZTest(control, treatment, abtest.Config{Alpha: 0.05})
 	if err != nil {
 		panic(err)
@@ -49,8 +49,8 @@ func ExampleMoments_Merge() {
 
 // The exact probability that B beats A, and the expected loss of each choice.
 func ExampleProbBBeatsA() {
-	a := abtest.Proportion{N: 1000, Successes: 120}
-	b := abtest.Proportion{N: 1000, Successes: 140}
+	a := abtest.Rate{Trials: 1000, Successes: 120}
+	b := abtest.Rate{Trials: 1000, Successes: 140}
 	p, _ := abtest.ProbBBeatsA(a, b, abtest.BetaPrior{})
 	shipB, keepA, _ := abtest.ExpectedLoss(a, b, abtest.BetaPrior{})
 	fmt.Printf("P(B>A) = %.4f; loss if B shipped %.5f, if A kept %.5f\n", p, shipB, keepA)
@@ -92,7 +92,7 @@ func ExampleAssigner() {
 
 // Thompson sampling with a seeded generator is reproducible.
 func ExampleThompsonSample() {
-	arms := []abtest.Proportion{{N: 100, Successes: 10}, {N: 100, Successes: 30}}
+	arms := []abtest.Rate{{Trials: 100, Successes: 10}, {Trials: 100, Successes: 30}}
 	rng := rand.New(rand.NewPCG(1, 2))
 	counts := make([]int, 2)
 	for range 1000 {
@@ -144,8 +144,8 @@ func ExampleGroupSequentialBounds() {
 
 // An always-valid readout: safe to look at every day.
 func ExampleConfidenceSequence() {
-	control := abtest.Proportion{N: 3000, Successes: 1396}
-	treatment := abtest.Proportion{N: 3461, Successes: 2422}
+	control := abtest.Rate{Trials: 3000, Successes: 1396}
+	treatment := abtest.Rate{Trials: 3461, Successes: 2422}
 	r, err := abtest.ConfidenceSequence(control, treatment, abtest.SequentialConfig{Relative: true})
 	if err != nil {
 		panic(err)

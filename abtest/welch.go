@@ -125,7 +125,7 @@ func checkEffect(e Effect, alt Alternative, what string) (Effect, error) {
 //	relative: est = (mB - mA)/|mA|, se^2 = vB/(nB mA^2) + vA mB^2/(nA mA^4)  (delta method)
 //	df = Welch-Satterthwaite from the per-unit variances (the same df for both effects)
 //
-// with vA, vB each arm's Variance (n-1 for Moments, p(1-p) for a Proportion, the delta-method
+// with vA, vB each arm's Variance (n-1 for Moments, p(1-p) for a Rate, the delta-method
 // variance for RatioMoments). Each arm needs at least 2 units (ErrTooFewUnits). A variance <= 0
 // in either arm gives ErrZeroVariance and a relative test with mA = 0 gives ErrZeroBaseline;
 // both come with the default Effect (0, interval (0, 0), p 1), never NaN. FiellerInterval
