@@ -84,7 +84,7 @@ func BenchmarkProbBest3(b *testing.B) {
 }
 
 func BenchmarkAssign(b *testing.B) {
-	a, _ := NewAssigner(Experiment{Salt: "bench", Weights: []float64{1, 1, 1}})
+	a, _ := NewAssigner(Experiment{Salt: "bench", Variants: []string{"a", "b", "c"}})
 	b.ReportAllocs()
 	for b.Loop() {
 		a.Assign("customer-123456")

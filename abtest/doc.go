@@ -76,8 +76,10 @@
 //
 // Bucket hashes a unit with an experiment's salt to a stable position in [0, 1)
 // (SHA-256 of salt + ":" + unit; the definition is frozen), and an Assigner maps it to a
-// variant with weights, coverage and an optional layer range for mutually exclusive
-// experiments. GrowthBookHash and friends reproduce GrowthBook's SDK bucketing for migrations.
+// named variant (Experiment.Variants, the control first; "control" and "treatment" by
+// default) with weights, coverage and an optional layer range for mutually exclusive
+// experiments. Assign returns the variant's name, the name the aggregates file and Analyze's
+// readout carry; an empty unit ID is an error (ErrEmptyUnit), never the control. GrowthBookHash and friends reproduce GrowthBook's SDK bucketing for migrations.
 //
 // # Errors and edge cases
 //

@@ -30,6 +30,8 @@ var (
 	ErrUnbounded = errors.New("abtest: interval is unbounded")
 	// ErrHashVersion: an unknown GrowthBook hash version.
 	ErrHashVersion = errors.New("abtest: unknown hash version")
+	// ErrEmptyUnit: Assign was given an empty unit ID.
+	ErrEmptyUnit = errors.New("abtest: empty unit ID")
 	// ErrNoConvergence: a root or bound search did not converge.
 	ErrNoConvergence = errors.New("abtest: numerical search did not converge")
 	// ErrOverflow: valid inputs whose result lies outside the float64 range (for example a

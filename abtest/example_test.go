@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/tailorkit/tailor/abtest"
@@ -78,16 +79,21 @@ func ExampleSRM() {
 	// Output: chi2 18.18, p 2e-05, mismatch true
 }
 
-// Deterministic assignment: the same unit always lands in the same variant.
+// Deterministic assignment to named variants: the same unit always lands in the same variant,
+// and an empty unit ID is an error rather than the control.
 func ExampleAssigner() {
-	a, err := abtest.NewAssigner(abtest.Experiment{Salt: "reco-widget", Weights: []float64{50, 50}})
+	a, err := abtest.NewAssigner(abtest.Experiment{Salt: "reco-widget", Variants: []string{"popular", "personal"}, Weights: []float64{50, 50}})
 	if err != nil {
 		panic(err)
 	}
 	v1, _ := a.Assign("customer-42")
 	v2, _ := a.Assign("customer-42")
-	fmt.Println(v1 == v2)
-	// Output: true
+	fmt.Println(v1 == v2, slices.Contains(a.Variants(), v1))
+	_, err = a.Assign("")
+	fmt.Println(err)
+	// Output:
+	// true true
+	// abtest: empty unit ID: experiment "reco-widget"
 }
 
 // Thompson sampling with a seeded generator is reproducible.
