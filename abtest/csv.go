@@ -100,7 +100,7 @@ func ReadAggregates(r io.Reader) iter.Seq2[Row, error] {
 						textio.NewRowError(re.Line, re.Field, re.Value, fmt.Errorf("%w: %w", textio.ErrHeader, re.Err))))
 					return
 				}
-				if !yield(Row{}, fmt.Errorf("abtest: %w", err)) {
+				if !yield(Row{}, withContext(err, "aggregates")) {
 					return
 				}
 				continue
@@ -188,7 +188,7 @@ func parseRow(rec []string, col map[string]int, line int, hasRatio, hasCUPED boo
 	row.Metric, _ = get("metric")
 	row.Experiment, row.Variant, row.Metric = strings.TrimSpace(row.Experiment), strings.TrimSpace(row.Variant), strings.TrimSpace(row.Metric)
 	wrap := func(err error) error {
-		return fmt.Errorf("abtest: experiment %q variant %q metric %q: %w", row.Experiment, row.Variant, row.Metric, err)
+		return withContext(err, "experiment %q variant %q metric %q", row.Experiment, row.Variant, row.Metric)
 	}
 	for _, c := range []string{"experiment", "variant", "metric"} {
 		v, ok := get(c)

@@ -81,9 +81,25 @@
 // experiments. Assign returns the variant's name, the name the aggregates file and Analyze's
 // readout carry; an empty unit ID is an error (ErrEmptyUnit), never the control. GrowthBookHash and friends reproduce GrowthBook's SDK bucketing for migrations.
 //
+// # JSON
+//
+// Every result type (Effect, ZResult, CUPEDResult, ChiSquareResult, PairResult, BayesResult,
+// SequentialResult, MSPRTLook, Bound, SRMResult, Readout and its ExperimentReadout,
+// MetricReadout and Comparison, UpliftReadout and its rows, PercentileReadout) encodes to JSON
+// with snake_case names, and encoding never fails: a non-finite number is null (an interval end
+// that is null is "no bound", as the open end of a one-sided interval; any other null number
+// is "not defined for this data"), an error inside a result (Comparison.Err) is its message.
+// They decode back: a null "lower" is −Inf, a null "upper" +Inf, any other null number NaN,
+// and an error message an error with that text that still matches its sentinel with
+// errors.Is. The enums (Alternative, Correction, Decision, DiffMethod, RatioMethod,
+// SpendingFunction, UpliftStrategy) encode as their text ("greater", "holm", ...).
+//
 // # Errors and edge cases
 //
-// Functions return sentinel errors wrapped with details. Where a result is still meaningful
+// Every error message starts with "abtest: " exactly once, also where context is added around
+// a sentinel or a *RowError; the reader's causes (ErrMissing, ErrNumber, ErrHeader, ...) are
+// internal/textio's, re-exported as the same values. Functions return sentinel errors wrapped
+// with details. Where a result is still meaningful
 // for display the error comes with a documented default (effect 0, interval (0, 0), p-value 1,
 // chance to win 0.5), never NaN. No function returns NaN or an infinity with a nil error,
 // except where a row below documents an infinite bound; each row is a test (badinput_test.go,

@@ -28,48 +28,49 @@ type ReadoutConfig struct {
 
 // Readout is the analysis of every experiment in the input, in order of first appearance.
 type Readout struct {
-	Experiments []ExperimentReadout
+	Experiments []ExperimentReadout `json:"experiments"`
 }
 
 // ExperimentReadout is one experiment: its variants (the first is the control), the SRM
 // check on the units of its first metric, and one MetricReadout per metric.
 type ExperimentReadout struct {
-	Experiment string
-	Variants   []string
+	Experiment string   `json:"experiment"`
+	Variants   []string `json:"variants"`
 	// Units per variant, from the experiment's first metric (units are randomization units,
 	// the same for every metric).
-	Units []int64
+	Units []int64 `json:"units"`
 	// SRM is the sample-ratio check; units in a variant planned at weight 0 show as a
 	// mismatch (Checked and Mismatch true, p-value 0).
-	SRM     SRMResult
-	Metrics []MetricReadout
+	SRM     SRMResult       `json:"srm"`
+	Metrics []MetricReadout `json:"metrics"`
 }
 
 // MetricReadout is one metric of an experiment.
 type MetricReadout struct {
-	Metric string
+	Metric string `json:"metric"`
 	// Kind is "mean", "ratio" or "cuped".
-	Kind string
+	Kind string `json:"kind"`
 	// ControlMean is the control's mean (the ratio of means for a ratio metric; unadjusted
 	// for CUPED).
-	ControlMean float64
+	ControlMean float64 `json:"control_mean"`
 	// Comparisons holds one entry per treatment variant, in variant order.
-	Comparisons []Comparison
+	Comparisons []Comparison `json:"comparisons"`
 }
 
 // Comparison is one treatment variant against the control on one metric.
 type Comparison struct {
-	Variant       string
-	TreatmentMean float64
+	Variant       string  `json:"variant"`
+	TreatmentMean float64 `json:"treatment_mean"`
 	// Absolute and Relative are Welch tests (CUPED-adjusted for a CUPED metric).
-	Absolute, Relative Effect
+	Absolute Effect `json:"absolute"`
+	Relative Effect `json:"relative"`
 	// AdjustedPValue is Absolute.PValue adjusted across the experiment's comparisons.
-	AdjustedPValue float64
+	AdjustedPValue float64 `json:"adjusted_p_value"`
 	// ChanceToWin is P(effect > 0) under gbstats' Gaussian model with a flat prior.
-	ChanceToWin float64
+	ChanceToWin float64 `json:"chance_to_win"`
 	// Err says why a comparison has default numbers (for example ErrZeroVariance or
 	// ErrZeroBaseline); nil when all numbers are computed. A readout never drops a comparison.
-	Err error
+	Err error `json:"error"`
 }
 
 // Analyze turns aggregate rows into a readout. Rows with the same experiment, variant and
@@ -161,7 +162,7 @@ func groupRows(rows []Row) ([]*experimentRows, error) {
 	var slab []Row
 	for i, r := range rows {
 		if r.Experiment == "" || r.Variant == "" || r.Metric == "" {
-			return nil, fmt.Errorf("abtest: row %d (experiment %q variant %q metric %q): %w: empty name", i, r.Experiment, r.Variant, r.Metric, ErrInvalidInput)
+			return nil, fmt.Errorf("%w: row %d (experiment %q variant %q metric %q): empty name", ErrInvalidInput, i, r.Experiment, r.Variant, r.Metric)
 		}
 		e := last
 		if e == nil || e.name != r.Experiment { // rows usually come grouped by experiment

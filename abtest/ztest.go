@@ -9,19 +9,20 @@ import (
 // ZResult is a two-proportion z-test.
 type ZResult struct {
 	// Diff is pB - pA.
-	Diff float64
+	Diff float64 `json:"diff"`
 	// PooledRate is (xA + xB)/(nA + nB), the common rate under H0 (0 for WaldZTest).
-	PooledRate float64
+	PooledRate float64 `json:"pooled_rate"`
 	// SE is the standard error the statistic uses (pooled for ZTest, unpooled for WaldZTest).
-	SE float64
+	SE float64 `json:"se"`
 	// Z is Diff/SE.
-	Z float64
+	Z float64 `json:"z"`
 	// PValue is the p-value for the configured alternative from the normal survival function.
-	PValue float64
+	PValue float64 `json:"p_value"`
 	// Lower and Upper bound the 1 - alpha Wald interval of Diff, which always uses the
 	// unpooled standard error sqrt(pA(1-pA)/nA + pB(1-pB)/nB) (the pooled one only exists
 	// under H0). Near the boundary the pooled p-value and this interval can disagree.
-	Lower, Upper float64
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
 }
 
 // ZTest is the two-proportion z-test with the pooled variance under H0 (statsmodels
@@ -97,9 +98,9 @@ func zTest(control, treatment Rate, cfg Config, pooled bool) (ZResult, error) {
 
 // ChiSquareResult is a Pearson chi-square test.
 type ChiSquareResult struct {
-	Statistic float64
-	DF        int
-	PValue    float64
+	Statistic float64 `json:"statistic"`
+	DF        int     `json:"df"`
+	PValue    float64 `json:"p_value"`
 }
 
 // ChiSquareTest tests whether k arms share one conversion rate: the Pearson chi-square of the
@@ -145,9 +146,10 @@ func ChiSquareTest(arms []Rate) (ChiSquareResult, error) {
 
 // PairResult is one pairwise comparison of arms I < J.
 type PairResult struct {
-	I, J     int
-	PValue   float64 // raw two-sided pooled z-test p-value
-	Adjusted float64 // adjusted across all pairs
+	I        int     `json:"i"`
+	J        int     `json:"j"`
+	PValue   float64 `json:"p_value"`  // raw two-sided pooled z-test p-value
+	Adjusted float64 `json:"adjusted"` // adjusted across all pairs
 }
 
 // PairwiseZTests compares every pair of arms i < j (in lexicographic order) with the pooled
