@@ -3,6 +3,7 @@ package abtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -36,7 +37,7 @@ func BenchmarkAnalyze10k(b *testing.B) {
 	rows := benchRows(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Analyze(context.Background(), rows, ReadoutConfig{}); err != nil {
+		if _, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{}); err != nil {
 			b.Fatal(err)
 		}
 	}

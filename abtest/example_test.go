@@ -122,7 +122,7 @@ checkout-copy,new,converted,1000,140,140
 		}
 		rows = append(rows, row)
 	}
-	ro, err := abtest.Analyze(context.Background(), rows, abtest.ReadoutConfig{})
+	ro, err := abtest.Analyze(context.Background(), slices.Values(rows), abtest.ReadoutConfig{})
 	if err != nil {
 		panic(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -302,7 +303,7 @@ func probes() []probe {
 			{Experiment: "e", Variant: "a", Metric: "m", Units: n[0], Sum: f[0], SumSquares: f[1]},
 			{Experiment: "e", Variant: "b", Metric: "m", Units: n[1], Sum: f[2], SumSquares: f[3]},
 		}
-		ro, err := Analyze(context.Background(), rows, ReadoutConfig{})
+		ro, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{})
 		var nums, probs []float64
 		for _, e := range ro.Experiments {
 			nums = append(nums, e.SRM.ChiSquare, e.SRM.PValue, e.SRM.MinExpected)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -132,7 +133,7 @@ func TestReadoutJSON(t *testing.T) {
 		{Experiment: "e2", Variant: "a", Metric: "revenue", Units: 500, Sum: 2500, SumSquares: 20000},
 		{Experiment: "e2", Variant: "b", Metric: "revenue", Units: 480, Sum: 2500, SumSquares: 21000},
 	}
-	ro, err := Analyze(context.Background(), rows, ReadoutConfig{Alternative: Greater})
+	ro, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{Alternative: Greater})
 	if err != nil {
 		t.Fatal(err)
 	}

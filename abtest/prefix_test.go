@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestErrorPrefixOnce(t *testing.T) {
 	if !errors.As(errs[0], &re) || re.Line != 2 || re.Field != "units" || !errors.Is(errs[0], ErrInvalidInput) {
 		t.Errorf("negative units: %v does not carry its row error and sentinel", errs[0])
 	}
-	_, err := Analyze(context.Background(), []Row{{Experiment: "e", Variant: "", Metric: "m"}}, ReadoutConfig{})
+	_, err := Analyze(context.Background(), slices.Values([]Row{{Experiment: "e", Variant: "", Metric: "m"}}), ReadoutConfig{})
 	add(err)
 	_, err = SampleSizeProportions(0.1, 0.12, PlanConfig{Power: 2})
 	add(err)

@@ -3,6 +3,7 @@ package abtest
 import (
 	"context"
 	"fmt"
+	"iter"
 )
 
 // ReadoutConfig configures Analyze. The zero value reads every experiment at alpha 0.05,
@@ -79,7 +80,13 @@ type Comparison struct {
 // experiment, and rows of one metric must agree on being a ratio or CUPED metric; otherwise
 // the error names the experiment, metric and variant. A comparison that cannot be computed
 // (zero variance, zero baseline) stays in the readout with its Err set.
-func Analyze(ctx context.Context, rows []Row, cfg ReadoutConfig) (Readout, error) {
+//
+// rows is a stream (CONVENTIONS.md, "Streams"): a host passes its query's rows straight in, a
+// slice through slices.Values, or a file as SkipBad(ReadAggregates(f), &rep). Analyze reads it
+// once, holding one merged row per experiment, metric and variant, and honours ctx while
+// reading (every 4096 rows) and between experiments. A row with an empty experiment, variant
+// or metric is an error naming its 0-based position in the stream.
+func Analyze(ctx context.Context, rows iter.Seq[Row], cfg ReadoutConfig) (Readout, error) {
 	alpha, err := checkAlpha(cfg.Alpha)
 	if err != nil {
 		return Readout{}, err
@@ -87,7 +94,7 @@ func Analyze(ctx context.Context, rows []Row, cfg ReadoutConfig) (Readout, error
 	if err := checkAlternative(cfg.Alternative); err != nil {
 		return Readout{}, err
 	}
-	exps, err := groupRows(rows)
+	exps, err := groupRows(ctx, rows)
 	if err != nil {
 		return Readout{}, err
 	}
@@ -155,12 +162,19 @@ func add(names []string, index map[string]int, name string) ([]string, map[strin
 
 // groupRows merges rows by experiment, metric and variant, keeping the order of first
 // appearance of each.
-func groupRows(rows []Row) ([]*experimentRows, error) {
+func groupRows(ctx context.Context, rows iter.Seq[Row]) ([]*experimentRows, error) {
 	index := map[string]*experimentRows{}
 	var exps []*experimentRows
 	var last *experimentRows
 	var slab []Row
-	for i, r := range rows {
+	i := -1
+	for r := range rows {
+		i++
+		if i%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if r.Experiment == "" || r.Variant == "" || r.Metric == "" {
 			return nil, fmt.Errorf("%w: row %d (experiment %q variant %q metric %q): empty name", ErrInvalidInput, i, r.Experiment, r.Variant, r.Metric)
 		}

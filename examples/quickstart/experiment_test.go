@@ -62,7 +62,7 @@ func TestExperimentFileMatchesTour(t *testing.T) {
 		if rep.Err != nil || len(rows) != 4 {
 			t.Fatalf("seed %d: experiment.csv: %d rows, %v", seed, len(rows), rep.Err)
 		}
-		ro, err := abtest.Analyze(context.Background(), rows, abtest.ReadoutConfig{})
+		ro, err := abtest.Analyze(context.Background(), slices.Values(rows), abtest.ReadoutConfig{})
 		if err != nil {
 			t.Fatal(err)
 		}
