@@ -35,13 +35,20 @@ type LayerRange struct {
 	Start, End float64
 }
 
-// Experiment describes how units are assigned to variants. Variant 0 is the control.
+// Experiment describes how units are assigned to named variants. The first variant is the
+// control.
 type Experiment struct {
 	// Salt identifies the experiment in the hash (use the experiment key). Required: two
 	// experiments with different salts assign independently.
 	Salt string
-	// Weights are the variants' traffic shares, normalised to sum 1. Default (nil) two equal
-	// variants. Each must be in [0, 1e15] and the sum positive (ErrWeights).
+	// Variants are the variants' names, the control first: the names Assign returns and that
+	// the aggregates file and Analyze's readout show. Each must be non-empty and unique
+	// (ErrInvalidInput). Default (nil) "control" and "treatment", which needs Weights to be nil
+	// or of length 2.
+	Variants []string
+	// Weights are the variants' traffic shares in the order of Variants, normalised to sum 1:
+	// one per variant (ErrWeights otherwise). Default (nil) equal shares. Each must be in
+	// [0, 1e15] and the sum positive (ErrWeights).
 	Weights []float64
 	// Coverage is the fraction of eligible units that enter the experiment, in (0, 1].
 	// Default (0) 1. Variant i owns [c_i, c_i + Coverage w_i) where c_i is the sum of the
@@ -53,15 +60,15 @@ type Experiment struct {
 }
 
 // Assigner assigns units to the variants of one experiment. It is immutable after
-// NewAssigner and safe for concurrent use: it keeps its own copies of the weights' ranges and
-// of the layer range, never the caller's Experiment.Layer pointer or Weights slice.
+// NewAssigner and safe for concurrent use: it keeps its own copies of the variant names, the
+// weights' ranges and the layer range, never the caller's Experiment slices or Layer pointer.
 type Assigner struct {
 	salt     string
+	names    []string
 	lower    []float64
 	upper    []float64
 	layer    LayerRange // copied from Experiment.Layer; used only when hasLayer
 	hasLayer bool
-	counts   int
 }
 
 // NewAssigner validates exp and precomputes its bucket ranges. The Assigner holds copies of
@@ -71,9 +78,33 @@ func NewAssigner(exp Experiment) (*Assigner, error) {
 	if exp.Salt == "" || strings.Contains(exp.Salt, ":") {
 		return nil, fmt.Errorf("%w: experiment salt %q must be non-empty and free of ':'", ErrInvalidInput, exp.Salt)
 	}
+	names := slices.Clone(exp.Variants) // validated and used from the same copy
+	if names == nil {
+		if exp.Weights != nil && len(exp.Weights) != 2 {
+			return nil, fmt.Errorf("%w: experiment %q has %d weights and no variant names (the default names are control and treatment)", ErrWeights, exp.Salt, len(exp.Weights))
+		}
+		names = []string{"control", "treatment"}
+	}
+	if len(names) < 2 {
+		return nil, fmt.Errorf("%w: experiment %q has %d variants, want 2 or more", ErrInvalidInput, exp.Salt, len(names))
+	}
+	for i, n := range names {
+		if n == "" {
+			return nil, fmt.Errorf("%w: experiment %q variant %d has an empty name", ErrInvalidInput, exp.Salt, i)
+		}
+		if j := slices.Index(names, n); j < i {
+			return nil, fmt.Errorf("%w: experiment %q names variant %q twice (%d and %d)", ErrInvalidInput, exp.Salt, n, j, i)
+		}
+	}
 	w := slices.Clone(exp.Weights) // validated and used from the same copy
 	if w == nil {
-		w = []float64{1, 1}
+		w = make([]float64, len(names))
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	if len(w) != len(names) {
+		return nil, fmt.Errorf("%w: experiment %q has %d weights for %d variants", ErrWeights, exp.Salt, len(w), len(names))
 	}
 	sum := 0.0
 	for i, x := range w {
@@ -103,7 +134,7 @@ func NewAssigner(exp Experiment) (*Assigner, error) {
 			return nil, fmt.Errorf("%w: experiment %q uses its own salt as layer salt; positions would not be independent", ErrInvalidInput, exp.Salt)
 		}
 	}
-	a := &Assigner{salt: exp.Salt, layer: layer, hasLayer: exp.Layer != nil, counts: len(w)}
+	a := &Assigner{salt: exp.Salt, names: names, layer: layer, hasLayer: exp.Layer != nil}
 	c := 0.0
 	for _, x := range w {
 		share := x / sum
@@ -114,25 +145,40 @@ func NewAssigner(exp Experiment) (*Assigner, error) {
 	return a, nil
 }
 
-// Variants returns the number of variants.
-func (a *Assigner) Variants() int { return a.counts }
+// Variants returns the variant names, the control first (a copy).
+func (a *Assigner) Variants() []string { return slices.Clone(a.names) }
 
-// Assign returns the unit's variant, or ok = false when the unit is outside the experiment's
-// layer range or coverage. The same unit always gets the same answer.
-func (a *Assigner) Assign(unit string) (variant int, ok bool) {
+// Assign returns the name of the unit's variant, or "" when the unit is outside the
+// experiment's layer range or coverage (variant names are never empty). The same unit always
+// gets the same answer. An empty unit ID is an error wrapping ErrEmptyUnit: it would otherwise
+// put every unidentified visitor in one variant.
+func (a *Assigner) Assign(unit string) (variant string, err error) {
+	i, err := a.Index(unit)
+	if err != nil || i < 0 {
+		return "", err
+	}
+	return a.names[i], nil
+}
+
+// Index is Assign as the variant's position in Variants (0 is the control), or -1 when the unit
+// is outside the experiment. An empty unit ID is an error wrapping ErrEmptyUnit.
+func (a *Assigner) Index(unit string) (int, error) {
+	if unit == "" {
+		return -1, fmt.Errorf("%w: experiment %q", ErrEmptyUnit, a.salt)
+	}
 	if a.hasLayer {
 		u := Bucket(a.layer.Salt, unit)
 		if u < a.layer.Start || u >= a.layer.End {
-			return -1, false
+			return -1, nil
 		}
 	}
 	u := Bucket(a.salt, unit)
 	for i := range a.lower {
 		if u >= a.lower[i] && u < a.upper[i] {
-			return i, true
+			return i, nil
 		}
 	}
-	return -1, false
+	return -1, nil
 }
 
 // GrowthBookHash is GrowthBook's SDK hash (spec 0.7.0), for hosts migrating from GrowthBook

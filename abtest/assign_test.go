@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -48,7 +50,7 @@ func chiSquareCounts(counts []int, shares []float64) float64 {
 // Bucket itself is uniform over 100 bins (p > 0.001). The seed-free hash makes this exact and
 // repeatable, so these thresholds cannot flake.
 func TestAssignmentUniformity(t *testing.T) {
-	a, err := NewAssigner(Experiment{Salt: "uniformity", Weights: []float64{2, 3, 5}})
+	a, err := NewAssigner(Experiment{Salt: "uniformity", Variants: []string{"a", "b", "c"}, Weights: []float64{2, 3, 5}})
 	must(t, err)
 	counts := make([]int, 3)
 	bins := make([]int, 100)
@@ -59,7 +61,7 @@ func TestAssignmentUniformity(t *testing.T) {
 	const units = 200000
 	for i := range units {
 		u := fmt.Sprintf("user-%d", i)
-		v, ok := a.Assign(u)
+		v, ok := position(a, u)
 		if !ok {
 			t.Fatalf("unit %s not assigned at full coverage", u)
 		}
@@ -83,8 +85,8 @@ func TestAssignmentIndependentAcrossExperiments(t *testing.T) {
 	const units = 100000
 	for i := range units {
 		u := fmt.Sprintf("c%07d", i)
-		vx, _ := x.Assign(u)
-		vy, _ := y.Assign(u)
+		vx, _ := position(x, u)
+		vy, _ := position(y, u)
 		table[vx][vy]++
 	}
 	chi := 0.0
@@ -112,8 +114,8 @@ func TestLayersMutuallyExclusive(t *testing.T) {
 	const units = 50000
 	for i := range units {
 		u := fmt.Sprintf("u%d", i)
-		_, in1 := e1.Assign(u)
-		_, in2 := e2.Assign(u)
+		_, in1 := position(e1, u)
+		_, in2 := position(e2, u)
 		if in1 && in2 {
 			t.Fatalf("unit %s in both experiments of one layer", u)
 		}
@@ -133,13 +135,13 @@ func TestLayersMutuallyExclusive(t *testing.T) {
 
 // Raising coverage only adds units: everyone already in keeps their variant.
 func TestCoverageIsMonotone(t *testing.T) {
-	low, _ := NewAssigner(Experiment{Salt: "ramp", Weights: []float64{1, 1, 2}, Coverage: 0.1})
-	high, _ := NewAssigner(Experiment{Salt: "ramp", Weights: []float64{1, 1, 2}, Coverage: 0.6})
+	low, _ := NewAssigner(Experiment{Salt: "ramp", Variants: []string{"a", "b", "c"}, Weights: []float64{1, 1, 2}, Coverage: 0.1})
+	high, _ := NewAssigner(Experiment{Salt: "ramp", Variants: []string{"a", "b", "c"}, Weights: []float64{1, 1, 2}, Coverage: 0.6})
 	in := 0
 	for i := range 20000 {
 		u := fmt.Sprintf("u%d", i)
-		v1, ok1 := low.Assign(u)
-		v2, ok2 := high.Assign(u)
+		v1, ok1 := position(low, u)
+		v2, ok2 := position(high, u)
 		if ok1 {
 			in++
 			if !ok2 || v1 != v2 {
@@ -191,7 +193,7 @@ func TestAssignerCopiesLayerAndWeights(t *testing.T) {
 	before := make([]int, len(units))
 	for i := range units {
 		units[i] = fmt.Sprintf("u%d", i)
-		v, ok := a.Assign(units[i])
+		v, ok := position(a, units[i])
 		if !ok {
 			t.Fatalf("unit %s out of a full layer range", units[i])
 		}
@@ -201,7 +203,7 @@ func TestAssignerCopiesLayerAndWeights(t *testing.T) {
 	layer.Start, layer.End = 0.9, 0.1
 	weights[0], weights[1] = 0, 1
 	for i, u := range units {
-		if v, ok := a.Assign(u); !ok || v != before[i] {
+		if v, ok := position(a, u); !ok || v != before[i] {
 			t.Fatalf("unit %s: (%d, %v) after editing the caller's range and weights, want (%d, true)", u, v, ok, before[i])
 		}
 	}
@@ -216,7 +218,7 @@ func TestAssignerLayerEditConcurrent(t *testing.T) {
 	want := make(map[string]bool)
 	for i := range 200 {
 		u := fmt.Sprintf("u%d", i)
-		_, want[u] = a.Assign(u)
+		_, want[u] = position(a, u)
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -232,7 +234,7 @@ func TestAssignerLayerEditConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for u, in := range want {
-				if _, ok := a.Assign(u); ok != in {
+				if _, ok := position(a, u); ok != in {
 					errs <- u
 					return
 				}
@@ -243,5 +245,92 @@ func TestAssignerLayerEditConcurrent(t *testing.T) {
 	close(errs)
 	for u := range errs {
 		t.Errorf("unit %s changed membership while the caller edited its range", u)
+	}
+}
+
+// position is Index as (position, in the experiment); the units of these tests are never empty.
+func position(a *Assigner, unit string) (int, bool) {
+	i, err := a.Index(unit)
+	if err != nil {
+		panic(err)
+	}
+	return i, i >= 0
+}
+
+// TestAssignNamedVariants: Assign returns the variant's name. Expected names from Python's
+// SHA-256 of "names:<unit>" (the Bucket definition): c1 0.710, c2 0.535, c3 0.370, c4 0.970,
+// c5 0.141, c6 0.064, against the ranges a [0, 0.25), b [0.25, 0.5), c [0.5, 1) of weights
+// 1, 1, 2.
+func TestAssignNamedVariants(t *testing.T) {
+	a, err := NewAssigner(Experiment{Salt: "names", Variants: []string{"a", "b", "c"}, Weights: []float64{1, 1, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"c1": "c", "c2": "c", "c3": "b", "c4": "c", "c5": "a", "c6": "a"}
+	for u, w := range want {
+		if v, err := a.Assign(u); err != nil || v != w {
+			t.Errorf("Assign(%q) = %q, %v; want %q", u, v, err, w)
+		}
+		if i, err := a.Index(u); err != nil || a.Variants()[i] != w {
+			t.Errorf("Index(%q) = %d, %v; want the position of %q", u, i, err, w)
+		}
+	}
+	if got := a.Variants(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("Variants = %v", got)
+	}
+	a.Variants()[0] = "changed" // a copy
+	if a.Variants()[0] != "a" {
+		t.Error("Variants returned the Assigner's own slice")
+	}
+	d, err := NewAssigner(Experiment{Salt: "names"})
+	if err != nil || !slices.Equal(d.Variants(), []string{"control", "treatment"}) {
+		t.Fatalf("default variants %v, %v", d.Variants(), err)
+	}
+	// c3 at 0.370 is below 0.5: the control of two equal variants; c1 at 0.710 the treatment.
+	if v, _ := d.Assign("c3"); v != "control" {
+		t.Errorf("default Assign(c3) = %q, want control", v)
+	}
+	if v, _ := d.Assign("c1"); v != "treatment" {
+		t.Errorf("default Assign(c1) = %q, want treatment", v)
+	}
+	// Coverage 0.1: c1 (0.710) is outside every variant's range and gets "".
+	low, _ := NewAssigner(Experiment{Salt: "names", Coverage: 0.1})
+	if v, err := low.Assign("c1"); v != "" || err != nil {
+		t.Errorf("outside the coverage: %q, %v; want \"\", nil", v, err)
+	}
+}
+
+// TestAssignEmptyUnit: an empty unit ID is an error, not the control (before, Assign("")
+// returned variant 0, true).
+func TestAssignEmptyUnit(t *testing.T) {
+	a, err := NewAssigner(Experiment{Salt: "names"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.Assign(""); v != "" || !errors.Is(err, ErrEmptyUnit) || !strings.HasPrefix(err.Error(), "abtest: ") {
+		t.Errorf("Assign(\"\") = %q, %v; want ErrEmptyUnit", v, err)
+	}
+	if i, err := a.Index(""); i != -1 || !errors.Is(err, ErrEmptyUnit) {
+		t.Errorf("Index(\"\") = %d, %v; want -1, ErrEmptyUnit", i, err)
+	}
+}
+
+// TestAssignerBadVariants: variant names are non-empty, unique, two or more, and match the
+// weights one to one.
+func TestAssignerBadVariants(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		exp  Experiment
+		want error
+	}{
+		{"empty name", Experiment{Salt: "x", Variants: []string{"control", ""}}, ErrInvalidInput},
+		{"duplicate name", Experiment{Salt: "x", Variants: []string{"a", "b", "a"}}, ErrInvalidInput},
+		{"one variant", Experiment{Salt: "x", Variants: []string{"a"}}, ErrInvalidInput},
+		{"weights without names", Experiment{Salt: "x", Weights: []float64{1, 1, 1}}, ErrWeights},
+		{"fewer weights than names", Experiment{Salt: "x", Variants: []string{"a", "b", "c"}, Weights: []float64{1, 1}}, ErrWeights},
+	} {
+		if _, err := NewAssigner(c.exp); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
 	}
 }

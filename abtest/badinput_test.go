@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/tailorkit/tailor/internal/stat"
 )
 
 // noNaN fails when any number a function owes is NaN.
@@ -57,17 +59,17 @@ func TestWelchBadInputs(t *testing.T) {
 		{"Inf sum of squares", Moments{N: 10, Sum: 1, SumSquares: math.Inf(1)}, good, Config{}, ErrInvalidInput, true},
 		{"negative sum of squares", Moments{N: 10, Sum: 1, SumSquares: -1}, good, Config{}, ErrInvalidInput, true},
 		{"constant metric", Moments{N: 10, Sum: 50, SumSquares: 250}, good, Config{}, ErrZeroVariance, true},
-		{"both arms 0% conversion", Proportion{N: 100}, Proportion{N: 100}, Config{}, ErrZeroVariance, true},
-		{"both arms 100% conversion", Proportion{N: 100, Successes: 100}, Proportion{N: 50, Successes: 50}, Config{}, ErrZeroVariance, true},
-		{"successes above trials", Proportion{N: 10, Successes: 11}, Proportion{N: 10, Successes: 5}, Config{}, ErrInvalidInput, true},
-		{"negative successes", Proportion{N: 10, Successes: -1}, Proportion{N: 10, Successes: 5}, Config{}, ErrInvalidInput, true},
+		{"both arms 0% conversion", Rate{Trials: 100}, Rate{Trials: 100}, Config{}, ErrZeroVariance, true},
+		{"both arms 100% conversion", Rate{Trials: 100, Successes: 100}, Rate{Trials: 50, Successes: 50}, Config{}, ErrZeroVariance, true},
+		{"successes above trials", Rate{Trials: 10, Successes: 11}, Rate{Trials: 10, Successes: 5}, Config{}, ErrInvalidInput, true},
+		{"negative successes", Rate{Trials: 10, Successes: -1}, Rate{Trials: 10, Successes: 5}, Config{}, ErrInvalidInput, true},
 		{"alpha 0 is the default", good, good, Config{Alpha: 0}, ErrZeroVariance, true},
 		{"alpha negative", good, good, Config{Alpha: -0.1}, ErrInvalidAlpha, true},
 		{"alpha 1", good, good, Config{Alpha: 1}, ErrInvalidAlpha, true},
 		{"alpha NaN", good, good, Config{Alpha: math.NaN()}, ErrInvalidAlpha, true},
 		{"unknown alternative", good, good, Config{Alternative: 7}, ErrInvalidInput, true},
 		{"relative with zero baseline", Moments{N: 50, SumSquares: 200}, Moments{N: 50, Sum: 10, SumSquares: 210}, Config{Relative: true}, ErrZeroBaseline, true},
-		{"ratio with zero denominator", RatioMoments{N: 10, Num: 5, NumSquares: 5}, RatioMoments{N: 10, Num: 5, NumSquares: 5, Den: 3, DenSquares: 3}, Config{}, ErrZeroDenominator, true},
+		{"ratio with zero denominator", stat.FromSums(10, 5, 5, 0, 0, 0), stat.FromSums(10, 5, 5, 3, 3, 0), Config{}, ErrZeroDenominator, true},
 	} {
 		e, err := WelchTest(c.a, c.b, c.cfg)
 		if c.name == "alpha 0 is the default" {
@@ -90,7 +92,7 @@ func TestWelchBadInputs(t *testing.T) {
 
 func TestProportionBadInputsAndExtremes(t *testing.T) {
 	// Zero conversions in one arm and 100% in one arm are fine for the pooled test.
-	for _, c := range [][2]Proportion{{{N: 1000}, {N: 1000, Successes: 12}}, {{N: 500, Successes: 480}, {N: 500, Successes: 500}}} {
+	for _, c := range [][2]Rate{{{Trials: 1000}, {Trials: 1000, Successes: 12}}, {{Trials: 500, Successes: 480}, {Trials: 500, Successes: 500}}} {
 		r, err := ZTest(c[0], c[1], Config{})
 		if err != nil {
 			t.Errorf("%v: %v", c, err)
@@ -99,14 +101,14 @@ func TestProportionBadInputsAndExtremes(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		a, b Proportion
+		a, b Rate
 		want error
 	}{
-		{"both 0%", Proportion{N: 500}, Proportion{N: 500}, ErrZeroVariance},
-		{"both 100%", Proportion{N: 5, Successes: 5}, Proportion{N: 9, Successes: 9}, ErrZeroVariance},
-		{"empty arm", Proportion{}, Proportion{N: 9, Successes: 1}, ErrTooFewUnits},
-		{"successes above trials", Proportion{N: 5, Successes: 6}, Proportion{N: 9, Successes: 1}, ErrInvalidInput},
-		{"negative trials", Proportion{N: -5}, Proportion{N: 9, Successes: 1}, ErrInvalidInput},
+		{"both 0%", Rate{Trials: 500}, Rate{Trials: 500}, ErrZeroVariance},
+		{"both 100%", Rate{Trials: 5, Successes: 5}, Rate{Trials: 9, Successes: 9}, ErrZeroVariance},
+		{"empty arm", Rate{}, Rate{Trials: 9, Successes: 1}, ErrTooFewUnits},
+		{"successes above trials", Rate{Trials: 5, Successes: 6}, Rate{Trials: 9, Successes: 1}, ErrInvalidInput},
+		{"negative trials", Rate{Trials: -5}, Rate{Trials: 9, Successes: 1}, ErrInvalidInput},
 	} {
 		r, err := ZTest(c.a, c.b, Config{})
 		if !errors.Is(err, c.want) {
@@ -119,7 +121,7 @@ func TestProportionBadInputsAndExtremes(t *testing.T) {
 	}
 	// Counts near 2^53 stay exact: 2^53 - 1 trials, a rate difference of 1e-7.
 	n := int64(1<<53 - 1)
-	r, err := ZTest(Proportion{N: n, Successes: n / 10}, Proportion{N: n, Successes: n/10 + n/10_000_000}, Config{})
+	r, err := ZTest(Rate{Trials: n, Successes: n / 10}, Rate{Trials: n, Successes: n/10 + n/10_000_000}, Config{})
 	must(t, err)
 	noNaN(t, "2^53", r.Diff, r.Z, r.PValue)
 	// By hand: diff = (n/1e7)/n = 1.0000000e-7, pbar = 0.10000005, se = sqrt(pbar(1-pbar) 2/n)
@@ -127,19 +129,19 @@ func TestProportionBadInputsAndExtremes(t *testing.T) {
 	if math.Abs(r.Z-22.3696) > 1e-4 || !(r.PValue > 0 && r.PValue < 1e-100) {
 		t.Errorf("2^53 trials: z %v p %v", r.Z, r.PValue)
 	}
-	if _, err := ChiSquareTest([]Proportion{{N: 10}}); !errors.Is(err, ErrTooFewUnits) {
+	if _, err := ChiSquareTest([]Rate{{Trials: 10}}); !errors.Is(err, ErrTooFewUnits) {
 		t.Errorf("chi-square with one arm: %v", err)
 	}
-	if _, err := ChiSquareTest([]Proportion{{N: 10}, {N: 20}}); !errors.Is(err, ErrZeroVariance) {
+	if _, err := ChiSquareTest([]Rate{{Trials: 10}, {Trials: 20}}); !errors.Is(err, ErrZeroVariance) {
 		t.Errorf("chi-square all 0%%: %v", err)
 	}
-	if _, err := RatioInterval(Proportion{N: 10}, Proportion{N: 10, Successes: 3}, 0.05, KatzLog); !errors.Is(err, ErrZeroVariance) {
+	if _, err := RatioInterval(Rate{Trials: 10}, Rate{Trials: 10, Successes: 3}, 0.05, KatzLog); !errors.Is(err, ErrZeroVariance) {
 		t.Errorf("Katz with zero control successes: %v", err)
 	}
-	if iv, err := RatioInterval(Proportion{N: 10}, Proportion{N: 10, Successes: 3}, 0.05, KoopmanScore); err != nil || !math.IsInf(iv.Upper, 1) || !(iv.Lower > 0) {
+	if iv, err := RatioInterval(Rate{Trials: 10}, Rate{Trials: 10, Successes: 3}, 0.05, KoopmanScore); err != nil || !math.IsInf(iv.Upper, 1) || !(iv.Lower > 0) {
 		t.Errorf("Koopman with zero control successes: %+v %v (want (positive, +Inf))", iv, err)
 	}
-	if iv, err := WilsonInterval(Proportion{N: 20, Successes: 20}, 0.05); err != nil || iv.Upper != 1 {
+	if iv, err := WilsonInterval(Rate{Trials: 20, Successes: 20}, 0.05); err != nil || iv.Upper != 1 {
 		t.Errorf("Wilson at 100%%: %+v %v", iv, err)
 	}
 	if _, err := FiellerInterval(Moments{N: 10, Sum: 0.1, SumSquares: 10}, Moments{N: 10, Sum: 5, SumSquares: 10}, 0.05); !errors.Is(err, ErrUnbounded) {
@@ -256,22 +258,22 @@ func TestPlanningBadInputs(t *testing.T) {
 }
 
 func TestBayesAndSequentialBadInputs(t *testing.T) {
-	if _, err := ProbBBeatsA(Proportion{N: 5, Successes: 6}, Proportion{N: 5}, BetaPrior{}); !errors.Is(err, ErrInvalidInput) {
+	if _, err := ProbBBeatsA(Rate{Trials: 5, Successes: 6}, Rate{Trials: 5}, BetaPrior{}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("successes above trials: %v", err)
 	}
-	if _, err := ProbBBeatsA(Proportion{N: 5}, Proportion{N: 5}, BetaPrior{Alpha: -1, Beta: 1}); !errors.Is(err, ErrInvalidInput) {
+	if _, err := ProbBBeatsA(Rate{Trials: 5}, Rate{Trials: 5}, BetaPrior{Alpha: -1, Beta: 1}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("negative prior: %v", err)
 	}
-	if p, err := ProbBBeatsA(Proportion{}, Proportion{}, BetaPrior{}); err != nil || math.Abs(p-0.5) > 1e-12 {
+	if p, err := ProbBBeatsA(Rate{}, Rate{}, BetaPrior{}); err != nil || math.Abs(p-0.5) > 1e-12 {
 		t.Errorf("two empty arms: %v %v (want the prior's 0.5)", p, err)
 	}
-	if p, err := ProbBBeatsA(Proportion{N: 100}, Proportion{N: 100, Successes: 100}, BetaPrior{}); err != nil || !(p > 1-1e-12) {
+	if p, err := ProbBBeatsA(Rate{Trials: 100}, Rate{Trials: 100, Successes: 100}, BetaPrior{}); err != nil || !(p > 1-1e-12) {
 		t.Errorf("0%% vs 100%%: %v %v", p, err)
 	}
 	if _, err := BayesianTest(Moments{N: 10, Sum: 10, SumSquares: 20}, Moments{N: 10, Sum: 12, SumSquares: 25}, BayesConfig{Prior: GaussianPrior{Proper: true}}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("proper prior with zero variance: %v", err)
 	}
-	r, err := BayesianTest(Proportion{N: 100}, Proportion{N: 100}, BayesConfig{})
+	r, err := BayesianTest(Rate{Trials: 100}, Rate{Trials: 100}, BayesConfig{})
 	if !errors.Is(err, ErrZeroVariance) || r.ChanceToWin != 0.5 {
 		t.Errorf("Bayes both 0%%: %+v %v", r, err)
 	}
@@ -294,18 +296,19 @@ func TestBayesAndSequentialBadInputs(t *testing.T) {
 		t.Errorf("negative tau2: %v", err)
 	}
 	m, _ := NewMSPRT(MSPRTConfig{})
-	if _, err := m.Observe(Proportion{N: 10}, Proportion{N: 10}); !errors.Is(err, ErrZeroVariance) || m.PValue() != 1 {
+	if _, err := m.Observe(Rate{Trials: 10}, Rate{Trials: 10}); !errors.Is(err, ErrZeroVariance) || m.PValue() != 1 {
 		t.Errorf("mSPRT with no conversions yet: %v, p %v", err, m.PValue())
 	}
 	if _, _, err := EvanMillerSequential(0, 1, 1); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("Evan Miller N 0: %v", err)
 	}
-	if _, err := ThompsonAllocation([]Proportion{{N: 1}, {N: 1}}, BetaPrior{}, 0.6); !errors.Is(err, ErrInvalidInput) {
+	if _, err := ThompsonAllocation([]Rate{{Trials: 1}, {Trials: 1}}, BetaPrior{}, 0.6); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("floor too high: %v", err)
 	}
 }
 
-// Ratio and CUPED sums are named as the aggregates CSV names them, with the arm.
+// CUPED sums are named as the aggregates CSV names them, ratio moments by their (shared,
+// internal/stat) field names, with the arm.
 func TestSumsNamedLikeTheCSV(t *testing.T) {
 	good := CUPEDMoments{N: 10, Post: 10, PostSquares: 20, Pre: 5, PreSquares: 5, CrossProduct: 6}
 	bad := good
@@ -314,9 +317,9 @@ func TestSumsNamedLikeTheCSV(t *testing.T) {
 	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "pre_sum_squares -1 (control)") {
 		t.Errorf("CUPED: %v", err)
 	}
-	r := RatioMoments{N: 10, Num: 10, NumSquares: 20, Den: 5, DenSquares: 5, CrossProduct: math.NaN()}
-	_, err = WelchTest(RatioMoments{N: 10, Num: 10, NumSquares: 20, Den: 5, DenSquares: 5, CrossProduct: 6}, r, Config{})
-	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "cross_sum NaN (treatment)") {
+	r := stat.FromSums(10, 10, 20, 5, 5, math.NaN())
+	_, err = WelchTest(stat.FromSums(10, 10, 20, 5, 5, 6), r, Config{})
+	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "cnd NaN (treatment)") {
 		t.Errorf("ratio: %v", err)
 	}
 }
@@ -324,12 +327,12 @@ func TestSumsNamedLikeTheCSV(t *testing.T) {
 // Counts whose total overflows int64 are invalid input, not a "zero variance" from a negative
 // pooled rate.
 func TestCountsOverflow(t *testing.T) {
-	big := Proportion{N: math.MaxInt64 - 1, Successes: 1 << 62}
+	big := Rate{Trials: math.MaxInt64 - 1, Successes: 1 << 62}
 	r, err := ZTest(big, big, Config{})
 	if !errors.Is(err, ErrInvalidInput) || r != (ZResult{PValue: 1}) {
 		t.Errorf("ZTest: %+v, %v", r, err)
 	}
-	c, err := ChiSquareTest([]Proportion{big, {N: 10, Successes: 1}, big})
+	c, err := ChiSquareTest([]Rate{big, {Trials: 10, Successes: 1}, big})
 	if !errors.Is(err, ErrInvalidInput) || c.PValue != 1 {
 		t.Errorf("ChiSquareTest: %+v, %v", c, err)
 	}

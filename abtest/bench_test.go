@@ -3,6 +3,7 @@ package abtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -36,7 +37,7 @@ func BenchmarkAnalyze10k(b *testing.B) {
 	rows := benchRows(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Analyze(context.Background(), rows, ReadoutConfig{}); err != nil {
+		if _, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -54,7 +55,7 @@ func BenchmarkWelchTest(b *testing.B) {
 }
 
 func BenchmarkZTest(b *testing.B) {
-	a, c := Proportion{N: 1000000, Successes: 31000}, Proportion{N: 1000000, Successes: 31800}
+	a, c := Rate{Trials: 1000000, Successes: 31000}, Rate{Trials: 1000000, Successes: 31800}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ZTest(a, c, Config{}); err != nil {
@@ -64,7 +65,7 @@ func BenchmarkZTest(b *testing.B) {
 }
 
 func BenchmarkProbBBeatsA(b *testing.B) {
-	a, c := Proportion{N: 1000, Successes: 120}, Proportion{N: 1000, Successes: 140}
+	a, c := Rate{Trials: 1000, Successes: 120}, Rate{Trials: 1000, Successes: 140}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ProbBBeatsA(a, c, BetaPrior{}); err != nil {
@@ -74,7 +75,7 @@ func BenchmarkProbBBeatsA(b *testing.B) {
 }
 
 func BenchmarkProbBest3(b *testing.B) {
-	arms := []Proportion{{N: 1000, Successes: 120}, {N: 1000, Successes: 140}, {N: 1000, Successes: 131}}
+	arms := []Rate{{Trials: 1000, Successes: 120}, {Trials: 1000, Successes: 140}, {Trials: 1000, Successes: 131}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ProbBest(arms, BetaPrior{}); err != nil {
@@ -84,7 +85,7 @@ func BenchmarkProbBest3(b *testing.B) {
 }
 
 func BenchmarkAssign(b *testing.B) {
-	a, _ := NewAssigner(Experiment{Salt: "bench", Weights: []float64{1, 1, 1}})
+	a, _ := NewAssigner(Experiment{Salt: "bench", Variants: []string{"a", "b", "c"}})
 	b.ReportAllocs()
 	for b.Loop() {
 		a.Assign("customer-123456")

@@ -26,15 +26,15 @@ func (p BetaPrior) shapes() (float64, float64, error) {
 }
 
 // posterior returns the Beta(prior alpha + x, prior beta + n - x) shapes of an arm.
-func (p BetaPrior) posterior(arm Proportion) (a, b float64, err error) {
+func (p BetaPrior) posterior(arm Rate) (a, b float64, err error) {
 	pa, pb, err := p.shapes()
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := arm.Validate(); err != nil {
+	if err := validRate(arm); err != nil {
 		return 0, 0, err
 	}
-	return pa + float64(arm.Successes), pb + float64(arm.N-arm.Successes), nil
+	return pa + float64(arm.Successes), pb + float64(arm.Trials-arm.Successes), nil
 }
 
 // maxClosedFormTerms bounds the Evan Miller sum; beyond it the integral is cheaper.
@@ -152,7 +152,7 @@ func twoSumAcc(s, c, x float64) (float64, float64) {
 // from 20 to 1e12 trials per arm; past 2^53 trials the counts themselves round in a float64
 // shape). Zero conversions and 100% conversion need no special case; an arm with no
 // trials is its prior.
-func ProbBBeatsA(control, treatment Proportion, prior BetaPrior) (float64, error) {
+func ProbBBeatsA(control, treatment Rate, prior BetaPrior) (float64, error) {
 	aA, bA, err := prior.posterior(control)
 	if err != nil {
 		return 0, fmt.Errorf("%w (control)", err)
@@ -172,7 +172,7 @@ func ProbBBeatsA(control, treatment Proportion, prior BetaPrior) (float64, error
 //	chooseControl   = E[max(pB - pA, 0)] = chooseTreatment + E[pB] - E[pA]
 //
 // Ship the treatment when its loss is below a threshold of caring (for example 1e-4).
-func ExpectedLoss(control, treatment Proportion, prior BetaPrior) (chooseTreatment, chooseControl float64, err error) {
+func ExpectedLoss(control, treatment Rate, prior BetaPrior) (chooseTreatment, chooseControl float64, err error) {
 	aA, bA, err := prior.posterior(control)
 	if err != nil {
 		return 0, 0, fmt.Errorf("%w (control)", err)
@@ -198,7 +198,7 @@ func ExpectedLoss(control, treatment Proportion, prior BetaPrior) (chooseTreatme
 // count. Each probability is in [0, 1], identical arms get identical probabilities (1/k when
 // all are identical), and they sum to 1 within about 1e-12. These are also Thompson
 // sampling's allocation probabilities.
-func ProbBest(arms []Proportion, prior BetaPrior) ([]float64, error) {
+func ProbBest(arms []Rate, prior BetaPrior) ([]float64, error) {
 	if len(arms) == 0 {
 		return nil, fmt.Errorf("%w: no arms", ErrTooFewUnits)
 	}
@@ -265,7 +265,7 @@ func ProbBest(arms []Proportion, prior BetaPrior) ([]float64, error) {
 // for a unit shape, such as 0 successes under the uniform prior: 1 - (1-u)^(1/b)). Accurate to
 // about 1e-14 relative at any count an int64 holds (tested against mpmath up to 2^62 trials);
 // 0 <= Lower <= Upper <= 1 always. A level outside (0, 1) is ErrInvalidInput.
-func PosteriorInterval(arm Proportion, prior BetaPrior, level float64) (Interval, error) {
+func PosteriorInterval(arm Rate, prior BetaPrior, level float64) (Interval, error) {
 	if !(level > 0 && level < 1) {
 		return Interval{}, fmt.Errorf("%w: credible level %v", ErrInvalidInput, level)
 	}
@@ -274,7 +274,7 @@ func PosteriorInterval(arm Proportion, prior BetaPrior, level float64) (Interval
 		return Interval{}, err
 	}
 	tail := (1 - level) / 2
-	iv := Interval{invRegIncBeta(a, b, tail), invRegIncBeta(a, b, 1-tail)}
+	iv := Interval{Lower: invRegIncBeta(a, b, tail), Upper: invRegIncBeta(a, b, 1-tail)}
 	iv.Upper = math.Max(iv.Upper, iv.Lower) // equal up to rounding when level is below 1e-15
 	return iv, nil
 }
@@ -283,7 +283,7 @@ func PosteriorInterval(arm Proportion, prior BetaPrior, level float64) (Interval
 // the probability that a draw from the posteriors makes the arm the best, which is exactly
 // ProbBest. Floor (in [0, 1/k)) keeps every arm explored: each share is raised to at least
 // Floor and the rest rescaled so the shares sum to 1. Deterministic.
-func ThompsonAllocation(arms []Proportion, prior BetaPrior, floor float64) ([]float64, error) {
+func ThompsonAllocation(arms []Rate, prior BetaPrior, floor float64) ([]float64, error) {
 	if !(floor >= 0) || floor*float64(len(arms)) >= 1 {
 		return nil, fmt.Errorf("%w: floor %v for %d arms", ErrInvalidInput, floor, len(arms))
 	}
@@ -330,7 +330,7 @@ func ThompsonAllocation(arms []Proportion, prior BetaPrior, floor float64) ([]fl
 // Beta posterior, the largest wins (ties to the lower index). rng must not be nil; seed it
 // (rand.New(rand.NewPCG(seed, 0))) for a reproducible bandit. Not safe for concurrent use
 // with a shared rng.
-func ThompsonSample(arms []Proportion, prior BetaPrior, rng *rand.Rand) (int, error) {
+func ThompsonSample(arms []Rate, prior BetaPrior, rng *rand.Rand) (int, error) {
 	if len(arms) == 0 {
 		return -1, fmt.Errorf("%w: no arms", ErrTooFewUnits)
 	}

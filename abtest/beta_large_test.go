@@ -37,7 +37,7 @@ func TestProbBBeatsALargeN(t *testing.T) {
 		{0, 1000, 1, 1000, BetaPrior{0.5, 0.5}, 0.81838947360003299023},
 		{0, 1e6, 2, 1e6, BetaPrior{0.5, 0.5}, 0.92441328768169621956},
 	} {
-		got, err := ProbBBeatsA(Proportion{N: c.na, Successes: c.xa}, Proportion{N: c.nb, Successes: c.xb}, c.prior)
+		got, err := ProbBBeatsA(Rate{Trials: c.na, Successes: c.xa}, Rate{Trials: c.nb, Successes: c.xb}, c.prior)
 		must(t, err)
 		if !(got >= 0 && got <= 1) || math.Abs(got-c.want) > 2e-14 {
 			t.Errorf("%d/%d vs %d/%d prior %v: got %.17g, want %.17g (diff %.2g)", c.xb, c.nb, c.xa, c.na, c.prior, got, c.want, got-c.want)
@@ -48,7 +48,7 @@ func TestProbBBeatsALargeN(t *testing.T) {
 // Source: gen_beta_large.py, section "ProbBest, uniform prior, n = 1e9 per arm".
 func TestProbBestLargeN(t *testing.T) {
 	const n = 1e9
-	got, err := ProbBest([]Proportion{{N: n, Successes: 100000000}, {N: n, Successes: 100020000}, {N: n, Successes: 100040000}}, BetaPrior{})
+	got, err := ProbBest([]Rate{{Trials: n, Successes: 100000000}, {Trials: n, Successes: 100020000}, {Trials: n, Successes: 100040000}}, BetaPrior{})
 	must(t, err)
 	want := []float64{0.0008099554931688785253, 0.067860563009866881126, 0.93132948149696409463}
 	for i := range want {
@@ -77,7 +77,7 @@ func TestPosteriorIntervalLargeN(t *testing.T) {
 		{5, 1 << 62, 4.7745970664362568138e-19, 2.5301661979367886952e-18},
 		{1e11, 1e12, 0.099999412012362359618, 0.10000058799075308509},
 	} {
-		iv, err := PosteriorInterval(Proportion{N: c.n, Successes: c.x}, BetaPrior{}, 0.95)
+		iv, err := PosteriorInterval(Rate{Trials: c.n, Successes: c.x}, BetaPrior{}, 0.95)
 		must(t, err)
 		if !closeRel(iv.Lower, c.lower, 1e-13) || !closeRel(iv.Upper, c.upper, 1e-13) || !(iv.Lower <= iv.Upper) {
 			t.Errorf("%d/%d: got [%.17g, %.17g], want [%.17g, %.17g]", c.x, c.n, iv.Lower, iv.Upper, c.lower, c.upper)
@@ -92,15 +92,15 @@ func TestBetaSymmetryAtEveryN(t *testing.T) {
 	for _, prior := range []BetaPrior{{}, {0.5, 0.5}, {2, 7}} {
 		for _, n := range ns {
 			for _, x := range []int64{0, n / 10, n / 2, n} {
-				a := Proportion{N: n, Successes: x}
+				a := Rate{Trials: n, Successes: x}
 				name := fmt.Sprintf("%d/%d prior %v", x, n, prior)
 				if p, err := ProbBBeatsA(a, a, prior); err != nil || p != 0.5 {
 					t.Errorf("%s against itself: %v, %v (want exactly 0.5)", name, p, err)
 				}
-				if pb, err := ProbBest([]Proportion{a, a, a}, prior); err != nil || pb[0] != 1.0/3 || pb[1] != 1.0/3 || pb[2] != 1.0/3 {
+				if pb, err := ProbBest([]Rate{a, a, a}, prior); err != nil || pb[0] != 1.0/3 || pb[1] != 1.0/3 || pb[2] != 1.0/3 {
 					t.Errorf("%s three times: %v, %v", name, pb, err)
 				}
-				b := Proportion{N: n, Successes: x + (n-x)/1000}
+				b := Rate{Trials: n, Successes: x + (n-x)/1000}
 				pab, err1 := ProbBBeatsA(a, b, prior)
 				pba, err2 := ProbBBeatsA(b, a, prior)
 				if err1 != nil || err2 != nil || !(pab >= 0 && pab <= 1) || !(pba >= 0 && pba <= 1) || math.Abs(pab+pba-1) > 1e-12 {
@@ -122,14 +122,14 @@ func TestBetaSymmetryAtEveryN(t *testing.T) {
 // form gives exactly: P(pB > pA) = P(1 - pA > 1 - pB).
 func TestProbBBeatsANearOne(t *testing.T) {
 	for _, n := range []int64{1e6, 1e12, 1 << 62, math.MaxInt64} {
-		near, err := ProbBBeatsA(Proportion{N: n, Successes: n - 7}, Proportion{N: n, Successes: n - 5}, BetaPrior{})
+		near, err := ProbBBeatsA(Rate{Trials: n, Successes: n - 7}, Rate{Trials: n, Successes: n - 5}, BetaPrior{})
 		must(t, err)
-		closed, err := ProbBBeatsA(Proportion{N: n, Successes: 5}, Proportion{N: n, Successes: 7}, BetaPrior{})
+		closed, err := ProbBBeatsA(Rate{Trials: n, Successes: 5}, Rate{Trials: n, Successes: 7}, BetaPrior{})
 		must(t, err)
 		if math.Abs(near-closed) > 1e-13 {
 			t.Errorf("n %d: near 1 %.17g, mirrored closed form %.17g", n, near, closed)
 		}
-		pb, err := ProbBest([]Proportion{{N: n, Successes: n - 7}, {N: n, Successes: n - 5}}, BetaPrior{})
+		pb, err := ProbBest([]Rate{{Trials: n, Successes: n - 7}, {Trials: n, Successes: n - 5}}, BetaPrior{})
 		if err != nil || math.Abs(pb[1]-closed) > 1e-13 || math.Abs(pb[0]+pb[1]-1) > 1e-12 {
 			t.Errorf("n %d: ProbBest %v, %v (want [%v, %v])", n, pb, err, 1-closed, closed)
 		}

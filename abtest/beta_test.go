@@ -15,7 +15,7 @@ func TestProbBBeatsALargeCounts(t *testing.T) {
 		{310, 1000000, 350, 1000000, 0.94018821377719717107},
 		{5, 20, 0, 20, 0.010344303027229856498},
 	} {
-		got, err := ProbBBeatsA(Proportion{N: c.na, Successes: c.xa}, Proportion{N: c.nb, Successes: c.xb}, BetaPrior{})
+		got, err := ProbBBeatsA(Rate{Trials: c.na, Successes: c.xa}, Rate{Trials: c.nb, Successes: c.xb}, BetaPrior{})
 		must(t, err)
 		if !closeRel(got, c.want, 1e-13) {
 			t.Errorf("%+v: got %.17g (rel err %.2g)", c, got, (got-c.want)/c.want)

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/tailorkit/tailor/internal/stat"
 	"github.com/tailorkit/tailor/internal/textio"
 )
 
@@ -36,7 +37,18 @@ func (r Row) Moments() Moments { return Moments{N: r.Units, Sum: r.Sum, SumSquar
 
 // RatioMoments returns the row as a ratio metric.
 func (r Row) RatioMoments() RatioMoments {
-	return RatioMoments{N: r.Units, Num: r.Sum, NumSquares: r.SumSquares, Den: r.DenSum, DenSquares: r.DenSumSquares, CrossProduct: r.CrossSum}
+	return stat.FromSums(r.Units, r.Sum, r.SumSquares, r.DenSum, r.DenSumSquares, r.CrossSum)
+}
+
+// WithRatio returns the row with its metric columns set from the ratio moments m (Units, the
+// numerator's Sum and SumSquares, Ratio and the denominator columns): the inverse of
+// RatioMoments up to rounding, for a host that accumulates with RatioMoments.Add and writes
+// or analyzes aggregate rows.
+func (r Row) WithRatio(m RatioMoments) Row {
+	n := float64(m.N)
+	r.Units, r.Sum, r.SumSquares = m.N, m.SumNum(), m.Cnn+n*m.MeanNum*m.MeanNum
+	r.Ratio, r.DenSum, r.DenSumSquares, r.CrossSum = true, m.SumDen(), m.Cdd+n*m.MeanDen*m.MeanDen, m.Cnd+n*m.MeanNum*m.MeanDen
+	return r
 }
 
 // CUPEDMoments returns the row with its pre-period covariate.
@@ -88,7 +100,7 @@ func ReadAggregates(r io.Reader) iter.Seq2[Row, error] {
 						textio.NewRowError(re.Line, re.Field, re.Value, fmt.Errorf("%w: %w", textio.ErrHeader, re.Err))))
 					return
 				}
-				if !yield(Row{}, fmt.Errorf("abtest: %w", err)) {
+				if !yield(Row{}, withContext(err, "aggregates")) {
 					return
 				}
 				continue
@@ -176,7 +188,7 @@ func parseRow(rec []string, col map[string]int, line int, hasRatio, hasCUPED boo
 	row.Metric, _ = get("metric")
 	row.Experiment, row.Variant, row.Metric = strings.TrimSpace(row.Experiment), strings.TrimSpace(row.Variant), strings.TrimSpace(row.Metric)
 	wrap := func(err error) error {
-		return fmt.Errorf("abtest: experiment %q variant %q metric %q: %w", row.Experiment, row.Variant, row.Metric, err)
+		return withContext(err, "experiment %q variant %q metric %q", row.Experiment, row.Variant, row.Metric)
 	}
 	for _, c := range []string{"experiment", "variant", "metric"} {
 		v, ok := get(c)

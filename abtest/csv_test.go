@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,7 +117,7 @@ func TestAnalyze(t *testing.T) {
 		{Experiment: "f", Variant: "y", Metric: "conv", Units: 160, Sum: 20, SumSquares: 20},
 	}
 	done := 0
-	ro, err := Analyze(context.Background(), rows, ReadoutConfig{Progress: func(d, total int) { done = d }})
+	ro, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{Progress: func(d, total int) { done = d }})
 	must(t, err)
 	if len(ro.Experiments) != 2 || done != 2 {
 		t.Fatalf("%d experiments, progress %d", len(ro.Experiments), done)
@@ -142,27 +143,27 @@ func TestAnalyze(t *testing.T) {
 		t.Errorf("f's 100 vs 160 split should be an SRM: %+v", f.SRM)
 	}
 	// A metric missing a variant, or mixing ratio rows with plain rows, is an error.
-	_, err = Analyze(context.Background(), append(rows[:2:2], Row{Experiment: "e", Variant: "a", Metric: "other", Units: 5}), ReadoutConfig{})
+	_, err = Analyze(context.Background(), slices.Values(append(rows[:2:2], Row{Experiment: "e", Variant: "a", Metric: "other", Units: 5})), ReadoutConfig{})
 	if err == nil || !strings.Contains(err.Error(), `variant "b" metric "other"`) {
 		t.Errorf("missing variant: %v", err)
 	}
-	_, err = Analyze(context.Background(), []Row{rows[0], {Experiment: "e", Variant: "b", Metric: "conv", Units: 5, Ratio: true, DenSum: 1}}, ReadoutConfig{})
+	_, err = Analyze(context.Background(), slices.Values([]Row{rows[0], {Experiment: "e", Variant: "b", Metric: "conv", Units: 5, Ratio: true, DenSum: 1}}), ReadoutConfig{})
 	if err == nil {
 		t.Errorf("mixed ratio rows accepted")
 	}
-	if _, err := Analyze(context.Background(), []Row{{Experiment: "e", Metric: "m", Units: 3}}, ReadoutConfig{}); !errors.Is(err, ErrInvalidInput) {
+	if _, err := Analyze(context.Background(), slices.Values([]Row{{Experiment: "e", Metric: "m", Units: 3}}), ReadoutConfig{}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("empty variant name: %v", err)
 	}
-	if _, err := Analyze(context.Background(), []Row{rows[0], {Experiment: "e", Variant: "b", Metric: "conv", Units: -3}}, ReadoutConfig{}); !errors.Is(err, ErrInvalidInput) ||
+	if _, err := Analyze(context.Background(), slices.Values([]Row{rows[0], {Experiment: "e", Variant: "b", Metric: "conv", Units: -3}}), ReadoutConfig{}); !errors.Is(err, ErrInvalidInput) ||
 		!strings.Contains(err.Error(), `experiment "e" variant "b" metric "conv"`) {
 		t.Errorf("negative units: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Analyze(ctx, rows, ReadoutConfig{}); !errors.Is(err, context.Canceled) {
+	if _, err := Analyze(ctx, slices.Values(rows), ReadoutConfig{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
-	if _, err := Analyze(context.Background(), rows, ReadoutConfig{PlannedWeights: map[string][]float64{"e": {1}}}); !errors.Is(err, ErrWeights) {
+	if _, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{PlannedWeights: map[string][]float64{"e": {1}}}); !errors.Is(err, ErrWeights) {
 		t.Errorf("bad planned weights: %v", err)
 	}
 }
@@ -195,9 +196,9 @@ func TestAnalyzeOneSided(t *testing.T) {
 		{Experiment: "e", Variant: "a", Metric: "m", Units: 1000, Sum: 120, SumSquares: 120},
 		{Experiment: "e", Variant: "b", Metric: "m", Units: 1000, Sum: 140, SumSquares: 140},
 	}
-	two, err := Analyze(context.Background(), rows, ReadoutConfig{})
+	two, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{})
 	must(t, err)
-	one, err := Analyze(context.Background(), rows, ReadoutConfig{Alternative: Greater})
+	one, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{Alternative: Greater})
 	must(t, err)
 	p2 := two.Experiments[0].Metrics[0].Comparisons[0].Absolute.PValue
 	c1 := one.Experiments[0].Metrics[0].Comparisons[0].Absolute
@@ -205,7 +206,7 @@ func TestAnalyzeOneSided(t *testing.T) {
 	if !closeRel(c1.PValue, p2/2, 1e-12) || !math.IsInf(c1.Upper, 1) {
 		t.Errorf("one-sided %+v, two-sided p %v", c1, p2)
 	}
-	if _, err := Analyze(context.Background(), rows, ReadoutConfig{Alternative: 9}); !errors.Is(err, ErrInvalidInput) {
+	if _, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{Alternative: 9}); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("bad alternative: %v", err)
 	}
 }

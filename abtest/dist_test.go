@@ -75,7 +75,7 @@ func TestPValueDownTo1e300(t *testing.T) {
 		t.Fatalf("normSF(37) = %g", got)
 	}
 	// Greater z-test whose statistic is about 37: p must be tiny but positive, never 0 or NaN.
-	r, err := ZTest(Proportion{N: 1e12, Successes: 1e11}, Proportion{N: 1e12, Successes: 1e11 + 1.5e7}, Config{Alternative: Greater})
+	r, err := ZTest(Rate{Trials: 1e12, Successes: 1e11}, Rate{Trials: 1e12, Successes: 1e11 + 1.5e7}, Config{Alternative: Greater})
 	must(t, err)
 	if !(r.PValue > 0 && r.PValue < 1e-250) {
 		t.Fatalf("z = %v, p = %g", r.Z, r.PValue)

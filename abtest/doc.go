@@ -8,14 +8,20 @@
 // A test never needs raw events, only per-arm sums that a SQL GROUP BY returns and that add up
 // across shards and days with Merge:
 //
-//   - Proportion{N, Successes}: a conversion (variance p(1-p)).
+//   - Rate{Successes, Trials}: a conversion (variance p(1-p)).
 //   - Moments{N, Sum, SumSquares}: any per-unit metric such as revenue per user (variance with n-1).
 //   - RatioMoments: a ratio of per-unit sums such as AOV = revenue/orders with users as units,
-//     keeping the cross product for the delta method's covariance term.
+//     numerator first (Add(num, den), stat.FromSums from SQL sums), keeping the covariance for
+//     the delta method.
 //   - CUPEDMoments: a metric with its pre-period covariate for CUPED variance reduction.
 //
-// Proportion, Moments and RatioMoments implement Arm (units, mean, per-unit variance), which the
+// Rate, Moments and RatioMoments implement Arm (units, mean, per-unit variance), which the
 // two-sample tests take. Counts are int64, exact to 1e12 and beyond.
+//
+// Rate, RatioMoments and Interval are the module's one statistics vocabulary (aliases of
+// internal/stat, as in metrics): a metrics per-variant rate is an arm as it stands, so
+// metrics.Report.Rates("SessionConversion") of a ByVariant report gives the arms ZTest takes,
+// and WilsonInterval is the same Wilson interval metrics shows.
 //
 // # Frequentist
 //
@@ -70,12 +76,30 @@
 //
 // Bucket hashes a unit with an experiment's salt to a stable position in [0, 1)
 // (SHA-256 of salt + ":" + unit; the definition is frozen), and an Assigner maps it to a
-// variant with weights, coverage and an optional layer range for mutually exclusive
-// experiments. GrowthBookHash and friends reproduce GrowthBook's SDK bucketing for migrations.
+// named variant (Experiment.Variants, the control first; "control" and "treatment" by
+// default) with weights, coverage and an optional layer range for mutually exclusive
+// experiments. Assign returns the variant's name, the name the aggregates file and Analyze's
+// readout carry; an empty unit ID is an error (ErrEmptyUnit), never the control. GrowthBookHash and friends reproduce GrowthBook's SDK bucketing for migrations.
+//
+// # JSON
+//
+// Every result type (Effect, ZResult, CUPEDResult, ChiSquareResult, PairResult, BayesResult,
+// SequentialResult, MSPRTLook, Bound, SRMResult, Readout and its ExperimentReadout,
+// MetricReadout and Comparison, UpliftReadout and its rows, PercentileReadout) encodes to JSON
+// with snake_case names, and encoding never fails: a non-finite number is null (an interval end
+// that is null is "no bound", as the open end of a one-sided interval; any other null number
+// is "not defined for this data"), an error inside a result (Comparison.Err) is its message.
+// They decode back: a null "lower" is −Inf, a null "upper" +Inf, any other null number NaN,
+// and an error message an error with that text that still matches its sentinel with
+// errors.Is. The enums (Alternative, Correction, Decision, DiffMethod, RatioMethod,
+// SpendingFunction, UpliftStrategy) encode as their text ("greater", "holm", ...).
 //
 // # Errors and edge cases
 //
-// Functions return sentinel errors wrapped with details. Where a result is still meaningful
+// Every error message starts with "abtest: " exactly once, also where context is added around
+// a sentinel or a *RowError; the reader's causes (ErrMissing, ErrNumber, ErrHeader, ...) are
+// internal/textio's, re-exported as the same values. Functions return sentinel errors wrapped
+// with details. Where a result is still meaningful
 // for display the error comes with a documented default (effect 0, interval (0, 0), p-value 1,
 // chance to win 0.5), never NaN. No function returns NaN or an infinity with a nil error,
 // except where a row below documents an infinite bound; each row is a test (badinput_test.go,
@@ -117,7 +141,7 @@
 //
 // # Concurrency
 //
-// Every function is safe for concurrent use; the value types (Moments, Proportion, ...) are
+// Every function is safe for concurrent use; the value types (Moments, Rate, ...) are
 // plain values; an Assigner is immutable after construction and safe to share; an MSPRT holds
 // running state and is not safe for concurrent use.
 package abtest

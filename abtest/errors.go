@@ -1,6 +1,12 @@
 package abtest
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tailorkit/tailor/internal/textio"
+)
 
 // Sentinel errors. Functions wrap them with %w and add the offending values, so callers branch
 // with errors.Is and people read the wrapped message.
@@ -30,6 +36,8 @@ var (
 	ErrUnbounded = errors.New("abtest: interval is unbounded")
 	// ErrHashVersion: an unknown GrowthBook hash version.
 	ErrHashVersion = errors.New("abtest: unknown hash version")
+	// ErrEmptyUnit: Assign was given an empty unit ID.
+	ErrEmptyUnit = errors.New("abtest: empty unit ID")
 	// ErrNoConvergence: a root or bound search did not converge.
 	ErrNoConvergence = errors.New("abtest: numerical search did not converge")
 	// ErrOverflow: valid inputs whose result lies outside the float64 range (for example a
@@ -42,3 +50,47 @@ var (
 )
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// contextError is an error with context before it and one "abtest: " prefix in all (the
+// convention: wrapping layers add context after the prefix, never a second one). It unwraps to
+// the error it wraps, so errors.Is and errors.As see the sentinels and the *RowError inside.
+type contextError struct {
+	msg string
+	err error
+}
+
+func (e *contextError) Error() string { return e.msg }
+func (e *contextError) Unwrap() error { return e.err }
+
+// withContext returns "abtest: <context>: <err>" with the prefixes inside err's message
+// removed, wrapping err.
+func withContext(err error, format string, args ...any) error {
+	inner := strings.ReplaceAll(err.Error(), prefix, "")
+	return &contextError{msg: prefix + fmt.Sprintf(format, args...) + ": " + inner, err: err}
+}
+
+// prefix starts every error message of the package.
+const prefix = "abtest: "
+
+// Causes of a *RowError from ReadAggregates: internal/textio's sentinels, re-exported as the
+// same values (as profile does), so that errors.Is works from abtest. They follow a position
+// and carry no prefix.
+var (
+	// ErrMissing: an empty required cell (experiment, variant, metric, units, a sum).
+	ErrMissing = textio.ErrMissing
+	// ErrNumber: a cell that is not a finite number.
+	ErrNumber = textio.ErrNumber
+	// ErrInteger: a units cell that is not an integer.
+	ErrInteger = textio.ErrInteger
+	// ErrColumns: a row with another number of columns than the header.
+	ErrColumns = textio.ErrColumns
+	// ErrHeader: a header that is not an aggregates header (a missing or repeated column).
+	ErrHeader = textio.ErrHeader
+	// ErrLineTooLong: a line longer than textio.MaxLineBytes (1 MiB).
+	ErrLineTooLong = textio.ErrLineTooLong
+	// ErrQuote: a quoted CSV field that is not closed on its line.
+	ErrQuote = textio.ErrQuote
+	// ErrRange: a sum beyond the bound the reader accepts (textio.MaxMagnitude, its square for
+	// sums of squares and cross sums).
+	ErrRange = textio.ErrRange
+)

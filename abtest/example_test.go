@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/tailorkit/tailor/abtest"
@@ -11,8 +12,8 @@ import (
 
 // A weekly readout from SQL aggregates: conversions per arm.
 func ExampleZTest() {
-	control := abtest.Proportion{N: 1000, Successes: 120}
-	treatment := abtest.Proportion{N: 1000, Successes: 140}
+	control := abtest.Rate{Trials: 1000, Successes: 120}
+	treatment := abtest.Rate{Trials: 1000, Successes: 140}
 	r, err := abtest.ZTest(control, treatment, abtest.Config{Alpha: 0.05})
 	if err != nil {
 		panic(err)
@@ -49,8 +50,8 @@ func ExampleMoments_Merge() {
 
 // The exact probability that B beats A, and the expected loss of each choice.
 func ExampleProbBBeatsA() {
-	a := abtest.Proportion{N: 1000, Successes: 120}
-	b := abtest.Proportion{N: 1000, Successes: 140}
+	a := abtest.Rate{Trials: 1000, Successes: 120}
+	b := abtest.Rate{Trials: 1000, Successes: 140}
 	p, _ := abtest.ProbBBeatsA(a, b, abtest.BetaPrior{})
 	shipB, keepA, _ := abtest.ExpectedLoss(a, b, abtest.BetaPrior{})
 	fmt.Printf("P(B>A) = %.4f; loss if B shipped %.5f, if A kept %.5f\n", p, shipB, keepA)
@@ -78,21 +79,26 @@ func ExampleSRM() {
 	// Output: chi2 18.18, p 2e-05, mismatch true
 }
 
-// Deterministic assignment: the same unit always lands in the same variant.
+// Deterministic assignment to named variants: the same unit always lands in the same variant,
+// and an empty unit ID is an error rather than the control.
 func ExampleAssigner() {
-	a, err := abtest.NewAssigner(abtest.Experiment{Salt: "reco-widget", Weights: []float64{50, 50}})
+	a, err := abtest.NewAssigner(abtest.Experiment{Salt: "reco-widget", Variants: []string{"popular", "personal"}, Weights: []float64{50, 50}})
 	if err != nil {
 		panic(err)
 	}
 	v1, _ := a.Assign("customer-42")
 	v2, _ := a.Assign("customer-42")
-	fmt.Println(v1 == v2)
-	// Output: true
+	fmt.Println(v1 == v2, slices.Contains(a.Variants(), v1))
+	_, err = a.Assign("")
+	fmt.Println(err)
+	// Output:
+	// true true
+	// abtest: empty unit ID: experiment "reco-widget"
 }
 
 // Thompson sampling with a seeded generator is reproducible.
 func ExampleThompsonSample() {
-	arms := []abtest.Proportion{{N: 100, Successes: 10}, {N: 100, Successes: 30}}
+	arms := []abtest.Rate{{Trials: 100, Successes: 10}, {Trials: 100, Successes: 30}}
 	rng := rand.New(rand.NewPCG(1, 2))
 	counts := make([]int, 2)
 	for range 1000 {
@@ -116,7 +122,7 @@ checkout-copy,new,converted,1000,140,140
 		}
 		rows = append(rows, row)
 	}
-	ro, err := abtest.Analyze(context.Background(), rows, abtest.ReadoutConfig{})
+	ro, err := abtest.Analyze(context.Background(), slices.Values(rows), abtest.ReadoutConfig{})
 	if err != nil {
 		panic(err)
 	}
@@ -144,8 +150,8 @@ func ExampleGroupSequentialBounds() {
 
 // An always-valid readout: safe to look at every day.
 func ExampleConfidenceSequence() {
-	control := abtest.Proportion{N: 3000, Successes: 1396}
-	treatment := abtest.Proportion{N: 3461, Successes: 2422}
+	control := abtest.Rate{Trials: 3000, Successes: 1396}
+	treatment := abtest.Rate{Trials: 3461, Successes: 2422}
 	r, err := abtest.ConfidenceSequence(control, treatment, abtest.SequentialConfig{Relative: true})
 	if err != nil {
 		panic(err)

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tailorkit/tailor/internal/stat"
 )
 
 // The standing probe of issue 13 (defect 15 and its kind): every public statistics entry
@@ -49,8 +52,8 @@ func momentsArgs(f []float64, n []int64) (Moments, Moments) {
 	return Moments{N: n[0], Sum: f[0], SumSquares: f[1]}, Moments{N: n[1], Sum: f[2], SumSquares: f[3]}
 }
 
-func propArgs(n []int64) (Proportion, Proportion) {
-	return Proportion{N: n[0], Successes: n[1]}, Proportion{N: n[2], Successes: n[3]}
+func propArgs(n []int64) (Rate, Rate) {
+	return Rate{Trials: n[0], Successes: n[1]}, Rate{Trials: n[2], Successes: n[3]}
 }
 
 // probes lists the entry points. Base data: arms of 100 and 120 units (mean 5 and 5.5,
@@ -75,8 +78,8 @@ func probes() []probe {
 					return append(effectOwed(s.Effect, alt), s.Rho, s.HalfWidth, s.PValueUnclamped), []float64{s.PValue, s.PValueUnclamped}, err
 				}},
 				probe{name: "WelchTest ratio " + cfgName, f: []float64{500, 3000, 200, 500, 1100, 0.05}, n: mn, call: func(f []float64, n []int64) ([]float64, []float64, error) {
-					a := RatioMoments{N: n[0], Num: f[0], NumSquares: f[1], Den: f[2], DenSquares: f[3], CrossProduct: f[4]}
-					b := RatioMoments{N: n[1], Num: 660, NumSquares: 4300, Den: 230, DenSquares: 560, CrossProduct: 1400}
+					a := stat.FromSums(n[0], f[0], f[1], f[2], f[3], f[4])
+					b := stat.FromSums(n[1], 660, 4300, 230, 560, 1400)
 					e, err := WelchTest(a, b, Config{Alpha: f[5], Alternative: alt, Relative: rel})
 					return effectOwed(e, alt), []float64{e.PValue}, err
 				}},
@@ -134,12 +137,12 @@ func probes() []probe {
 		}},
 		probe{name: "ChiSquareTest", n: pn, call: func(f []float64, n []int64) ([]float64, []float64, error) {
 			a, b := propArgs(n)
-			r, err := ChiSquareTest([]Proportion{a, b, {N: 50, Successes: 7}})
+			r, err := ChiSquareTest([]Rate{a, b, {Trials: 50, Successes: 7}})
 			return []float64{r.Statistic, r.PValue}, []float64{r.PValue}, err
 		}},
 		probe{name: "PairwiseZTests", n: pn, call: func(f []float64, n []int64) ([]float64, []float64, error) {
 			a, b := propArgs(n)
-			rs, err := PairwiseZTests([]Proportion{a, b, {N: 50, Successes: 7}}, Holm)
+			rs, err := PairwiseZTests([]Rate{a, b, {Trials: 50, Successes: 7}}, Holm)
 			var nums []float64
 			for _, r := range rs {
 				nums = append(nums, r.PValue, r.Adjusted)
@@ -147,7 +150,7 @@ func probes() []probe {
 			return nums, nums, err
 		}},
 		probe{name: "WilsonInterval", f: []float64{0.05}, n: pn[:2], call: func(f []float64, n []int64) ([]float64, []float64, error) {
-			iv, err := WilsonInterval(Proportion{N: n[0], Successes: n[1]}, f[0])
+			iv, err := WilsonInterval(Rate{Trials: n[0], Successes: n[1]}, f[0])
 			return []float64{iv.Lower, iv.Upper}, []float64{iv.Lower, iv.Upper}, err
 		}},
 		probe{name: "ProbBBeatsA", f: []float64{1, 1}, n: pn, costy: true, call: func(f []float64, n []int64) ([]float64, []float64, error) {
@@ -162,24 +165,24 @@ func probes() []probe {
 		}},
 		probe{name: "ProbBest", f: []float64{1, 1}, n: pn, costy: true, call: func(f []float64, n []int64) ([]float64, []float64, error) {
 			a, b := propArgs(n)
-			p, err := ProbBest([]Proportion{a, b, {N: 50, Successes: 7}}, BetaPrior{f[0], f[1]})
+			p, err := ProbBest([]Rate{a, b, {Trials: 50, Successes: 7}}, BetaPrior{f[0], f[1]})
 			return p, p, err
 		}},
 		probe{name: "ThompsonAllocation", f: []float64{1, 1, 0.05}, n: pn, costy: true, call: func(f []float64, n []int64) ([]float64, []float64, error) {
 			a, b := propArgs(n)
-			p, err := ThompsonAllocation([]Proportion{a, b}, BetaPrior{f[0], f[1]}, f[2])
+			p, err := ThompsonAllocation([]Rate{a, b}, BetaPrior{f[0], f[1]}, f[2])
 			return p, p, err
 		}},
 		probe{name: "ThompsonSample", f: []float64{1, 1}, n: pn, call: func(f []float64, n []int64) ([]float64, []float64, error) {
 			a, b := propArgs(n)
-			i, err := ThompsonSample([]Proportion{a, b}, BetaPrior{f[0], f[1]}, rand.New(rand.NewPCG(1, 2)))
+			i, err := ThompsonSample([]Rate{a, b}, BetaPrior{f[0], f[1]}, rand.New(rand.NewPCG(1, 2)))
 			if err == nil && (i < 0 || i > 1) {
 				return []float64{math.NaN()}, nil, nil
 			}
 			return nil, nil, err
 		}},
 		probe{name: "PosteriorInterval", f: []float64{1, 1, 0.95}, n: pn[:2], call: func(f []float64, n []int64) ([]float64, []float64, error) {
-			iv, err := PosteriorInterval(Proportion{N: n[0], Successes: n[1]}, BetaPrior{f[0], f[1]}, f[2])
+			iv, err := PosteriorInterval(Rate{Trials: n[0], Successes: n[1]}, BetaPrior{f[0], f[1]}, f[2])
 			if err == nil && !(iv.Lower <= iv.Upper) {
 				return []float64{math.NaN()}, nil, nil
 			}
@@ -300,7 +303,7 @@ func probes() []probe {
 			{Experiment: "e", Variant: "a", Metric: "m", Units: n[0], Sum: f[0], SumSquares: f[1]},
 			{Experiment: "e", Variant: "b", Metric: "m", Units: n[1], Sum: f[2], SumSquares: f[3]},
 		}
-		ro, err := Analyze(context.Background(), rows, ReadoutConfig{})
+		ro, err := Analyze(context.Background(), slices.Values(rows), ReadoutConfig{})
 		var nums, probs []float64
 		for _, e := range ro.Experiments {
 			nums = append(nums, e.SRM.ChiSquare, e.SRM.PValue, e.SRM.MinExpected)
@@ -503,11 +506,11 @@ func TestBayesianWithinBound(t *testing.T) {
 	}
 	const bound = 2 * time.Second
 	huge := int64(math.MaxInt64)
-	cases := [][]Proportion{
-		{{N: huge, Successes: huge - 5}, {N: huge, Successes: huge - 7}},
-		{{N: huge, Successes: 3}, {N: 10, Successes: 9}},
-		{{N: 1 << 62, Successes: 1 << 61}, {N: 1 << 62, Successes: 1<<61 + 1<<40}, {N: 20, Successes: 0}},
-		{{N: 1e12, Successes: 0}, {N: 1e12, Successes: 1e12}},
+	cases := [][]Rate{
+		{{Trials: huge, Successes: huge - 5}, {Trials: huge, Successes: huge - 7}},
+		{{Trials: huge, Successes: 3}, {Trials: 10, Successes: 9}},
+		{{Trials: 1 << 62, Successes: 1 << 61}, {Trials: 1 << 62, Successes: 1<<61 + 1<<40}, {Trials: 20, Successes: 0}},
+		{{Trials: 1e12, Successes: 0}, {Trials: 1e12, Successes: 1e12}},
 	}
 	for _, prior := range []BetaPrior{{}, {0.5, 0.5}, {1e15, 1e-15}} {
 		for _, arms := range cases {

@@ -28,7 +28,7 @@ func FuzzReadAggregates(f *testing.F) {
 			rows = append(rows, r)
 		}
 		// Whatever was read analyses without panicking; numbers owed are never NaN.
-		ro, err := Analyze(t.Context(), rows, ReadoutConfig{})
+		ro, err := Analyze(t.Context(), slices.Values(rows), ReadoutConfig{})
 		if err != nil {
 			return
 		}
@@ -71,15 +71,15 @@ func FuzzTwoSampleTests(f *testing.F) {
 		check("welch", e, err)
 		s, err := ConfidenceSequence(a, b, SequentialConfig{Alpha: alpha, Alternative: cfg.Alternative, Relative: rel})
 		check("sequence", s.Effect, err)
-		pa := Proportion{N: nA, Successes: int64(sA)}
-		pb := Proportion{N: nB, Successes: int64(sB)}
+		pa := Rate{Trials: nA, Successes: int64(sA)}
+		pb := Rate{Trials: nB, Successes: int64(sB)}
 		if z, err := ZTest(pa, pb, cfg); err == nil && (math.IsNaN(z.PValue) || math.IsNaN(z.Z) || z.PValue < 0 || z.PValue > 1) {
 			t.Fatalf("ztest %+v", z)
 		}
 		if bt, err := BayesianTest(a, b, BayesConfig{Alpha: alpha, Relative: rel}); err == nil && (math.IsNaN(bt.ChanceToWin) || math.IsNaN(bt.RiskControl)) {
 			t.Fatalf("bayes %+v", bt)
 		}
-		if pa.N < 1e6 && pb.N < 1e6 {
+		if pa.Trials < 1e6 && pb.Trials < 1e6 {
 			if p, err := ProbBBeatsA(pa, pb, BetaPrior{}); err == nil && !(p >= 0 && p <= 1) {
 				t.Fatalf("P(B>A) = %v for %+v %+v", p, pa, pb)
 			}
@@ -169,7 +169,7 @@ func FuzzIntervalsAndBayes(f *testing.F) {
 	f.Add(int64(10), int64(0), int64(10), int64(10), 0.5, -3.0, 0.0)
 	f.Add(int64(1), int64(1), int64(2), int64(0), 0.999, 1e300, 1e-300)
 	f.Fuzz(func(t *testing.T, nA, xA, nB, xB int64, alpha, pre, noise float64) {
-		a, b := Proportion{N: nA % 100000, Successes: xA % 100000}, Proportion{N: nB % 100000, Successes: xB % 100000}
+		a, b := Rate{Trials: nA % 100000, Successes: xA % 100000}, Rate{Trials: nB % 100000, Successes: xB % 100000}
 		ordered := func(name string, iv Interval, err error) {
 			if err == nil && (math.IsNaN(iv.Lower) || math.IsNaN(iv.Upper) || iv.Lower > iv.Upper) {
 				t.Fatalf("%s: %+v for %+v %+v alpha %v", name, iv, a, b, alpha)

@@ -28,14 +28,17 @@ type BayesConfig struct {
 // BayesResult is the posterior of the effect under the Gaussian effect model.
 type BayesResult struct {
 	// Mean and SD of the normal posterior of the effect.
-	Mean, SD float64
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"`
 	// ChanceToWin is P(effect > 0).
-	ChanceToWin float64
+	ChanceToWin float64 `json:"chance_to_win"`
 	// Lower and Upper bound the equal-tailed 1 - alpha credible interval.
-	Lower, Upper float64
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
 	// RiskControl is E[max(effect, 0)], the expected loss of keeping the control;
 	// RiskTreatment is E[max(-effect, 0)], the expected loss of shipping the treatment.
-	RiskControl, RiskTreatment float64
+	RiskControl   float64 `json:"risk_control"`
+	RiskTreatment float64 `json:"risk_treatment"`
 }
 
 // BayesianTest is gbstats' Gaussian effect model (EffectBayesianABTest): the data give a

@@ -3,10 +3,9 @@ package abtest
 import (
 	"fmt"
 	"math"
-)
 
-// Interval is a confidence interval [Lower, Upper].
-type Interval struct{ Lower, Upper float64 }
+	"github.com/tailorkit/tailor/internal/stat"
+)
 
 // DiffMethod selects an interval for a difference of proportions pB - pA (statsmodels
 // confint_proportions_2indep naming). The zero value is Wald.
@@ -38,22 +37,22 @@ const (
 // z_{1-alpha/2} of a two-sided interval.
 type twoProportions struct{ xA, nA, xB, nB, z float64 }
 
-func checkProportions(control, treatment Proportion, alpha float64) (twoProportions, error) {
+func checkProportions(control, treatment Rate, alpha float64) (twoProportions, error) {
 	a, err := checkAlpha(alpha)
 	if err != nil {
 		return twoProportions{}, err
 	}
-	if err := control.Validate(); err != nil {
+	if err := validRate(control); err != nil {
 		return twoProportions{}, fmt.Errorf("%w (control)", err)
 	}
-	if err := treatment.Validate(); err != nil {
+	if err := validRate(treatment); err != nil {
 		return twoProportions{}, fmt.Errorf("%w (treatment)", err)
 	}
-	if control.N == 0 || treatment.N == 0 {
+	if control.Trials == 0 || treatment.Trials == 0 {
 		return twoProportions{}, fmt.Errorf("%w: interval needs trials in both arms", ErrTooFewUnits)
 	}
-	return twoProportions{xA: float64(control.Successes), nA: float64(control.N),
-		xB: float64(treatment.Successes), nB: float64(treatment.N), z: normUpper(a / 2)}, nil
+	return twoProportions{xA: float64(control.Successes), nA: float64(control.Trials),
+		xB: float64(treatment.Successes), nB: float64(treatment.Trials), z: normUpper(a / 2)}, nil
 }
 
 // WilsonInterval is the Wilson score interval for one proportion at level 1 - alpha
@@ -62,37 +61,22 @@ func checkProportions(control, treatment Proportion, alpha float64) (twoProporti
 //	(p + z^2/(2n) -/+ z sqrt(p(1-p)/n + z^2/(4n^2))) / (1 + z^2/n),  z = z_{1-alpha/2}
 //
 // x = 0 gives a lower bound of exactly 0 and x = n an upper bound of exactly 1.
-func WilsonInterval(p Proportion, alpha float64) (Interval, error) {
+func WilsonInterval(p Rate, alpha float64) (Interval, error) {
 	a, err := checkAlpha(alpha)
 	if err != nil {
 		return Interval{}, err
 	}
-	if err := p.Validate(); err != nil {
+	if err := validRate(p); err != nil {
 		return Interval{}, err
 	}
-	if p.N == 0 {
+	if p.Trials == 0 {
 		return Interval{}, fmt.Errorf("%w: Wilson interval needs trials", ErrTooFewUnits)
 	}
-	return wilson(float64(p.Successes), float64(p.N), normUpper(a/2)), nil
-}
-
-func wilson(x, n, z float64) Interval {
-	p := x / n
-	z2 := z * z
-	c := (p + z2/(2*n)) / (1 + z2/n)
-	h := z * math.Sqrt(p*(1-p)/n+z2/(4*n*n)) / (1 + z2/n)
-	iv := Interval{c - h, c + h}
-	if x == 0 {
-		iv.Lower = 0
-	}
-	if x == n {
-		iv.Upper = 1
-	}
-	return iv
+	return stat.Wilson(float64(p.Successes), float64(p.Trials), normUpper(a/2)), nil
 }
 
 // DiffInterval is a 1 - alpha interval (alpha 0 means 0.05) for pB - pA by method.
-func DiffInterval(control, treatment Proportion, alpha float64, method DiffMethod) (Interval, error) {
+func DiffInterval(control, treatment Rate, alpha float64, method DiffMethod) (Interval, error) {
 	c, err := checkProportions(control, treatment, alpha)
 	if err != nil {
 		return Interval{}, err
@@ -103,16 +87,16 @@ func DiffInterval(control, treatment Proportion, alpha float64, method DiffMetho
 	switch method {
 	case Wald:
 		h := z * math.Sqrt(pA*(1-pA)/nA+pB*(1-pB)/nB)
-		return Interval{d - h, d + h}, nil
+		return Interval{Lower: d - h, Upper: d + h}, nil
 	case AgrestiCaffo:
 		qA, qB := (xA+1)/(nA+2), (xB+1)/(nB+2)
 		h := z * math.Sqrt(qA*(1-qA)/(nA+2)+qB*(1-qB)/(nB+2))
-		return Interval{qB - qA - h, qB - qA + h}, nil
+		return Interval{Lower: qB - qA - h, Upper: qB - qA + h}, nil
 	case Newcombe:
-		wA, wB := wilson(xA, nA, z), wilson(xB, nB, z)
+		wA, wB := stat.Wilson(xA, nA, z), stat.Wilson(xB, nB, z)
 		lo := d - math.Sqrt((pB-wB.Lower)*(pB-wB.Lower)+(wA.Upper-pA)*(wA.Upper-pA))
 		hi := d + math.Sqrt((wB.Upper-pB)*(wB.Upper-pB)+(pA-wA.Lower)*(pA-wA.Lower))
-		return Interval{lo, hi}, nil
+		return Interval{Lower: lo, Upper: hi}, nil
 	case MiettinenNurminen:
 		return scoreDiffInterval(xB, nB, xA, nA, z)
 	}
@@ -159,7 +143,7 @@ func scoreDiffInterval(x1, n1, x0, n0, z float64) (Interval, error) {
 	}
 	lo := bisect(stat, -1, dhat)
 	hi := bisect(stat, dhat, 1)
-	return Interval{lo, hi}, nil
+	return Interval{Lower: lo, Upper: hi}, nil
 }
 
 // bisect finds the crossing of f between a and b where f changes sign between f(a) and f(b);
@@ -190,7 +174,7 @@ func bisect(f func(float64) float64, a, b float64) float64 {
 
 // RatioInterval is a 1 - alpha interval (alpha 0 means 0.05) for the risk ratio pB/pA.
 // KatzLog needs successes in both arms (ErrZeroVariance otherwise).
-func RatioInterval(control, treatment Proportion, alpha float64, method RatioMethod) (Interval, error) {
+func RatioInterval(control, treatment Rate, alpha float64, method RatioMethod) (Interval, error) {
 	c, err := checkProportions(control, treatment, alpha)
 	if err != nil {
 		return Interval{}, err
@@ -203,7 +187,7 @@ func RatioInterval(control, treatment Proportion, alpha float64, method RatioMet
 		}
 		lr := math.Log((xB / nB) / (xA / nA))
 		h := z * math.Sqrt(1/xB-1/nB+1/xA-1/nA)
-		return Interval{math.Exp(lr - h), math.Exp(lr + h)}, nil
+		return Interval{Lower: math.Exp(lr - h), Upper: math.Exp(lr + h)}, nil
 	case KoopmanScore:
 		return koopman(xB, nB, xA, nA, z)
 	}
@@ -217,7 +201,7 @@ func RatioInterval(control, treatment Proportion, alpha float64, method RatioMet
 // log phi.
 func koopman(x1, n1, x0, n0, z float64) (Interval, error) {
 	if x1 == 0 && x0 == 0 {
-		return Interval{0, math.Inf(1)}, nil
+		return Interval{Lower: 0, Upper: math.Inf(1)}, nil
 	}
 	stat := func(lphi float64) float64 {
 		phi := math.Exp(lphi)
@@ -236,7 +220,7 @@ func koopman(x1, n1, x0, n0, z float64) (Interval, error) {
 	}
 	est := math.Log((x1 / n1) / (x0 / n0))
 	const span = 50.0
-	res := Interval{0, math.Inf(1)}
+	res := Interval{Lower: 0, Upper: math.Inf(1)}
 	if x1 > 0 {
 		c := est
 		if x0 == 0 {
@@ -290,7 +274,7 @@ func FiellerInterval(control, treatment Arm, alpha float64) (Interval, error) {
 	zu := z * u
 	q := 1 - zu*zu
 	if !(q > 0) {
-		return Interval{math.Inf(-1), math.Inf(1)}, fmt.Errorf("%w: baseline mean %v within noise (mA^2 <= z^2 var)", ErrUnbounded, mA)
+		return Interval{Lower: math.Inf(-1), Upper: math.Inf(1)}, fmt.Errorf("%w: baseline mean %v within noise (mA^2 <= z^2 var)", ErrUnbounded, mA)
 	}
 	sd := z * math.Hypot(rho*u, math.Sqrt(q)*v)
 	r1 := (rho - sd) / q
@@ -299,7 +283,7 @@ func FiellerInterval(control, treatment Arm, alpha float64) (Interval, error) {
 		return Interval{}, fmt.Errorf("%w: Fieller interval for means %v and %v", ErrOverflow, mA, mB)
 	}
 	if mA < 0 {
-		return Interval{1 - r2, 1 - r1}, nil
+		return Interval{Lower: 1 - r2, Upper: 1 - r1}, nil
 	}
-	return Interval{r1 - 1, r2 - 1}, nil
+	return Interval{Lower: r1 - 1, Upper: r2 - 1}, nil
 }

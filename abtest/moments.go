@@ -1,13 +1,16 @@
 package abtest
 
 import (
+	"errors"
 	"fmt"
 	"math"
+
+	"github.com/tailorkit/tailor/internal/stat"
 )
 
 // Arm is what the two-sample tests need from one arm: the number of units, the mean of the
 // per-unit metric and the per-unit variance of that mean's estimator times the units
-// (var(mean) = Variance()/Units()). Moments, Proportion and RatioMoments implement it; a host
+// (var(mean) = Variance()/Units()). Moments, Rate and RatioMoments implement it; a host
 // with its own summary can too.
 type Arm interface {
 	Units() float64
@@ -79,102 +82,26 @@ func (m Moments) Validate() error {
 	return nil
 }
 
-// Proportion is a binary metric in one arm: N units (trials) of which Successes converted.
+// Rate is a binary metric in one arm: Successes out of Trials units. It is the module's one
+// proportion type (internal/stat, also metrics.Rate), so a metrics per-variant rate is an
+// experiment arm as it stands: metrics.Report.Rates(kpi) gives the arms of a ByVariant report.
 // Counts are int64, exact to 1e12 and beyond. Its variance is p(1-p) with no n-1 correction,
-// as in statsmodels and gbstats.
-type Proportion struct {
-	N         int64
-	Successes int64
-}
-
-// Merge adds the counts of two disjoint sets of units.
-func (p Proportion) Merge(o Proportion) Proportion {
-	return Proportion{N: p.N + o.N, Successes: p.Successes + o.Successes}
-}
-
-// Units returns N as a float64.
-func (p Proportion) Units() float64 { return float64(p.N) }
-
-// Mean returns the rate Successes/N (NaN when N = 0).
-func (p Proportion) Mean() float64 { return float64(p.Successes) / float64(p.N) }
-
-// Variance returns p(1-p).
-func (p Proportion) Variance() float64 {
-	r := p.Mean()
-	return r * (1 - r)
-}
-
-// Validate reports negative counts or successes above trials.
-func (p Proportion) Validate() error {
-	switch {
-	case p.N < 0:
-		return fmt.Errorf("%w: trials %d < 0", ErrInvalidInput, p.N)
-	case p.Successes < 0:
-		return fmt.Errorf("%w: successes %d < 0", ErrInvalidInput, p.Successes)
-	case p.Successes > p.N:
-		return fmt.Errorf("%w: successes %d > trials %d", ErrInvalidInput, p.Successes, p.N)
-	}
-	return nil
-}
+// as in statsmodels and gbstats. Its Validate error has no prefix; abtest wraps it with
+// ErrInvalidInput and names the arm.
+type Rate = stat.Rate
 
 // RatioMoments are the sufficient statistics of a ratio metric such as average order value
 // (revenue / orders) when the randomization unit (the user) is not the denominator: per unit,
-// a numerator value m and a denominator value d. Besides the sums it keeps Cross = sum(m*d)
-// because the delta-method variance needs the covariance.
-type RatioMoments struct {
-	N            int64
-	Num          float64
-	NumSquares   float64
-	Den          float64
-	DenSquares   float64
-	CrossProduct float64
-}
+// a numerator value and a denominator value, numerator first (Add(num, den)). It is the
+// module's one ratio type (internal/stat, also metrics.RatioMoments); stat.FromSums builds it
+// from SQL sums, as Row.RatioMoments does. Its variance is the delta method's, so that
+// var(ratio) = Variance()/N.
+type RatioMoments = stat.RatioMoments
 
-// Add records one unit with numerator m and denominator d.
-func (r *RatioMoments) Add(m, d float64) {
-	r.N++
-	r.Num += m
-	r.NumSquares += m * m
-	r.Den += d
-	r.DenSquares += d * d
-	r.CrossProduct += m * d
-}
-
-// Merge returns the statistics of the union of two disjoint sets of units.
-func (r RatioMoments) Merge(o RatioMoments) RatioMoments {
-	return RatioMoments{N: r.N + o.N, Num: r.Num + o.Num, NumSquares: r.NumSquares + o.NumSquares,
-		Den: r.Den + o.Den, DenSquares: r.DenSquares + o.DenSquares, CrossProduct: r.CrossProduct + o.CrossProduct}
-}
-
-// Units returns N as a float64.
-func (r RatioMoments) Units() float64 { return float64(r.N) }
-
-// Mean returns the ratio of means Num/Den.
-func (r RatioMoments) Mean() float64 { return r.Num / r.Den }
-
-// Variance returns the per-unit delta-method variance of the ratio of means m/d:
-//
-//	var_m/d^2 + var_d m^2/d^4 - 2 cov(m,d) m/d^3
-//
-// with m, d the per-unit means and n-1 sample moments, so that var(ratio) = Variance()/N. It
-// is computed as ((var_m - 2 r cov + r^2 var_d)/d)/d with r = m/d, so that no power of d
-// over- or underflows on its own.
-func (r RatioMoments) Variance() float64 {
-	n := float64(r.N)
-	m, d := r.Num/n, r.Den/n
-	vm := sampleCov(n, r.Num, r.Num, r.NumSquares)
-	vd := sampleCov(n, r.Den, r.Den, r.DenSquares)
-	cov := sampleCov(n, r.Num, r.Den, r.CrossProduct)
-	q := m / d
-	return (vm - 2*q*cov + q*q*vd) / d / d
-}
-
-// Validate reports a negative N, non-finite sums or negative sums of squares, naming the
-// field as the aggregates CSV does (sum, sum_squares, den_sum, den_sum_squares, cross_sum).
-func (r RatioMoments) Validate() error {
-	return validateSums(r.N, [5]float64{r.Num, r.NumSquares, r.Den, r.DenSquares, r.CrossProduct},
-		[5]string{"sum", "sum_squares", "den_sum", "den_sum_squares", "cross_sum"})
-}
+// Interval is a confidence interval [Lower, Upper]: the module's one interval type
+// (internal/stat, also metrics.Interval). An infinite end means "no bound" and encodes to JSON
+// as null.
+type Interval = stat.Interval
 
 // validateSums checks the units and five sums of a two-variable summary: all finite, the
 // second and fourth (sums of squares) not negative.
@@ -239,11 +166,22 @@ func sampleCov(n, sx, sy, sxy float64) float64 { return (sxy - sx*(sy/n)) / (n -
 func validateArm(name string, a Arm) error {
 	if v, ok := a.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				err = fmt.Errorf("%w: %w", ErrInvalidInput, err)
+			}
 			return fmt.Errorf("%w (%s)", err, name)
 		}
 	}
 	if n := a.Units(); math.IsNaN(n) || n < 0 {
 		return fmt.Errorf("%w: %s units %v", ErrInvalidInput, name, n)
+	}
+	return nil
+}
+
+// validRate is r.Validate wrapped with ErrInvalidInput (stat's errors carry no sentinel).
+func validRate(r Rate) error {
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	return nil
 }

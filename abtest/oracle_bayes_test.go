@@ -55,7 +55,7 @@ func init() {
 	}
 	oracleHandlers["beta_binomial_prob_best"] = func(t *testing.T, in json.RawMessage) map[string]any {
 		c := decode[betaIn](t, in)
-		arms := make([]Proportion, len(c.Arms))
+		arms := make([]Rate, len(c.Arms))
 		for i, a := range c.Arms {
 			arms[i] = a.prop()
 		}

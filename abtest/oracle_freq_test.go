@@ -3,6 +3,8 @@ package abtest
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/tailorkit/tailor/internal/stat"
 )
 
 type twoArmIn struct {
@@ -38,7 +40,7 @@ func init() {
 			Alpha              float64
 		}](t, in)
 		conv := func(x r) RatioMoments {
-			return RatioMoments{N: x.N, Num: x.NumSum, NumSquares: x.NumSumSquares, Den: x.DenSum, DenSquares: x.DenSumSquares, CrossProduct: x.CrossSum}
+			return stat.FromSums(x.N, x.NumSum, x.NumSumSquares, x.DenSum, x.DenSumSquares, x.CrossSum)
 		}
 		a, b := conv(c.Control), conv(c.Treatment)
 		e, err := WelchTest(a, b, Config{Alpha: c.Alpha, Relative: c.DifferenceType == "relative"})

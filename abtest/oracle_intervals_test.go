@@ -38,9 +38,9 @@ func init() {
 	oracleHandlers["two_proportion_ztest_unpooled"] = zt(false)
 	oracleHandlers["k_proportions_chisquare"] = func(t *testing.T, in json.RawMessage) map[string]any {
 		c := decode[struct{ Successes, Trials []int64 }](t, in)
-		arms := make([]Proportion, len(c.Trials))
+		arms := make([]Rate, len(c.Trials))
 		for i := range arms {
-			arms[i] = Proportion{N: c.Trials[i], Successes: c.Successes[i]}
+			arms[i] = Rate{Trials: c.Trials[i], Successes: c.Successes[i]}
 		}
 		r, err := ChiSquareTest(arms)
 		must(t, err)
@@ -51,9 +51,9 @@ func init() {
 			Successes, Trials []int64
 			Correction        string
 		}](t, in)
-		arms := make([]Proportion, len(c.Trials))
+		arms := make([]Rate, len(c.Trials))
 		for i := range arms {
-			arms[i] = Proportion{N: c.Trials[i], Successes: c.Successes[i]}
+			arms[i] = Rate{Trials: c.Trials[i], Successes: c.Successes[i]}
 		}
 		method, err := ParseCorrection(c.Correction)
 		must(t, err)
@@ -101,7 +101,7 @@ func init() {
 			Successes, N int64
 			Alpha        float64
 		}](t, in)
-		iv, err := WilsonInterval(Proportion{N: c.N, Successes: c.Successes}, c.Alpha)
+		iv, err := WilsonInterval(Rate{Trials: c.N, Successes: c.Successes}, c.Alpha)
 		must(t, err)
 		return map[string]any{"ci_lower": iv.Lower, "ci_upper": iv.Upper}
 	}

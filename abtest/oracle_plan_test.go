@@ -180,7 +180,7 @@ func init() {
 		must(t, err)
 		var looks []any
 		for _, l := range c.Looks {
-			r, err := m.Observe(Proportion{N: l.N, Successes: l.C}, Proportion{N: l.N, Successes: l.T})
+			r, err := m.Observe(Rate{Trials: l.N, Successes: l.C}, Rate{Trials: l.N, Successes: l.T})
 			must(t, err)
 			looks = append(looks, map[string]any{"V_n": r.UnitVariance, "lambda": r.Lambda, "always_valid_p": r.PValue, "reject": r.Reject})
 		}

@@ -195,20 +195,20 @@ type armIn struct {
 	SumSquares float64  `json:"sum_squares"`
 }
 
-// arm returns a Proportion for {n, successes} and Moments for {n, sum, sum_squares}.
+// arm returns a Rate for {n, successes} and Moments for {n, sum, sum_squares}.
 func (a armIn) arm() Arm {
 	if a.Successes != nil {
-		return Proportion{N: int64(a.N), Successes: int64(*a.Successes)}
+		return Rate{Trials: int64(a.N), Successes: int64(*a.Successes)}
 	}
 	return Moments{N: int64(a.N), Sum: a.Sum, SumSquares: a.SumSquares}
 }
 
-func (a armIn) prop() Proportion {
+func (a armIn) prop() Rate {
 	var s int64
 	if a.Successes != nil {
 		s = int64(*a.Successes)
 	}
-	return Proportion{N: int64(a.N), Successes: s}
+	return Rate{Trials: int64(a.N), Successes: s}
 }
 
 func decode[T any](t *testing.T, in json.RawMessage) T {

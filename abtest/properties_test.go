@@ -30,7 +30,7 @@ func TestSwapArmsFlipsSign(t *testing.T) {
 	if !closeRel(g.PValue, l.PValue, 1e-14) {
 		t.Errorf("greater(A,B) p %v != less(B,A) p %v", g.PValue, l.PValue)
 	}
-	pa, pb := Proportion{N: 1000, Successes: 120}, Proportion{N: 900, Successes: 140}
+	pa, pb := Rate{Trials: 1000, Successes: 120}, Rate{Trials: 900, Successes: 140}
 	z1, _ := ZTest(pa, pb, Config{})
 	z2, _ := ZTest(pb, pa, Config{})
 	if z1.Z != -z2.Z || z1.PValue != z2.PValue || !closeRel(z1.Lower, -z2.Upper, 1e-12) {
@@ -81,7 +81,7 @@ func TestScalingCountsTightensIntervals(t *testing.T) {
 	}
 	prev := math.Inf(1)
 	for _, k := range []int64{1, 10, 100, 1000} {
-		r, err := ZTest(Proportion{N: 1000 * k, Successes: 120 * k}, Proportion{N: 1000 * k, Successes: 140 * k}, Config{})
+		r, err := ZTest(Rate{Trials: 1000 * k, Successes: 120 * k}, Rate{Trials: 1000 * k, Successes: 140 * k}, Config{})
 		must(t, err)
 		if w := r.Upper - r.Lower; !(w < prev) {
 			t.Errorf("z-test k=%d: width %v not below %v", k, w, prev)
@@ -123,8 +123,8 @@ func TestPValuesUniformUnderNull(t *testing.T) {
 		e, err := WelchTest(a, b, Config{})
 		must(t, err)
 		ps[i] = e.PValue
-		var pa, pb Proportion
-		pa.N, pb.N = 2000, 2000
+		var pa, pb Rate
+		pa.Trials, pb.Trials = 2000, 2000
 		for range 2000 {
 			if rng.Float64() < 0.3 {
 				pa.Successes++
@@ -203,11 +203,16 @@ func TestMergeEqualsWhole(t *testing.T) {
 			c2.Add(xs[i], ds[i])
 		}
 	}
-	if r1.Merge(r2) != r || c1.Merge(c2) != c {
-		t.Errorf("ratio or CUPED merge differs from the whole")
+	if c1.Merge(c2) != c {
+		t.Errorf("CUPED merge differs from the whole")
 	}
-	p := Proportion{N: 10, Successes: 3}.Merge(Proportion{N: 5, Successes: 5})
-	if p != (Proportion{N: 15, Successes: 8}) {
+	// Ratio moments are kept in Welford's centred form: a merge equals one pass up to rounding.
+	rm := r1.Merge(r2)
+	if rm.N != r.N || rm.Active != r.Active || !closeRel(rm.Mean(), r.Mean(), 1e-13) || !closeRel(rm.Variance(), r.Variance(), 1e-12) {
+		t.Errorf("ratio merge %+v differs from the whole %+v", rm, r)
+	}
+	p := Rate{Trials: 10, Successes: 3}.Merge(Rate{Trials: 5, Successes: 5})
+	if p != (Rate{Trials: 15, Successes: 8}) {
 		t.Errorf("proportion merge %+v", p)
 	}
 }
@@ -249,7 +254,7 @@ func TestCUPEDReducesVariance(t *testing.T) {
 // Chance to be best sums to 1, and Thompson sampling picks each arm with that probability
 // (seeded, 20000 draws, 4 standard errors).
 func TestProbBestAndThompson(t *testing.T) {
-	arms := []Proportion{{N: 500, Successes: 60}, {N: 500, Successes: 70}, {N: 500, Successes: 66}, {N: 20, Successes: 3}}
+	arms := []Rate{{Trials: 500, Successes: 60}, {Trials: 500, Successes: 70}, {Trials: 500, Successes: 66}, {Trials: 20, Successes: 3}}
 	pb, err := ProbBest(arms, BetaPrior{})
 	must(t, err)
 	sum := 0.0
@@ -307,5 +312,25 @@ func TestBetaClosedFormMatchesQuadrature(t *testing.T) {
 		if math.Abs(closed-quad) > 1e-11 {
 			t.Errorf("%v: closed form %v, quadrature %v", c, closed, quad)
 		}
+	}
+}
+
+// Row.WithRatio and Row.RatioMoments are inverses: per-unit values 1..4 over den 1, 2, 1, 2
+// have the sums Σn = 10, Σn² = 30, Σd = 6, Σd² = 10, Σnd = 16 (worked by hand), and the row
+// read back has the ratio 10/6.
+func TestRowWithRatio(t *testing.T) {
+	var m RatioMoments
+	for i, d := range []float64{1, 2, 1, 2} {
+		m.Add(float64(i+1), d)
+	}
+	r := Row{Experiment: "e", Variant: "b", Metric: "aov"}.WithRatio(m)
+	got := []float64{float64(r.Units), r.Sum, r.SumSquares, r.DenSum, r.DenSumSquares, r.CrossSum}
+	want := []float64{4, 10, 30, 6, 10, 16}
+	if !r.Ratio || r.Metric != "aov" || !closeSlice(got, want, 1e-12) {
+		t.Fatalf("WithRatio = %+v, want sums %v", r, want)
+	}
+	back := r.RatioMoments()
+	if !closeRel(back.Mean(), 10.0/6, 1e-15) || !closeRel(back.Variance(), m.Variance(), 1e-12) {
+		t.Errorf("RatioMoments() = %+v, want %+v", back, m)
 	}
 }

@@ -3,6 +3,7 @@ package abtest
 import (
 	"context"
 	"fmt"
+	"iter"
 )
 
 // ReadoutConfig configures Analyze. The zero value reads every experiment at alpha 0.05,
@@ -28,48 +29,49 @@ type ReadoutConfig struct {
 
 // Readout is the analysis of every experiment in the input, in order of first appearance.
 type Readout struct {
-	Experiments []ExperimentReadout
+	Experiments []ExperimentReadout `json:"experiments"`
 }
 
 // ExperimentReadout is one experiment: its variants (the first is the control), the SRM
 // check on the units of its first metric, and one MetricReadout per metric.
 type ExperimentReadout struct {
-	Experiment string
-	Variants   []string
+	Experiment string   `json:"experiment"`
+	Variants   []string `json:"variants"`
 	// Units per variant, from the experiment's first metric (units are randomization units,
 	// the same for every metric).
-	Units []int64
+	Units []int64 `json:"units"`
 	// SRM is the sample-ratio check; units in a variant planned at weight 0 show as a
 	// mismatch (Checked and Mismatch true, p-value 0).
-	SRM     SRMResult
-	Metrics []MetricReadout
+	SRM     SRMResult       `json:"srm"`
+	Metrics []MetricReadout `json:"metrics"`
 }
 
 // MetricReadout is one metric of an experiment.
 type MetricReadout struct {
-	Metric string
+	Metric string `json:"metric"`
 	// Kind is "mean", "ratio" or "cuped".
-	Kind string
+	Kind string `json:"kind"`
 	// ControlMean is the control's mean (the ratio of means for a ratio metric; unadjusted
 	// for CUPED).
-	ControlMean float64
+	ControlMean float64 `json:"control_mean"`
 	// Comparisons holds one entry per treatment variant, in variant order.
-	Comparisons []Comparison
+	Comparisons []Comparison `json:"comparisons"`
 }
 
 // Comparison is one treatment variant against the control on one metric.
 type Comparison struct {
-	Variant       string
-	TreatmentMean float64
+	Variant       string  `json:"variant"`
+	TreatmentMean float64 `json:"treatment_mean"`
 	// Absolute and Relative are Welch tests (CUPED-adjusted for a CUPED metric).
-	Absolute, Relative Effect
+	Absolute Effect `json:"absolute"`
+	Relative Effect `json:"relative"`
 	// AdjustedPValue is Absolute.PValue adjusted across the experiment's comparisons.
-	AdjustedPValue float64
+	AdjustedPValue float64 `json:"adjusted_p_value"`
 	// ChanceToWin is P(effect > 0) under gbstats' Gaussian model with a flat prior.
-	ChanceToWin float64
+	ChanceToWin float64 `json:"chance_to_win"`
 	// Err says why a comparison has default numbers (for example ErrZeroVariance or
 	// ErrZeroBaseline); nil when all numbers are computed. A readout never drops a comparison.
-	Err error
+	Err error `json:"error"`
 }
 
 // Analyze turns aggregate rows into a readout. Rows with the same experiment, variant and
@@ -78,7 +80,13 @@ type Comparison struct {
 // experiment, and rows of one metric must agree on being a ratio or CUPED metric; otherwise
 // the error names the experiment, metric and variant. A comparison that cannot be computed
 // (zero variance, zero baseline) stays in the readout with its Err set.
-func Analyze(ctx context.Context, rows []Row, cfg ReadoutConfig) (Readout, error) {
+//
+// rows is a stream (CONVENTIONS.md, "Streams"): a host passes its query's rows straight in, a
+// slice through slices.Values, or a file as SkipBad(ReadAggregates(f), &rep). Analyze reads it
+// once, holding one merged row per experiment, metric and variant, and honours ctx while
+// reading (every 4096 rows) and between experiments. A row with an empty experiment, variant
+// or metric is an error naming its 0-based position in the stream.
+func Analyze(ctx context.Context, rows iter.Seq[Row], cfg ReadoutConfig) (Readout, error) {
 	alpha, err := checkAlpha(cfg.Alpha)
 	if err != nil {
 		return Readout{}, err
@@ -86,7 +94,7 @@ func Analyze(ctx context.Context, rows []Row, cfg ReadoutConfig) (Readout, error
 	if err := checkAlternative(cfg.Alternative); err != nil {
 		return Readout{}, err
 	}
-	exps, err := groupRows(rows)
+	exps, err := groupRows(ctx, rows)
 	if err != nil {
 		return Readout{}, err
 	}
@@ -154,14 +162,21 @@ func add(names []string, index map[string]int, name string) ([]string, map[strin
 
 // groupRows merges rows by experiment, metric and variant, keeping the order of first
 // appearance of each.
-func groupRows(rows []Row) ([]*experimentRows, error) {
+func groupRows(ctx context.Context, rows iter.Seq[Row]) ([]*experimentRows, error) {
 	index := map[string]*experimentRows{}
 	var exps []*experimentRows
 	var last *experimentRows
 	var slab []Row
-	for i, r := range rows {
+	i := -1
+	for r := range rows {
+		i++
+		if i%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if r.Experiment == "" || r.Variant == "" || r.Metric == "" {
-			return nil, fmt.Errorf("abtest: row %d (experiment %q variant %q metric %q): %w: empty name", i, r.Experiment, r.Variant, r.Metric, ErrInvalidInput)
+			return nil, fmt.Errorf("%w: row %d (experiment %q variant %q metric %q): empty name", ErrInvalidInput, i, r.Experiment, r.Variant, r.Metric)
 		}
 		e := last
 		if e == nil || e.name != r.Experiment { // rows usually come grouped by experiment

@@ -23,13 +23,13 @@ type SequentialConfig struct {
 type SequentialResult struct {
 	Effect
 	// Rho is the mixture parameter chosen from TuningN.
-	Rho float64
+	Rho float64 `json:"rho"`
 	// HalfWidth is the distance from the estimate to the interval's finite end(s).
-	HalfWidth float64
+	HalfWidth float64 `json:"half_width"`
 	// PValueUnclamped is the one-sided always-valid p-value before gbstats' clamp to
 	// [1e-5, 0.4999] (see ConfidenceSequence), capped at 1; 1 when the estimate points away
 	// from the alternative; equal to PValue for a two-sided test.
-	PValueUnclamped float64
+	PValueUnclamped float64 `json:"p_value_unclamped"`
 }
 
 // ConfidenceSequence is the asymptotic confidence sequence gbstats uses for sequential testing
@@ -158,14 +158,14 @@ func NewMSPRT(cfg MSPRTConfig) (*MSPRT, error) {
 // MSPRTLook is the state after one look.
 type MSPRTLook struct {
 	// UnitVariance is vA + vB, the sum of the arms' per-unit variances (V_n in the paper).
-	UnitVariance float64
+	UnitVariance float64 `json:"unit_variance"`
 	// Lambda is the mixture likelihood ratio, capped at math.MaxFloat64 (where its p-value
 	// is 0).
-	Lambda float64
+	Lambda float64 `json:"lambda"`
 	// PValue is the always-valid p-value min over looks of 1/Lambda.
-	PValue float64
+	PValue float64 `json:"p_value"`
 	// Reject is true once PValue <= Alpha.
-	Reject bool
+	Reject bool `json:"reject"`
 }
 
 // Observe updates the test with the cumulative arms. With s2 = vA/nA + vB/nB the variance of

@@ -111,12 +111,12 @@ func TestMSPRTAlwaysValid(t *testing.T) {
 	for range experiments {
 		m, err := NewMSPRT(MSPRTConfig{Tau2: 1e-3, Alpha: 0.05})
 		must(t, err)
-		var a, b Proportion
+		var a, b Rate
 		prev := 1.0
 		for range 30 {
 			for range 100 {
-				a.N++
-				b.N++
+				a.Trials++
+				b.Trials++
 				if rng.Float64() < 0.2 {
 					a.Successes++
 				}

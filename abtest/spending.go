@@ -41,15 +41,15 @@ type SpendingConfig struct {
 // Bound is the group-sequential boundary at one look.
 type Bound struct {
 	// Fraction is the information fraction t_k.
-	Fraction float64
+	Fraction float64 `json:"fraction"`
 	// Z is the critical |z| (or z for one-sided) at this look: stop and reject when the
 	// standardized statistic crosses it. +Inf when the look spends no alpha.
-	Z float64
+	Z float64 `json:"z"`
 	// NominalAlpha is the per-look p-value threshold equivalent to Z: 2(1 - Phi(Z))
 	// two-sided, 1 - Phi(Z) one-sided.
-	NominalAlpha float64
+	NominalAlpha float64 `json:"nominal_alpha"`
 	// Spent is the cumulative alpha(t_k).
-	Spent float64
+	Spent float64 `json:"spent"`
 }
 
 func (c SpendingConfig) spend(alpha, t float64) float64 {

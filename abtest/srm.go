@@ -25,18 +25,18 @@ type SRMConfig struct {
 type SRMResult struct {
 	// ChiSquare is the Pearson statistic sum (o_i - e_i)^2/e_i with e_i = w_i/sum(w) * total,
 	// capped at math.MaxFloat64 (units in an arm planned at a weight near 0; p-value 0).
-	ChiSquare float64
+	ChiSquare float64 `json:"chi_square"`
 	// DF is k - 1 (arms with a planned weight of 0 must have no units and do not count).
-	DF int
+	DF int `json:"df"`
 	// PValue is the chi-square survival function at ChiSquare (1 when not computed).
-	PValue float64
+	PValue float64 `json:"p_value"`
 	// MinExpected is the smallest expected count.
-	MinExpected float64
+	MinExpected float64 `json:"min_expected"`
 	// Checked is false when the minimum-count rule skipped the verdict (too few units); the
 	// statistic and p-value are still reported.
-	Checked bool
+	Checked bool `json:"checked"`
 	// Mismatch is true when Checked and PValue < Threshold.
-	Mismatch bool
+	Mismatch bool `json:"mismatch"`
 }
 
 // SRM tests observed unit counts per arm against the planned weights (any split, k >= 2) with

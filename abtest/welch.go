@@ -8,20 +8,21 @@ import (
 // Effect is the result of a two-arm frequentist comparison.
 type Effect struct {
 	// Estimate is treatment minus control (absolute) or (mB - mA)/|mA| (relative).
-	Estimate float64
+	Estimate float64 `json:"estimate"`
 	// SE is the standard error of Estimate: > 0 in a computed result, 0 in the default
 	// result that comes with an error, so a caller can tell which effects of a Comparison
 	// exist (a zero baseline leaves the absolute effect computed).
-	SE float64
+	SE float64 `json:"se"`
 	// DF is the degrees of freedom of the reference t distribution (+Inf for a z-test).
-	DF float64
+	DF float64 `json:"df"`
 	// Statistic is Estimate/SE (t or z). 0 in a default result.
-	Statistic float64
+	Statistic float64 `json:"statistic"`
 	// PValue is the p-value for the configured alternative, from a survival function.
-	PValue float64
+	PValue float64 `json:"p_value"`
 	// Lower and Upper bound the 1 - alpha interval; a one-sided test leaves one end infinite.
 	// The interval excludes 0 exactly when PValue < alpha.
-	Lower, Upper float64
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
 }
 
 // defaultEffect is what a test returns together with ErrZeroVariance, ErrZeroBaseline or
@@ -125,7 +126,7 @@ func checkEffect(e Effect, alt Alternative, what string) (Effect, error) {
 //	relative: est = (mB - mA)/|mA|, se^2 = vB/(nB mA^2) + vA mB^2/(nA mA^4)  (delta method)
 //	df = Welch-Satterthwaite from the per-unit variances (the same df for both effects)
 //
-// with vA, vB each arm's Variance (n-1 for Moments, p(1-p) for a Proportion, the delta-method
+// with vA, vB each arm's Variance (n-1 for Moments, p(1-p) for a Rate, the delta-method
 // variance for RatioMoments). Each arm needs at least 2 units (ErrTooFewUnits). A variance <= 0
 // in either arm gives ErrZeroVariance and a relative test with mA = 0 gives ErrZeroBaseline;
 // both come with the default Effect (0, interval (0, 0), p 1), never NaN. FiellerInterval
@@ -206,12 +207,14 @@ func (w welch) relative(q float64) (Effect, error) {
 type CUPEDResult struct {
 	Effect
 	// Theta is the adjustment coefficient cov(post, pre)/var(pre) over both arms pooled.
-	Theta float64
+	Theta float64 `json:"theta"`
 	// ControlMean and TreatmentMean are the adjusted means post - Theta pre.
-	ControlMean, TreatmentMean float64
+	ControlMean   float64 `json:"control_mean"`
+	TreatmentMean float64 `json:"treatment_mean"`
 	// ControlVariance and TreatmentVariance are the adjusted per-unit variances
 	// var_post + Theta^2 var_pre - 2 Theta cov(post, pre).
-	ControlVariance, TreatmentVariance float64
+	ControlVariance   float64 `json:"control_variance"`
+	TreatmentVariance float64 `json:"treatment_variance"`
 }
 
 // CUPEDTest compares two arms after CUPED variance reduction with a pre-period covariate

@@ -9,19 +9,20 @@ import (
 // ZResult is a two-proportion z-test.
 type ZResult struct {
 	// Diff is pB - pA.
-	Diff float64
+	Diff float64 `json:"diff"`
 	// PooledRate is (xA + xB)/(nA + nB), the common rate under H0 (0 for WaldZTest).
-	PooledRate float64
+	PooledRate float64 `json:"pooled_rate"`
 	// SE is the standard error the statistic uses (pooled for ZTest, unpooled for WaldZTest).
-	SE float64
+	SE float64 `json:"se"`
 	// Z is Diff/SE.
-	Z float64
+	Z float64 `json:"z"`
 	// PValue is the p-value for the configured alternative from the normal survival function.
-	PValue float64
+	PValue float64 `json:"p_value"`
 	// Lower and Upper bound the 1 - alpha Wald interval of Diff, which always uses the
 	// unpooled standard error sqrt(pA(1-pA)/nA + pB(1-pB)/nB) (the pooled one only exists
 	// under H0). Near the boundary the pooled p-value and this interval can disagree.
-	Lower, Upper float64
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
 }
 
 // ZTest is the two-proportion z-test with the pooled variance under H0 (statsmodels
@@ -34,18 +35,18 @@ type ZResult struct {
 // conversion in one arm is fine; both arms at 0% or both at 100% make se0 = 0 and give
 // ErrZeroVariance with Z and PValue NaN-free defaults (Z 0, p 1). Counts are int64, exact
 // to 1e12 and beyond.
-func ZTest(control, treatment Proportion, cfg Config) (ZResult, error) {
+func ZTest(control, treatment Rate, cfg Config) (ZResult, error) {
 	return zTest(control, treatment, cfg, true)
 }
 
 // WaldZTest is the unpooled (Wald) two-proportion z-test: se = sqrt(pA(1-pA)/nA +
 // pB(1-pB)/nB), z = (pB - pA)/se. An arm at 0% or 100% contributes zero variance; both at
 // the extremes give ErrZeroVariance.
-func WaldZTest(control, treatment Proportion, cfg Config) (ZResult, error) {
+func WaldZTest(control, treatment Rate, cfg Config) (ZResult, error) {
 	return zTest(control, treatment, cfg, false)
 }
 
-func zTest(control, treatment Proportion, cfg Config, pooled bool) (ZResult, error) {
+func zTest(control, treatment Rate, cfg Config, pooled bool) (ZResult, error) {
 	res := ZResult{PValue: 1}
 	alpha, err := cfg.alpha()
 	if err != nil {
@@ -54,25 +55,25 @@ func zTest(control, treatment Proportion, cfg Config, pooled bool) (ZResult, err
 	if err := checkAlternative(cfg.Alternative); err != nil {
 		return res, err
 	}
-	if err := control.Validate(); err != nil {
+	if err := validRate(control); err != nil {
 		return res, fmt.Errorf("%w (control)", err)
 	}
-	if err := treatment.Validate(); err != nil {
+	if err := validRate(treatment); err != nil {
 		return res, fmt.Errorf("%w (treatment)", err)
 	}
-	if control.N == 0 || treatment.N == 0 {
-		return res, fmt.Errorf("%w: z-test needs trials in both arms, got %d and %d", ErrTooFewUnits, control.N, treatment.N)
+	if control.Trials == 0 || treatment.Trials == 0 {
+		return res, fmt.Errorf("%w: z-test needs trials in both arms, got %d and %d", ErrTooFewUnits, control.Trials, treatment.Trials)
 	}
-	nA, nB := float64(control.N), float64(treatment.N)
+	nA, nB := float64(control.Trials), float64(treatment.Trials)
 	pA, pB := control.Mean(), treatment.Mean()
 	res.Diff = pB - pA
 	seWald := math.Sqrt(pA*(1-pA)/nA + pB*(1-pB)/nB)
 	se := seWald
 	if pooled {
 		// The counts are summed as int64 (exact) and rounded to float64 once each.
-		n := control.N + treatment.N
+		n := control.Trials + treatment.Trials
 		if n < 0 {
-			return ZResult{PValue: 1}, fmt.Errorf("%w: trials %d + %d overflow int64", ErrInvalidInput, control.N, treatment.N)
+			return ZResult{PValue: 1}, fmt.Errorf("%w: trials %d + %d overflow int64", ErrInvalidInput, control.Trials, treatment.Trials)
 		}
 		res.PooledRate = float64(control.Successes+treatment.Successes) / float64(n)
 		se = math.Sqrt(res.PooledRate * (1 - res.PooledRate) * (1/nA + 1/nB))
@@ -97,9 +98,9 @@ func zTest(control, treatment Proportion, cfg Config, pooled bool) (ZResult, err
 
 // ChiSquareResult is a Pearson chi-square test.
 type ChiSquareResult struct {
-	Statistic float64
-	DF        int
-	PValue    float64
+	Statistic float64 `json:"statistic"`
+	DF        int     `json:"df"`
+	PValue    float64 `json:"p_value"`
 }
 
 // ChiSquareTest tests whether k arms share one conversion rate: the Pearson chi-square of the
@@ -110,21 +111,21 @@ type ChiSquareResult struct {
 //
 // It needs at least 2 arms with trials; a pooled rate of 0 or 1 gives ErrZeroVariance with
 // statistic 0 and p-value 1.
-func ChiSquareTest(arms []Proportion) (ChiSquareResult, error) {
+func ChiSquareTest(arms []Rate) (ChiSquareResult, error) {
 	res := ChiSquareResult{PValue: 1}
 	if len(arms) < 2 {
 		return res, fmt.Errorf("%w: chi-square needs 2 or more arms, got %d", ErrTooFewUnits, len(arms))
 	}
 	var x, n int64
 	for i, a := range arms {
-		if err := a.Validate(); err != nil {
+		if err := validRate(a); err != nil {
 			return res, fmt.Errorf("%w (arm %d)", err, i)
 		}
-		if a.N == 0 {
+		if a.Trials == 0 {
 			return res, fmt.Errorf("%w: arm %d has no trials", ErrTooFewUnits, i)
 		}
 		x += a.Successes
-		n += a.N
+		n += a.Trials
 		if n < 0 {
 			return res, fmt.Errorf("%w: total trials overflow int64 at arm %d", ErrInvalidInput, i)
 		}
@@ -135,7 +136,7 @@ func ChiSquareTest(arms []Proportion) (ChiSquareResult, error) {
 		return res, fmt.Errorf("%w: pooled rate %v", ErrZeroVariance, pbar)
 	}
 	for _, a := range arms {
-		e := float64(a.N) * pbar
+		e := float64(a.Trials) * pbar
 		d := float64(a.Successes) - e
 		res.Statistic += d * d / (e * (1 - pbar))
 	}
@@ -145,15 +146,16 @@ func ChiSquareTest(arms []Proportion) (ChiSquareResult, error) {
 
 // PairResult is one pairwise comparison of arms I < J.
 type PairResult struct {
-	I, J     int
-	PValue   float64 // raw two-sided pooled z-test p-value
-	Adjusted float64 // adjusted across all pairs
+	I        int     `json:"i"`
+	J        int     `json:"j"`
+	PValue   float64 `json:"p_value"`  // raw two-sided pooled z-test p-value
+	Adjusted float64 `json:"adjusted"` // adjusted across all pairs
 }
 
 // PairwiseZTests compares every pair of arms i < j (in lexicographic order) with the pooled
 // two-sided z-test (R pairwise.prop.test(correct = FALSE)) and adjusts the p-values across
 // the k(k-1)/2 pairs with method. A pair whose pooled variance is 0 gets p-value 1.
-func PairwiseZTests(arms []Proportion, method Correction) ([]PairResult, error) {
+func PairwiseZTests(arms []Rate, method Correction) ([]PairResult, error) {
 	var out []PairResult
 	var raw []float64
 	for i := range arms {

@@ -46,8 +46,8 @@ func runCompare(o options, w io.Writer) error {
 	}
 	cfg := abtest.Config{Alpha: o.alpha}
 	out := compareJSON{Mode: "compare", Alpha: o.alpha,
-		Control:   armJSON{a.N, a.Successes, num(a.Mean())},
-		Treatment: armJSON{b.N, b.Successes, num(b.Mean())}}
+		Control:   armJSON{a.Trials, a.Successes, num(a.Mean())},
+		Treatment: armJSON{b.Trials, b.Successes, num(b.Mean())}}
 	z, zerr := abtest.ZTest(a, b, cfg)
 	out.Absolute = effectJSON{num(z.Diff), num(z.Lower), num(z.Upper), num(z.PValue)}
 	out.Z = num(z.Z)
@@ -75,7 +75,7 @@ func runCompare(o options, w io.Writer) error {
 	if o.weights.all != nil {
 		planned = o.weights.all
 	}
-	srm, err := abtest.SRM([]int64{a.N, b.N}, planned, abtest.SRMConfig{})
+	srm, err := abtest.SRM([]int64{a.Trials, b.Trials}, planned, abtest.SRMConfig{})
 	if err != nil {
 		return fmt.Errorf("-weights %s: %w", formatWeights(planned), err)
 	}
@@ -85,8 +85,8 @@ func runCompare(o options, w io.Writer) error {
 	}
 	level := 100 * (1 - o.alpha)
 	tw := newTab(w)
-	fmt.Fprintf(tw, "control\t%d/%d\t%.4f%%\n", a.Successes, a.N, 100*a.Mean())
-	fmt.Fprintf(tw, "treatment\t%d/%d\t%.4f%%\n", b.Successes, b.N, 100*b.Mean())
+	fmt.Fprintf(tw, "control\t%d/%d\t%.4f%%\n", a.Successes, a.Trials, 100*a.Mean())
+	fmt.Fprintf(tw, "treatment\t%d/%d\t%.4f%%\n", b.Successes, b.Trials, 100*b.Mean())
 	if zerr != nil {
 		fmt.Fprintf(tw, "z-test\tundefined: %v\n", zerr)
 	} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/tailorkit/tailor/abtest"
@@ -61,7 +62,7 @@ func runData(ctx context.Context, o options, source string, rows []abtest.Row, w
 		}
 	}
 	planned := o.weights.forExperiments(names)
-	ro, err := abtest.Analyze(ctx, rows, abtest.ReadoutConfig{Alpha: o.alpha, PlannedWeights: planned})
+	ro, err := abtest.Analyze(ctx, slices.Values(rows), abtest.ReadoutConfig{Alpha: o.alpha, PlannedWeights: planned})
 	if err != nil {
 		return err
 	}

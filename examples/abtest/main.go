@@ -254,22 +254,22 @@ func pct(x float64) string { return fmt.Sprintf("%+.2f%%", 100*x) }
 
 func newTab(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
 
-func parseCounts(flagName, s string) (abtest.Proportion, error) {
+func parseCounts(flagName, s string) (abtest.Rate, error) {
 	x, n, ok := strings.Cut(s, "/")
 	if !ok {
-		return abtest.Proportion{}, fmt.Errorf("-%s %q: want successes/trials such as 120/1000", flagName, s)
+		return abtest.Rate{}, fmt.Errorf("-%s %q: want successes/trials such as 120/1000", flagName, s)
 	}
 	xs, err1 := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
 	ns, err2 := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
 	if err1 != nil || err2 != nil {
-		return abtest.Proportion{}, fmt.Errorf("-%s %q: successes and trials must be integers", flagName, s)
+		return abtest.Rate{}, fmt.Errorf("-%s %q: successes and trials must be integers", flagName, s)
 	}
-	p := abtest.Proportion{N: ns, Successes: xs}
+	p := abtest.Rate{Successes: xs, Trials: ns}
 	if err := p.Validate(); err != nil {
-		return abtest.Proportion{}, fmt.Errorf("-%s %q: %w", flagName, s, err)
+		return abtest.Rate{}, fmt.Errorf("-%s %q: %w: %w", flagName, s, abtest.ErrInvalidInput, err)
 	}
 	if ns == 0 {
-		return abtest.Proportion{}, fmt.Errorf("-%s %q: %w: no trials", flagName, s, abtest.ErrTooFewUnits)
+		return abtest.Rate{}, fmt.Errorf("-%s %q: %w: no trials", flagName, s, abtest.ErrTooFewUnits)
 	}
 	return p, nil
 }

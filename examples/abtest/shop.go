@@ -73,8 +73,8 @@ func shopRows() ([]abtest.Row, string) {
 			r    abtest.RatioMoments
 		}{{"orders_per_checkout", s.perCheck}, {"aov", s.aov}} {
 			r = base
-			r.Metric, r.Units, r.Sum, r.SumSquares = m.name, m.r.N, m.r.Num, m.r.NumSquares
-			r.Ratio, r.DenSum, r.DenSumSquares, r.CrossSum = true, m.r.Den, m.r.DenSquares, m.r.CrossProduct
+			r = r.WithRatio(m.r)
+			r.Metric = m.name
 			rows = append(rows, r)
 		}
 	}

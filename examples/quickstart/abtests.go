@@ -64,9 +64,9 @@ func tourABTest(_ context.Context, w io.Writer, shop *shopsim.Shop) error {
 	for _, c := range shop.Customers() {
 		units[armOf(shop, c.ID)]++
 	}
-	var arms [2]abtest.Proportion
+	var arms [2]abtest.Rate
 	for _, cs := range checkoutSessions(shop) {
-		arms[cs.arm].N++
+		arms[cs.arm].Trials++
 		if cs.bought {
 			arms[cs.arm].Successes++
 		}
@@ -91,7 +91,7 @@ func tourABTest(_ context.Context, w io.Writer, shop *shopsim.Shop) error {
 	fmt.Fprintf(w, "experiment %q, planted lift %+.0f%% on checkout-to-order\n", exp.Name, 100*exp.Lift)
 	fmt.Fprintf(w, "units %d / %d: sample-ratio mismatch %v (p = %.3f)\n", units[0], units[1], srm.Mismatch, srm.PValue)
 	fmt.Fprintf(w, "checkout-to-order: control %d/%d = %.3f, treatment %d/%d = %.3f\n",
-		arms[0].Successes, arms[0].N, arms[0].Mean(), arms[1].Successes, arms[1].N, arms[1].Mean())
+		arms[0].Successes, arms[0].Trials, arms[0].Mean(), arms[1].Successes, arms[1].Trials, arms[1].Mean())
 	fmt.Fprintf(w, "z = %.2f, p = %.2g; relative lift %+.1f%% [%+.1f%%, %+.1f%%]; P(treatment better) = %.4f\n",
 		z.Z, z.PValue, 100*rel.Estimate, 100*rel.Lower, 100*rel.Upper, win)
 	return nil

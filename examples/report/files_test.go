@@ -110,7 +110,7 @@ func TestTailorFiles(t *testing.T) {
 				t.Error(p)
 			}
 			checkCohorts(t, figs, d.Orders)
-			ro, err := abtest.Analyze(context.Background(), d.Experiment, abtest.ReadoutConfig{})
+			ro, err := abtest.Analyze(context.Background(), slices.Values(d.Experiment), abtest.ReadoutConfig{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -256,7 +256,7 @@ func TestNumbersLifetimeValue(t *testing.T) {
 
 func TestNumbersExperiment(t *testing.T) {
 	d, figs := shopFigures(t)
-	ro, err := abtest.Analyze(context.Background(), d.Experiment, abtest.ReadoutConfig{})
+	ro, err := abtest.Analyze(context.Background(), slices.Values(d.Experiment), abtest.ReadoutConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}

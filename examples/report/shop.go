@@ -94,8 +94,8 @@ func experimentData(shop *shoptest.Shop, exp shoptest.Experiment, orders []profi
 		r.Metric, r.Units, r.Sum, r.SumSquares = "revenue_per_customer", a.revenue.N, a.revenue.Sum, a.revenue.SumSquares
 		rows = append(rows, r)
 		r = base
-		r.Metric, r.Units, r.Sum, r.SumSquares = "aov", a.aov.N, a.aov.Num, a.aov.NumSquares
-		r.Ratio, r.DenSum, r.DenSumSquares, r.CrossSum = true, a.aov.Den, a.aov.DenSquares, a.aov.CrossProduct
+		r = r.WithRatio(a.aov)
+		r.Metric = "aov"
 		rows = append(rows, r)
 	}
 	return rows, units

@@ -376,7 +376,7 @@ func buildKPIs(ctx context.Context, d Data, in *Input) error {
 }
 
 func buildAB(ctx context.Context, d Data, in *Input) error {
-	ro, err := abtest.Analyze(ctx, d.Experiment, abtest.ReadoutConfig{})
+	ro, err := abtest.Analyze(ctx, slices.Values(d.Experiment), abtest.ReadoutConfig{})
 	if err != nil {
 		return err
 	}
