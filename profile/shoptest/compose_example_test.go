@@ -1,0 +1,72 @@
+package shoptest_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tailorkit/tailor/abtest"
+	"github.com/tailorkit/tailor/metrics"
+	"github.com/tailorkit/tailor/profile"
+	"github.com/tailorkit/tailor/profile/shoptest"
+	"github.com/tailorkit/tailor/recommend"
+	"github.com/tailorkit/tailor/segment"
+)
+
+// Example_composition is the README's end-to-end example: one stream of events and orders in;
+// profiles, RFM segments, recommendations, per-channel KPIs and an experiment readout out, with
+// no conversion written by the host.
+func Example_composition() {
+	ctx := context.Background()
+	shop, _ := shoptest.New(shoptest.Config{Seed: 1, Customers: 1000})
+	events, orders, now := slices.Collect(shop.Events()), slices.Collect(shop.Orders()), shop.Now()
+	// README:begin
+	st, _ := profile.NewStitcher(profile.StitchConfig{})
+	profiles, err := profile.Build(ctx, slices.Values(orders), slices.Values(events),
+		profile.Config{Now: now, Stitcher: st}) // also stitches every event's identities
+	if err != nil {
+		panic(err)
+	}
+
+	values := segment.RFMFromProfiles(profiles.All())
+	rfm, _ := segment.FitRFM(values, segment.RFMConfig{})
+	top := rfm.Summary(rfm.ScoreAll(values))[0]
+
+	interactions, _ := profile.Interactions(slices.Values(events), profile.InteractionConfig{Stitcher: st})
+	model, _ := recommend.Fit(ctx, interactions, recommend.Config{})
+	recs := model.ForUser("c000001", 3, recommend.ExcludeSeen())
+
+	acc, _ := metrics.NewAccumulator(metrics.Config{Person: st.PersonOf})
+	_ = acc.AddAll(ctx, slices.Values(events))
+	search, _ := acc.Report(metrics.ByChannel()).Row("search")
+
+	arms, _ := acc.Report(metrics.ByVariant(shop.Variant)).Rates("VisitorConversion")
+	z, _ := abtest.ZTest(arms["control"], arms["treatment"], abtest.Config{})
+	// README:end
+
+	fmt.Println(profiles.Len() > 0, top.Segment != "", len(recs), search.Sessions > 0, z.PValue >= 0 && z.PValue <= 1)
+	// Output: true true 3 true true
+}
+
+func TestReadmeShowsComposition(t *testing.T) {
+	src, err := os.ReadFile("compose_example_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skip("README.md not found beside the module:", err)
+	}
+	s := string(src)
+	snippet := s[strings.Index(s, "// README:begin\n")+len("// README:begin\n") : strings.Index(s, "\t// README:end")]
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(snippet, "\n"), "\n") {
+		lines = append(lines, strings.TrimPrefix(l, "\t"))
+	}
+	if !strings.Contains(string(readme), strings.Join(lines, "\n")) {
+		t.Error("README.md's composition example no longer matches compose_example_test.go between README:begin and README:end; copy it there")
+	}
+}
