@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/cli"
 	"github.com/tailorkit/tailor/segment"
 )
 
@@ -31,7 +32,7 @@ type featuresResult struct {
 }
 
 func runFeatures(o options, stdin io.Reader, stdout, stderr io.Writer) error {
-	r, done, err := openInput(o.features, stdin)
+	r, done, err := cli.Open(o.features, stdin)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func runFeatures(o options, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	m, err := segment.FitKMeans(context.Background(), p, segment.KMeansConfig{K: k, Restarts: o.restarts, Seed: o.seed,
-		Progress: progress(stderr, "restart")})
+		Progress: cli.Progress(stderr, "k-means restart")})
 	if errors.Is(err, segment.ErrTooFewPoints) {
 		return fmt.Errorf("%w (choose a smaller -k)", err)
 	}

@@ -5,15 +5,18 @@
 // Usage:
 //
 //	segment                                         the synthetic shop (internal/shopsim)
-//	segment -orders FILE [-format online-retail]    an order file
+//	segment -orders FILE [-format online-retail|cdnow|tailor]    an order file
 //	segment -features FILE.csv -k 8 [-seed 1] [-restarts 10] [-out labels.csv]
 //
 // Flags:
 //
 //	-orders FILE     order file ("-" = standard input), in the format -format names
-//	-format F        online-retail (default: the UCI Online Retail CSV with the header
-//	                 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country)
-//	                 or cdnow (whitespace columns: customer date(yyyymmdd) quantity amount)
+//	-format F        online-retail (the UCI Online Retail CSV with the header
+//	                 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country),
+//	                 cdnow (whitespace columns: customer date(yyyymmdd) quantity amount) or tailor
+//	                 (orders.jsonl); by default detected as every tailor program does
+//	                 (profile.DetectOrderFormat: a .jsonl name or a first "{" is tailor, the
+//	                 InvoiceNo header online-retail, else cdnow)
 //	-features FILE   numeric CSV: a header row naming the columns, then one point per row
 //	-k N             clusters, at least 1; default (flag absent) 8 with -features, 5 for the
 //	                 customer clustering; -k 0 is an error
@@ -74,6 +77,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/tailorkit/tailor/profile"
 )
 
 type options struct {
@@ -113,7 +118,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("segment", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.orders, "orders", "", `order file ("-" = standard input); default: the synthetic shop`)
-	fs.StringVar(&o.format, "format", "online-retail", "order file format: online-retail or cdnow")
+	fs.StringVar(&o.format, "format", "", "order file format: online-retail, cdnow or tailor; default: detected from the file")
 	fs.StringVar(&o.features, "features", "", "numeric CSV to cluster (header row, one point per row)")
 	fs.IntVar(&o.k, "k", 0, "clusters (default 8 with -features, 5 for the customer clustering)")
 	fs.Uint64Var(&o.seed, "seed", 1, "k-means seed")
@@ -129,7 +134,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage:
   segment                                        the synthetic shop
-  segment -orders FILE [-format online-retail|cdnow]
+  segment -orders FILE [-format online-retail|cdnow|tailor]
   segment -features FILE.csv -k 8 [-seed 1] [-restarts 10] [-out labels.csv]
 
 Prints RFM segments, the cohort matrix, lifecycle, repeat behaviour, advocates and a k-means
@@ -160,9 +165,9 @@ summary of the customers, or clusters a numeric CSV. -out, -scale and -log1p nee
 		}
 	}
 	switch o.format {
-	case "online-retail", "cdnow":
+	case "", profile.FormatOnlineRetail, profile.FormatCDNOW, profile.FormatTailor:
 	default:
-		return o, fmt.Errorf("-format %q: want online-retail or cdnow", o.format)
+		return o, fmt.Errorf("-format %q: want online-retail, cdnow or tailor", o.format)
 	}
 	switch o.period {
 	case "month", "week":
@@ -200,33 +205,4 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return runFeatures(o, stdin, stdout, stderr)
 	}
 	return runOrders(o, stdin, stdout, stderr)
-}
-
-// openInput opens a file, or stdin for "-".
-func openInput(name string, stdin io.Reader) (io.Reader, func(), error) {
-	if name == "-" {
-		return stdin, func() {}, nil
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, func() { f.Close() }, nil
-}
-
-// progress returns a Progress callback drawing on stderr when it is a terminal, else nil.
-func progress(stderr io.Writer, what string) func(done, total int) {
-	f, ok := stderr.(*os.File)
-	if !ok {
-		return nil
-	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
-	return func(done, total int) {
-		fmt.Fprintf(f, "\r%s %d/%d", what, done, total)
-		if done == total {
-			fmt.Fprintln(f)
-		}
-	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tailorkit/tailor/internal/shopsim"
+	"github.com/tailorkit/tailor/profile"
 	"github.com/tailorkit/tailor/segment"
 )
 
@@ -251,5 +253,46 @@ func TestJSONKeysAsDocumented(t *testing.T) {
 	}
 	if got, want := keys(f), "columns,converged,inertia,iterations,k,mode,restarts,rows,seconds,seed,sizes,source"; got != want {
 		t.Errorf("features keys %s, want %s", got, want)
+	}
+}
+
+// The same orders in the three formats, with the format detected, give the same customers.
+func TestFormatsDetected(t *testing.T) {
+	shop := shopsim.New(shopsim.Config{Customers: 200, Seed: 3})
+	dir := t.TempDir()
+	write := func(name string, w func(*bytes.Buffer) error) string {
+		var b bytes.Buffer
+		if err := w(&b); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	files := []string{
+		write("orders.jsonl", func(b *bytes.Buffer) error { return profile.WriteOrdersJSONL(b, shop.Orders()) }),
+		write("orders.csv", func(b *bytes.Buffer) error { return profile.WriteOnlineRetail(b, shop.Orders()) }),
+		write("cdnow.txt", func(b *bytes.Buffer) error { return profile.WriteCDNOW(b, shop.Orders()) }),
+	}
+	customers := -1
+	for _, f := range files {
+		var out bytes.Buffer
+		if err := run([]string{"-orders", f, "-json", "-restarts", "1"}, nil, &out, &bytes.Buffer{}); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		var r report
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		if customers == -1 {
+			customers = r.Customers
+		} else if r.Customers != customers {
+			t.Errorf("%s: %d customers, want %d as from orders.jsonl", f, r.Customers, customers)
+		}
+	}
+	if customers <= 0 {
+		t.Fatalf("%d customers", customers)
 	}
 }

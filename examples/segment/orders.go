@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"math"
+	"strings"
 	"time"
 
+	"github.com/tailorkit/tailor/internal/cli"
 	"github.com/tailorkit/tailor/internal/shopsim"
 	"github.com/tailorkit/tailor/profile"
 	"github.com/tailorkit/tailor/segment"
@@ -203,17 +204,12 @@ func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*seg
 			lc.Windows[cat] = time.Duration(2*days*24) * time.Hour
 		}
 	} else {
-		r, done, err := openInput(o.orders, stdin)
+		seq, format, done, err := cli.ReadOrders(o.orders, o.format, stdin)
 		if err != nil {
 			return nil, nil, lc, err
 		}
 		defer done()
-		var seq iter.Seq2[profile.Order, error]
-		if o.format == "cdnow" {
-			seq = profile.ReadCDNOW(r)
-		} else {
-			seq = profile.ReadOnlineRetail(r)
-		}
+		o.format = format
 		for ord, err := range seq {
 			if err == nil {
 				err = add(ord)
@@ -229,7 +225,13 @@ func readOrders(o options, stdin io.Reader, stderr io.Writer, rep *report) (*seg
 	if act.Len() == 0 {
 		hint := ""
 		if rep.BadRows > 0 {
-			hint = fmt.Sprintf("; is it in -format %s?", map[string]string{"cdnow": "online-retail", "online-retail": "cdnow"}[o.format])
+			var others []string
+			for _, f := range []string{profile.FormatOnlineRetail, profile.FormatCDNOW, profile.FormatTailor} {
+				if f != o.format {
+					others = append(others, "-format "+f)
+				}
+			}
+			hint = fmt.Sprintf("; it was read as -format %s: is it in %s?", o.format, strings.Join(others, " or "))
 		}
 		return nil, nil, lc, fmt.Errorf("%s: no customer orders (%d bad rows, %d guest orders)%s", rep.Source, rep.BadRows, act.GuestOrders, hint)
 	}
@@ -360,7 +362,7 @@ func clusterCustomers(ctx context.Context, o options, customers []segment.Custom
 		return err
 	}
 	m, err := segment.FitKMeans(ctx, scaler.TransformPoints(raw), segment.KMeansConfig{K: k, Restarts: o.restarts, Seed: o.seed,
-		Progress: progress(stderr, "k-means restart")})
+		Progress: cli.Progress(stderr, "k-means restart")})
 	if errors.Is(err, segment.ErrTooFewPoints) {
 		rep.KMeans = kmReport{Skipped: err.Error()}
 		return nil
