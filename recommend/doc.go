@@ -28,10 +28,12 @@
 // items, so catalogs above Config.EASEMaxItems are refused.
 //
 // Both answer the same queries: ForUser (the kept history), ForHistory (a history the caller
-// holds), ForBasket and SimilarItems, with the Options ExcludeSeen, Exclude, Allow,
-// MaxPerCategory, PopularIn, NoFallback and Explain. An unknown user or item, or too few
-// neighbours, falls back to popularity (in a category, then overall), and every Rec says where
-// it came from. Queries are safe for concurrent use and allocate only their result.
+// holds), ForBasket and SimilarItems, with the Options ExcludeSeen, IncludeSeen, Exclude,
+// Allow, MaxPerCategory, PopularIn, NoFallback and Explain; Popular(n, category) lists the most
+// popular items (by number of users, ties by item ID) overall or in a category. An unknown user
+// or item, or too few neighbours, falls back to popularity (in a category, then overall), and
+// every Rec says where it came from. The fallback for a known user never offers an item the
+// user already has unless IncludeSeen is given. Queries are safe for concurrent use and allocate only their result.
 //
 // # Defaults
 //

@@ -53,6 +53,7 @@ type queryScratch struct {
 	acc      []float64
 	mark     []uint32 // mark[j] == epoch: acc[j] holds this query's score
 	excl     []uint32 // excl[j] == epoch: j may not be recommended
+	seen     []uint32 // seen[j] == epoch: the user has j, so no popularity fallback offers it
 	hw       []float64
 	hmark    []uint32
 	epoch    uint32
@@ -72,6 +73,7 @@ func (m *Model) getScratch() *queryScratch {
 		s.acc = make([]float64, n)
 		s.mark = make([]uint32, n)
 		s.excl = make([]uint32, n)
+		s.seen = make([]uint32, n)
 		s.hw = make([]float64, n)
 		s.hmark = make([]uint32, n)
 		s.epoch = 0
@@ -83,6 +85,7 @@ func (m *Model) getScratch() *queryScratch {
 	if s.epoch == 0 { // wrapped: old marks could collide
 		clear(s.mark)
 		clear(s.excl)
+		clear(s.seen)
 		clear(s.hmark)
 		s.epoch = 1
 	}
@@ -92,7 +95,9 @@ func (m *Model) getScratch() *queryScratch {
 }
 
 // ForUser recommends n items for a known user from the history the model keeps. An unknown
-// user (or one without neighbours) gets the popularity fallback, flagged in Rec.Source.
+// user (or one without neighbours) gets the popularity fallback, flagged in Rec.Source. The
+// fallback never offers a known user an item of their kept history (returned items included)
+// unless IncludeSeen is given; ExcludeSeen also keeps those items out of the neighbour scores.
 func (m *Model) ForUser(user string, n int, opts ...Option) []Rec {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -109,6 +114,9 @@ func (m *Model) ForUser(user string, n int, opts ...Option) []Rec {
 			}
 			if q.excludeSeen {
 				s.excl[e.Item] = s.epoch
+			}
+			if !q.includeSeen {
+				s.seen[e.Item] = s.epoch
 			}
 		}
 	}
@@ -206,6 +214,34 @@ func (m *Model) SimilarItems(item string, n int, opts ...Option) []Rec {
 	return m.selectTop(s, &q, n)
 }
 
+// Popular returns the n most popular items, most users first, ties by item ID (the order of
+// the popularity fallback): overall when category is "", else within category (nil for a
+// category no item has). Rec.Score is the item's number of users and Rec.Source is
+// FromPopularity or FromCategoryPopularity. Exclude, Allow and MaxPerCategory apply; the other
+// options have nothing to act on here. It allocates only the result.
+func (m *Model) Popular(n int, category string, opts ...Option) []Rec {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if n <= 0 {
+		return nil
+	}
+	q := parseOptions(opts)
+	s := m.getScratch()
+	defer m.scratch.Put(s)
+	from, src := m.popular, FromPopularity
+	if category != "" {
+		c, ok := m.catIdx[category]
+		if !ok {
+			return nil
+		}
+		from, src = m.popByCat[c], FromCategoryPopularity
+	}
+	m.markExcluded(s, &q)
+	clear(s.catCount)
+	n = min(n, len(from))
+	return m.fill(s, &q, make([]Rec, 0, n), n, from, src)
+}
+
 // run scores s.hist through the query index and selects the result.
 func (m *Model) run(s *queryScratch, q *query, n int) []Rec {
 	for _, h := range s.hist {
@@ -290,7 +326,7 @@ func (m *Model) fill(s *queryScratch, q *query, out []Rec, n int, from []int32, 
 		if len(out) == n {
 			break
 		}
-		if s.excl[i] == s.epoch || !q.allowed(m.itemIDs[i]) || !m.takeCategory(s, q, i) {
+		if s.excl[i] == s.epoch || s.seen[i] == s.epoch || !q.allowed(m.itemIDs[i]) || !m.takeCategory(s, q, i) {
 			continue
 		}
 		s.excl[i] = s.epoch

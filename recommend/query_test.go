@@ -42,8 +42,10 @@ func TestQueries(t *testing.T) {
 	}{
 		// D has x: y 2/3, z 1/sqrt 6; x itself is seen. Then popularity: w (1 user).
 		{"user", m.ForUser("D", 3, ExcludeSeen()), []string{"y/neighbors", "z/neighbors", "w/popularity"}},
-		// Without ExcludeSeen x scores nothing (no self-similarity) and comes from popularity.
-		{"user with seen", m.ForUser("D", 3), []string{"y/neighbors", "z/neighbors", "x/popularity"}},
+		// Without ExcludeSeen x scores nothing (no self-similarity); the fallback leaves out
+		// what D has (x), so w fills, unless IncludeSeen lets x come from popularity.
+		{"user with seen", m.ForUser("D", 3), []string{"y/neighbors", "z/neighbors", "w/popularity"}},
+		{"user include seen", m.ForUser("D", 3, IncludeSeen()), []string{"y/neighbors", "z/neighbors", "x/popularity"}},
 		{"no fallback", m.ForUser("D", 3, ExcludeSeen(), NoFallback()), []string{"y/neighbors", "z/neighbors"}},
 		// Unknown user: popularity by users (x 3, y 3, z 2, w 1), ties by ID.
 		{"unknown user", m.ForUser("nobody", 3), []string{"x/popularity", "y/popularity", "z/popularity"}},
