@@ -109,7 +109,7 @@ type Config struct {
 	// a user's score for j is the sum over history items i of affinity(u,i) * weight(i,j).
 	// Similarities are always computed on the binary matrix.
 	Binary bool
-	// KindWeights weighs interactions by Kind (default DefaultKindWeights). See Interaction.
+	// KindWeights weighs interactions by Kind (default DefaultKindWeights()). See Interaction.
 	// Fit copies the map: editing it afterwards does not change the model.
 	KindWeights map[string]float64
 	// HalfLife, when positive, decays each interaction's weight by 0.5^(age/HalfLife), age
@@ -201,10 +201,10 @@ func (c Config) resolved() (Config, error) {
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
-	// The model keeps its own copy: a host that later edits its map (or DefaultKindWeights)
-	// must not change how the model weighs Add, nor race with it.
+	// The model keeps its own copy: a host that later edits its map must not change how the
+	// model weighs Add, nor race with it.
 	if c.KindWeights == nil {
-		c.KindWeights = maps.Clone(DefaultKindWeights)
+		c.KindWeights = DefaultKindWeights()
 	} else {
 		c.KindWeights = maps.Clone(c.KindWeights)
 	}

@@ -12,7 +12,7 @@ import (
 // Interaction is one thing a user did with an item: a view, a purchase, a rating, a return.
 //
 // Its weight is Weight when Kind is empty or Weight is not zero, and otherwise the weight of Kind
-// in Config.KindWeights (DefaultKindWeights when that is nil). So a host either states weights
+// in Config.KindWeights (DefaultKindWeights() when that is nil). So a host either states weights
 // (Weight: 1 for a plain implicit pair, a rating, a quantity) or names event kinds and lets the
 // model weigh them; a kind the weights do not list counts 0 (an "impression" says nothing about
 // taste). A weight of 0 adds nothing.
@@ -35,17 +35,21 @@ type Interaction struct {
 	Category string
 }
 
-// DefaultKindWeights are the event-kind weights used when Config.KindWeights is nil. Returns
-// and cart removals subtract; an affinity never goes below zero (see Config.KindWeights).
-var DefaultKindWeights = map[string]float64{
-	"view":             1,
-	"click":            1,
-	"add_to_cart":      3,
-	"remove_from_cart": -2,
-	"checkout":         3,
-	"purchase":         5,
-	"rating":           1,
-	"return":           -5,
+// DefaultKindWeights returns the event-kind weights used when Config.KindWeights is nil, as a
+// fresh map the caller may edit (to start its own table from the defaults) without changing
+// anyone else's fit. Returns and cart removals subtract; an affinity never goes below zero
+// (see Config.KindWeights). Kinds are matched exactly: "Purchase" is not "purchase".
+func DefaultKindWeights() map[string]float64 {
+	return map[string]float64{
+		"view":             1,
+		"click":            1,
+		"add_to_cart":      3,
+		"remove_from_cart": -2,
+		"checkout":         3,
+		"purchase":         5,
+		"rating":           1,
+		"return":           -5,
+	}
 }
 
 // Sentinel errors. Errors that name a record wrap one of these with %w.
