@@ -16,23 +16,26 @@ import (
 // (Weight: 1 for a plain implicit pair, a rating, a quantity) or names event kinds and lets the
 // model weigh them; a kind the weights do not list counts 0 (an "impression" says nothing about
 // taste). A weight of 0 adds nothing.
+//
+// It encodes to JSON with snake_case names and the time in RFC 3339 (empty fields left out)
+// and decodes back.
 type Interaction struct {
-	User string // user ID; must not be empty
-	Item string // item ID; must not be empty
+	User string `json:"user"` // user ID; must not be empty
+	Item string `json:"item"` // item ID; must not be empty
 	// Kind is an event type such as "view", "add_to_cart", "purchase" or "return", the same
 	// strings as profile's event types.
-	Kind string
+	Kind string `json:"kind,omitempty"`
 	// Weight is the explicit weight; negative weights (returns) reduce an affinity. It must be
 	// finite with |Weight| <= 1e15 (the module's magnitude bound); so must the weight of Kind.
-	Weight float64
+	Weight float64 `json:"weight,omitempty"`
 	// Time is when it happened; it matters only with Config.HalfLife. The zero Time counts as
 	// the reference time (no decay); a time after the reference time counts as the reference
 	// time (no growth). A non-zero Time must lie within ±2^40 seconds (about 34,800 years) of
 	// 1970.
-	Time time.Time
+	Time time.Time `json:"time,omitzero"`
 	// Category optionally names the item's category; the last non-empty category seen for an
 	// item is kept and used by MaxPerCategory and the in-category popularity fallback.
-	Category string
+	Category string `json:"category,omitempty"`
 }
 
 // DefaultKindWeights returns the event-kind weights used when Config.KindWeights is nil, as a

@@ -139,10 +139,11 @@ func (m *Model) ItemUsers(item string) int {
 	return 0
 }
 
-// Scored is an item with a number: an affinity, a similarity or a weight.
+// Scored is an item with a number: an affinity, a similarity or a weight. It encodes to JSON
+// as {"item":"x","score":0.5} and decodes back.
 type Scored struct {
-	Item  string  // the item's ID
-	Score float64 // the affinity (History), similarity or weight (Neighbors)
+	Item  string  `json:"item"`  // the item's ID
+	Score float64 `json:"score"` // the affinity (History), similarity or weight (Neighbors)
 }
 
 func cmpString(a, b string) int {

@@ -25,12 +25,12 @@ func TestPopular(t *testing.T) {
 	}{
 		{"overall", m.Popular(10, ""), []string{"x/popularity", "y/popularity", "z/popularity", "w/popularity"}},
 		{"top two", m.Popular(2, ""), []string{"x/popularity", "y/popularity"}},
-		{"garden", m.Popular(5, "garden"), []string{"z/category-popularity", "w/category-popularity"}},
-		{"kitchen one", m.Popular(1, "kitchen"), []string{"x/category-popularity"}},
+		{"garden", m.Popular(5, "garden"), []string{"z/category_popularity", "w/category_popularity"}},
+		{"kitchen one", m.Popular(1, "kitchen"), []string{"x/category_popularity"}},
 		{"unknown category", m.Popular(3, "toys"), []string{}},
 		{"zero n", m.Popular(0, ""), []string{}},
 		{"exclude", m.Popular(2, "", Exclude("x")), []string{"y/popularity", "z/popularity"}},
-		{"allow", m.Popular(3, "kitchen", Allow(func(it string) bool { return it != "x" })), []string{"y/category-popularity"}},
+		{"allow", m.Popular(3, "kitchen", Allow(func(it string) bool { return it != "x" })), []string{"y/category_popularity"}},
 		{"per category", m.Popular(4, "", MaxPerCategory(1)), []string{"x/popularity", "z/popularity"}},
 	}
 	for _, c := range cases {
@@ -70,7 +70,7 @@ func TestFallbackLeavesOutSeen(t *testing.T) {
 	for _, r := range m.ForUser("E", 2, PopularIn("garden")) {
 		got = append(got, r.Item+"/"+r.Source.String())
 	}
-	if diff := cmp.Diff([]string{"z/category-popularity", "x/popularity"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"z/category_popularity", "x/popularity"}, got); diff != "" {
 		t.Errorf("ForUser(E, PopularIn garden) (-want +got):\n%s", diff)
 	}
 }

@@ -1,5 +1,7 @@
 package recommend
 
+import "fmt"
+
 // Source says where a recommendation came from.
 type Source uint8
 
@@ -13,32 +15,67 @@ const (
 	FromPopularity
 )
 
-// String returns "neighbors", "category-popularity" or "popularity".
+// String returns "neighbors", "category_popularity" or "popularity", the source's text in JSON.
 func (s Source) String() string {
 	switch s {
 	case FromNeighbors:
 		return "neighbors"
 	case FromCategoryPopularity:
-		return "category-popularity"
+		return "category_popularity"
 	case FromPopularity:
 		return "popularity"
 	}
 	return "unknown"
 }
 
-// Rec is one recommended item.
+// MarshalText encodes the source as its name (String); a Source outside the three constants
+// is an error wrapping ErrFormat, so nothing encodes a value that cannot decode.
+func (s Source) MarshalText() ([]byte, error) {
+	if s > FromPopularity {
+		return nil, fmt.Errorf("%w: unknown source %d", ErrFormat, uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes "neighbors", "category_popularity" or "popularity"; any other text is
+// an error wrapping ErrFormat.
+func (s *Source) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "neighbors":
+		*s = FromNeighbors
+	case "category_popularity":
+		*s = FromCategoryPopularity
+	case "popularity":
+		*s = FromPopularity
+	default:
+		return fmt.Errorf("%w: unknown source %q", ErrFormat, cut(string(b)))
+	}
+	return nil
+}
+
+// cut shortens a value quoted in an error to 80 bytes.
+func cut(v string) string {
+	if len(v) > 80 {
+		return v[:80]
+	}
+	return v
+}
+
+// Rec is one recommended item. It encodes to JSON as
+// {"item":"x","score":2.5,"source":"neighbors","because":["y"]} (because only when set) and
+// decodes back.
 type Rec struct {
 	// Item is the recommended item's ID.
-	Item string
+	Item string `json:"item"`
 	// Score is the neighbour score (sum over history items of affinity * weight) or, for a
 	// popularity fallback, the item's number of users. Scores of different sources do not
-	// compare.
-	Score float64
+	// compare. It is always finite.
+	Score float64 `json:"score"`
 	// Source says whether the neighbours or a popularity fallback chose the item.
-	Source Source
+	Source Source `json:"source"`
 	// Because lists the history items that contributed most, with the Explain option; nil
 	// for fallbacks and without Explain.
-	Because []string
+	Because []string `json:"because,omitempty"`
 }
 
 // weighted is one history item with its affinity.

@@ -54,13 +54,13 @@ func TestQueries(t *testing.T) {
 		{"two allows", m.ForUser("nobody", 4, Allow(func(it string) bool { return it != "z" }), Allow(func(it string) bool { return it != "x" })), []string{"y/popularity", "w/popularity"}},
 		// One per category: y (kitchen) then z (garden); w is garden too, x kitchen.
 		{"per category", m.ForUser("D", 3, ExcludeSeen(), MaxPerCategory(1)), []string{"y/neighbors", "z/neighbors"}},
-		{"popular in", m.ForUser("nobody", 2, PopularIn("garden")), []string{"z/category-popularity", "w/category-popularity"}},
+		{"popular in", m.ForUser("nobody", 2, PopularIn("garden")), []string{"z/category_popularity", "w/category_popularity"}},
 		{"basket", m.ForBasket([]string{"x", "unknown"}, 2), []string{"y/neighbors", "z/neighbors"}},
 		{"empty basket", m.ForBasket(nil, 1), []string{"x/popularity"}},
 		// z's neighbours: y 2/sqrt 6, x 1/sqrt 6.
 		{"similar", m.SimilarItems("z", 2), []string{"y/neighbors", "x/neighbors"}},
 		// w has no neighbours: its category (garden) first, then overall.
-		{"similar fallback", m.SimilarItems("w", 2), []string{"z/category-popularity", "x/popularity"}},
+		{"similar fallback", m.SimilarItems("w", 2), []string{"z/category_popularity", "x/popularity"}},
 		{"similar unknown", m.SimilarItems("nope", 1), []string{"x/popularity"}},
 		{"zero n", m.ForUser("D", 0), nil},
 	}
@@ -118,7 +118,7 @@ func TestQueryAllocations(t *testing.T) {
 }
 
 func TestSourceString(t *testing.T) {
-	if got := strings.Join([]string{FromNeighbors.String(), FromCategoryPopularity.String(), FromPopularity.String(), Source(9).String()}, ","); got != "neighbors,category-popularity,popularity,unknown" {
+	if got := strings.Join([]string{FromNeighbors.String(), FromCategoryPopularity.String(), FromPopularity.String(), Source(9).String()}, ","); got != "neighbors,category_popularity,popularity,unknown" {
 		t.Fatal(got)
 	}
 }
