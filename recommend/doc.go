@@ -49,7 +49,7 @@
 //
 // Add folds new interactions in without a refit (see its doc for which lists it recomputes and
 // where it approximates). Merge combines models fitted on shards of the users into the model a
-// joint fit would give, so fits can run per shard. Forget (ForgetUsers for many) removes users
+// joint fit would give, so fits can run per shard. Forget (ForgetAll for many) removes users
 // exactly: the model then equals one fitted without them, which property tests check bit for
 // bit for every similarity, and Save writes the very bytes such a fit writes (with the same
 // Config.Now): no ID, item or category only they brought, and no trace of how many were

@@ -105,3 +105,16 @@ func TestScoredAndInteractionJSON(t *testing.T) {
 		t.Errorf("Interaction json %s: empty fields must be left out", b)
 	}
 }
+
+// TestForgetReportJSON: the module's one report shape, for a known user (D has x only) and an
+// unknown one.
+func TestForgetReportJSON(t *testing.T) {
+	m := handModel(t, Config{Similarity: Cosine})
+	b, err := json.Marshal(m.ForgetAll("D", "nobody"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"person":"D","found":true,"removed":{"affinities":1}},{"person":"nobody","found":false}]`; string(b) != want {
+		t.Errorf("json %s, want %s", b, want)
+	}
+}
