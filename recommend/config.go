@@ -112,6 +112,10 @@ type Config struct {
 	// KindWeights weighs interactions by Kind (default DefaultKindWeights()). See Interaction.
 	// Fit copies the map: editing it afterwards does not change the model.
 	KindWeights map[string]float64
+	// ByQuantity multiplies each interaction's weight (Weight, or the weight of Kind) by its
+	// |Quantity|, a Quantity of 0 counting as 1: three units bought weigh three purchases.
+	// Default false: Quantity is ignored.
+	ByQuantity bool
 	// HalfLife, when positive, decays each interaction's weight by 0.5^(age/HalfLife), age
 	// measured back from Now (SAR uses 30 days). Default 0: no decay.
 	HalfLife time.Duration

@@ -9,8 +9,11 @@
 // files MovieLens' u.data uses. Event kinds are weighed by Config.KindWeights (views 1, carts 3,
 // purchases 5, returns -5, ...); a user's affinity to an item is the sum of the weights,
 // optionally decayed with a half-life (Config.HalfLife), and clipped at zero so that a return
-// cancels a purchase without making the item disliked. Strings are interned to dense integers
-// inside; nothing of the host's types leaks in.
+// cancels a purchase without making the item disliked. Config.ByQuantity multiplies each
+// weight by the interaction's |Quantity|. An interaction that weighs 0 (a kind the weights do
+// not list, such as a mis-cased "Purchase", or a zero weight) adds nothing; FitWithReport says
+// how many were ignored, by kind (FitReport). Strings are interned to dense integers inside;
+// nothing of the host's types leaks in.
 //
 // # Models
 //

@@ -376,7 +376,7 @@ func TestGroupedAndInterleavedInputAgree(t *testing.T) {
 		}
 	}
 	for data, want := range map[*[]Interaction]bool{&grouped: true, &interleaved: false} {
-		c, err := newModel(Config{}).ingest(context.Background(), slices.Values(*data))
+		c, err := newModel(Config{}).ingest(context.Background(), slices.Values(*data), &FitReport{})
 		if err != nil || c.grouped != want || len(c.blocks) < 4 {
 			t.Fatalf("ingest: grouped = %v, want %v; %d blocks (want several); %v", c.grouped, want, len(c.blocks), err)
 		}

@@ -33,6 +33,11 @@ type Interaction struct {
 	// time (no growth). A non-zero Time must lie within ±2^40 seconds (about 34,800 years) of
 	// 1970.
 	Time time.Time `json:"time,omitzero"`
+	// Quantity is the number of units (of a cart, purchase or return event). It counts only
+	// with Config.ByQuantity, which multiplies the weight by |Quantity| (the sign comes from
+	// Weight or Kind, so a return of -2 units subtracts twice the return weight); 0 counts as 1.
+	// It must be finite with |Quantity| <= 1e15, and so must the product.
+	Quantity float64 `json:"quantity,omitempty"`
 	// Category optionally names the item's category; the last non-empty category seen for an
 	// item is kept and used by MaxPerCategory and the in-category popularity fallback.
 	Category string `json:"category,omitempty"`
@@ -75,6 +80,7 @@ var (
 // that all three weigh an event the same way.
 type weigher struct {
 	kinds    map[string]float64
+	byQty    bool    // Config.ByQuantity
 	halfLife float64 // seconds; 0 = no decay
 	ref      int64   // unix seconds of the reference time
 }
@@ -109,6 +115,16 @@ func (w *weigher) weight(n int, in *Interaction) (float64, error) {
 		base = w.kinds[in.Kind]
 		if !textio.InRange(base) {
 			return 0, fmt.Errorf("%w: record %d: field Kind = %q weighs %v, above the magnitude bound %g (Config.KindWeights)", ErrInteraction, n, in.Kind, base, float64(textio.MaxMagnitude))
+		}
+	}
+	if w.byQty && in.Quantity != 0 {
+		q := math.Abs(in.Quantity)
+		if math.IsNaN(q) || !textio.InRange(q) {
+			return 0, fmt.Errorf("%w: record %d: field Quantity = %v is not finite or above the magnitude bound %g", ErrInteraction, n, in.Quantity, float64(textio.MaxMagnitude))
+		}
+		base *= q
+		if !textio.InRange(base) {
+			return 0, fmt.Errorf("%w: record %d: field Quantity = %v makes the weight %v, above the magnitude bound %g", ErrInteraction, n, in.Quantity, base, float64(textio.MaxMagnitude))
 		}
 	}
 	var t int64
