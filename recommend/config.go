@@ -109,9 +109,13 @@ type Config struct {
 	// a user's score for j is the sum over history items i of affinity(u,i) * weight(i,j).
 	// Similarities are always computed on the binary matrix.
 	Binary bool
-	// KindWeights weighs interactions by Kind (default DefaultKindWeights). See Interaction.
+	// KindWeights weighs interactions by Kind (default DefaultKindWeights()). See Interaction.
 	// Fit copies the map: editing it afterwards does not change the model.
 	KindWeights map[string]float64
+	// ByQuantity multiplies each interaction's weight (Weight, or the weight of Kind) by its
+	// |Quantity|, a Quantity of 0 counting as 1: three units bought weigh three purchases.
+	// Default false: Quantity is ignored.
+	ByQuantity bool
 	// HalfLife, when positive, decays each interaction's weight by 0.5^(age/HalfLife), age
 	// measured back from Now (SAR uses 30 days). Default 0: no decay.
 	HalfLife time.Duration
@@ -134,7 +138,18 @@ type Config struct {
 	Progress func(done, total int)
 }
 
-// resolved returns the config with defaults filled in, or an error wrapping ErrConfig.
+// Validate reports the first field out of range, as an error wrapping ErrConfig: a negative
+// Neighbors, MinSupport, EASEMaxItems, Workers or HalfLife, an Alpha, Beta, Shrink, BM25K1,
+// BM25B or EASELambda that is negative or not finite, an unknown enum value, a combination
+// the models refuse, or a kind weight that is not finite. Zero fields are the documented
+// defaults, never an error. Fit calls it.
+func (c Config) Validate() error {
+	_, err := c.resolved()
+	return err
+}
+
+// resolved returns the config with defaults filled in, or an error wrapping ErrConfig. It
+// replaces only zero values: any other out-of-range value is an error.
 func (c Config) resolved() (Config, error) {
 	if c.Similarity == DefaultSimilarity {
 		c.Similarity = AsymmetricCosine
@@ -189,22 +204,31 @@ func (c Config) resolved() (Config, error) {
 	if c.BM25B == 0 {
 		c.BM25B = 0.8
 	}
-	if c.MinSupport <= 0 {
+	if c.MinSupport < 0 {
+		return c, fmt.Errorf("%w: MinSupport = %d is negative", ErrConfig, c.MinSupport)
+	}
+	if c.MinSupport == 0 {
 		c.MinSupport = 1
 	}
 	if c.EASELambda == 0 {
 		c.EASELambda = 500
 	}
+	if c.EASEMaxItems < 0 {
+		return c, fmt.Errorf("%w: EASEMaxItems = %d is negative", ErrConfig, c.EASEMaxItems)
+	}
 	if c.EASEMaxItems == 0 {
 		c.EASEMaxItems = 20000
 	}
-	if c.Workers <= 0 {
+	if c.Workers < 0 {
+		return c, fmt.Errorf("%w: Workers = %d is negative", ErrConfig, c.Workers)
+	}
+	if c.Workers == 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
-	// The model keeps its own copy: a host that later edits its map (or DefaultKindWeights)
-	// must not change how the model weighs Add, nor race with it.
+	// The model keeps its own copy: a host that later edits its map must not change how the
+	// model weighs Add, nor race with it.
 	if c.KindWeights == nil {
-		c.KindWeights = maps.Clone(DefaultKindWeights)
+		c.KindWeights = DefaultKindWeights()
 	} else {
 		c.KindWeights = maps.Clone(c.KindWeights)
 	}

@@ -9,8 +9,11 @@
 // files MovieLens' u.data uses. Event kinds are weighed by Config.KindWeights (views 1, carts 3,
 // purchases 5, returns -5, ...); a user's affinity to an item is the sum of the weights,
 // optionally decayed with a half-life (Config.HalfLife), and clipped at zero so that a return
-// cancels a purchase without making the item disliked. Strings are interned to dense integers
-// inside; nothing of the host's types leaks in.
+// cancels a purchase without making the item disliked. Config.ByQuantity multiplies each
+// weight by the interaction's |Quantity|. An interaction that weighs 0 (a kind the weights do
+// not list, such as a mis-cased "Purchase", or a zero weight) adds nothing; FitWithReport says
+// how many were ignored, by kind (FitReport). Strings are interned to dense integers inside;
+// nothing of the host's types leaks in.
 //
 // # Models
 //
@@ -28,10 +31,12 @@
 // items, so catalogs above Config.EASEMaxItems are refused.
 //
 // Both answer the same queries: ForUser (the kept history), ForHistory (a history the caller
-// holds), ForBasket and SimilarItems, with the Options ExcludeSeen, Exclude, Allow,
-// MaxPerCategory, PopularIn, NoFallback and Explain. An unknown user or item, or too few
-// neighbours, falls back to popularity (in a category, then overall), and every Rec says where
-// it came from. Queries are safe for concurrent use and allocate only their result.
+// holds), ForBasket and SimilarItems, with the Options ExcludeSeen, IncludeSeen, Exclude,
+// Allow, MaxPerCategory, PopularIn, NoFallback and Explain; Popular(n, category) lists the most
+// popular items (by number of users, ties by item ID) overall or in a category. An unknown user
+// or item, or too few neighbours, falls back to popularity (in a category, then overall), and
+// every Rec says where it came from. The fallback for a known user never offers an item the
+// user already has unless IncludeSeen is given. Queries are safe for concurrent use and allocate only their result.
 //
 // # Defaults
 //
@@ -47,7 +52,7 @@
 //
 // Add folds new interactions in without a refit (see its doc for which lists it recomputes and
 // where it approximates). Merge combines models fitted on shards of the users into the model a
-// joint fit would give, so fits can run per shard. Forget (ForgetUsers for many) removes users
+// joint fit would give, so fits can run per shard. Forget (ForgetAll for many) removes users
 // exactly: the model then equals one fitted without them, which property tests check bit for
 // bit for every similarity, and Save writes the very bytes such a fit writes (with the same
 // Config.Now): no ID, item or category only they brought, and no trace of how many were

@@ -77,10 +77,15 @@ func ExampleModel_ForUser_unknown() {
 func ExampleModel_Forget() {
 	m, _ := recommend.FitSlice(context.Background(), shop(), recommend.Config{Similarity: recommend.Cosine})
 	// Without bob, tent has 2 users (ann, cy) and shares one with each of stove, mug and lamp,
-	// each of which has one user: cosine 1/sqrt(2) for all three, ties broken by ID.
-	fmt.Println(m.Forget("bob"), m.ItemUsers("tent"), m.Neighbors("tent"))
+	// each of which has one user: cosine 1/sqrt(2) for all three, ties broken by ID. Bob had
+	// three items (tent, stove, lamp), so three affinities go.
+	fmt.Println(m.Forget("bob"))
+	fmt.Println(m.ItemUsers("tent"), m.Neighbors("tent"))
+	fmt.Println(m.Forget("bob"))
 	// Output:
-	// true 2 [{lamp 0.7071067811865475} {mug 0.7071067811865475} {stove 0.7071067811865475}]
+	// bob: removed 3 affinities
+	// 2 [{lamp 0.7071067811865475} {mug 0.7071067811865475} {stove 0.7071067811865475}]
+	// bob: nothing held
 }
 
 func ExampleLoad() {

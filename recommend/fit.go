@@ -25,14 +25,44 @@ import (
 // through every later Add and Merge, and saves and loads. Input without any positive affinity
 // gives ErrEmpty. If ctx is cancelled, Fit returns ctx.Err() and no model.
 func Fit(ctx context.Context, interactions iter.Seq[Interaction], cfg Config) (*Model, error) {
+	m, _, err := FitWithReport(ctx, interactions, cfg)
+	return m, err
+}
+
+// FitReport says what Fit read and what it ignored. An interaction that weighs 0 adds nothing
+// to the model; the report counts them by Kind so that a mis-cased or unknown kind ("Purchase",
+// "impression") is seen instead of silently learning nothing. It encodes to JSON as
+// {"read":5,"used":3,"unknown_kinds":{"Purchase":1},"zero_weight":{"":1}} (the maps only when
+// not empty) and decodes back. It holds kinds and counts, never a user or item ID.
+type FitReport struct {
+	// Read is the number of interactions read.
+	Read int `json:"read"`
+	// Used is the number that weighed something (before decay) and so entered the model.
+	Used int `json:"used"`
+	// UnknownKinds counts, by Kind, the interactions without a Weight whose Kind is not in
+	// Config.KindWeights (kinds are matched exactly, so "Purchase" is not "purchase").
+	UnknownKinds map[string]int `json:"unknown_kinds,omitempty"`
+	// ZeroWeight counts, by Kind ("" for none), the other interactions that weighed 0: a Kind
+	// whose weight in Config.KindWeights is 0, or no Kind and a Weight of 0.
+	ZeroWeight map[string]int `json:"zero_weight,omitempty"`
+}
+
+// Ignored returns the number of interactions that weighed 0: Read - Used.
+func (r FitReport) Ignored() int { return r.Read - r.Used }
+
+// FitWithReport is Fit that also says what it read and ignored (see FitReport). The report is
+// filled whenever the input was read to its end, so it comes with ErrEmpty too (the usual cause
+// of which is kinds that all weigh 0); after any other error it is the zero FitReport.
+func FitWithReport(ctx context.Context, interactions iter.Seq[Interaction], cfg Config) (*Model, FitReport, error) {
 	cfg, err := cfg.resolved()
 	if err != nil {
-		return nil, err
+		return nil, FitReport{}, err
 	}
 	m := newModel(cfg)
-	coo, err := m.ingest(ctx, interactions)
+	var rep FitReport
+	coo, err := m.ingest(ctx, interactions, &rep)
 	if err != nil {
-		return nil, err
+		return nil, FitReport{}, err
 	}
 	m.setRef(coo.ref)
 	coo.decay(&m.w)
@@ -40,13 +70,35 @@ func Fit(ctx context.Context, interactions iter.Seq[Interaction], cfg Config) (*
 	coo = nil
 	m.derivePositive()
 	if len(m.popular) == 0 {
-		return nil, ErrEmpty
+		return nil, rep, ErrEmpty
 	}
 	if err := m.learn(ctx); err != nil {
-		return nil, err
+		return nil, FitReport{}, err
 	}
 	m.rebuildIndex()
-	return m, nil
+	return m, rep, nil
+}
+
+// count adds one interaction of weight w to the report.
+func (r *FitReport) count(in *Interaction, w float64, kinds map[string]float64) {
+	r.Read++
+	if w != 0 {
+		r.Used++
+		return
+	}
+	if in.Weight == 0 && in.Kind != "" {
+		if _, ok := kinds[in.Kind]; !ok {
+			if r.UnknownKinds == nil {
+				r.UnknownKinds = map[string]int{}
+			}
+			r.UnknownKinds[in.Kind]++
+			return
+		}
+	}
+	if r.ZeroWeight == nil {
+		r.ZeroWeight = map[string]int{}
+	}
+	r.ZeroWeight[in.Kind]++
 }
 
 // setRef fixes the decay reference time, and Config.Now with it so that Config reports the
@@ -67,7 +119,7 @@ func FitSlice(ctx context.Context, interactions []Interaction, cfg Config) (*Mod
 func newModel(cfg Config) *Model {
 	return &Model{
 		cfg:     cfg,
-		w:       weigher{kinds: cfg.KindWeights, halfLife: cfg.HalfLife.Seconds()},
+		w:       weigher{kinds: cfg.KindWeights, byQty: cfg.ByQuantity, halfLife: cfg.HalfLife.Seconds()},
 		userIdx: map[string]int32{},
 		itemIdx: map[string]int32{},
 		catIdx:  map[string]int32{},
@@ -164,7 +216,7 @@ type ingestRecord struct {
 // ingest reads the input on two goroutines: one runs the iterator, weighs and checks each
 // interaction and interns the user; the other (the caller's) interns the item and appends.
 // Batches keep the input order, so the result is the same as a single-goroutine read.
-func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction]) (*coo, error) {
+func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction], rep *FitReport) (*coo, error) {
 	c := newCoo()
 	decay := m.w.halfLife > 0
 	const batchSize = 4096
@@ -197,6 +249,7 @@ func (m *Model) ingest(ctx context.Context, seq iter.Seq[Interaction]) (*coo, er
 				readErr = err
 				return
 			}
+			rep.count(&in, w, plain.kinds)
 			if w == 0 {
 				continue
 			}

@@ -3,6 +3,7 @@ package recommend
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -285,7 +286,7 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 }
 
 // The model owns its KindWeights: editing the map given to Fit, the one Config returns or
-// DefaultKindWeights afterwards does not change how Add weighs events.
+// a DefaultKindWeights() table afterwards does not change how Add weighs events.
 func TestKindWeightsCopied(t *testing.T) {
 	ctx := context.Background()
 	given := map[string]float64{"purchase": 2}
@@ -299,9 +300,7 @@ func TestKindWeightsCopied(t *testing.T) {
 	}
 	given["purchase"] = 100
 	m.Config().KindWeights["purchase"] = 100
-	old := DefaultKindWeights["purchase"]
-	DefaultKindWeights["purchase"] = 100
-	defer func() { DefaultKindWeights["purchase"] = old }()
+	DefaultKindWeights()["purchase"] = 100
 	d.Config().KindWeights["purchase"] = 100
 	for _, c := range []struct {
 		m    *Model
@@ -377,7 +376,7 @@ func TestGroupedAndInterleavedInputAgree(t *testing.T) {
 		}
 	}
 	for data, want := range map[*[]Interaction]bool{&grouped: true, &interleaved: false} {
-		c, err := newModel(Config{}).ingest(context.Background(), slices.Values(*data))
+		c, err := newModel(Config{}).ingest(context.Background(), slices.Values(*data), &FitReport{})
 		if err != nil || c.grouped != want || len(c.blocks) < 4 {
 			t.Fatalf("ingest: grouped = %v, want %v; %d blocks (want several); %v", c.grouped, want, len(c.blocks), err)
 		}
@@ -403,5 +402,18 @@ func TestGroupedAndInterleavedInputAgree(t *testing.T) {
 		if got := a.History("zdup")[0].Score; cfg.HalfLife == 0 && (got != want || want == reversed) {
 			t.Fatalf("duplicates summed to %v, want %v (input order)", got, want)
 		}
+	}
+}
+
+// DefaultKindWeights returns a fresh table each call: editing one leaves the next (and every
+// default fit) as documented. The values are the documented defaults.
+func TestDefaultKindWeightsFresh(t *testing.T) {
+	a := DefaultKindWeights()
+	a["purchase"] = 100
+	delete(a, "view")
+	b := DefaultKindWeights()
+	want := map[string]float64{"view": 1, "click": 1, "add_to_cart": 3, "remove_from_cart": -2, "checkout": 3, "purchase": 5, "rating": 1, "return": -5}
+	if !maps.Equal(b, want) {
+		t.Errorf("DefaultKindWeights() = %v after editing an earlier copy, want %v", b, want)
 	}
 }

@@ -4,28 +4,24 @@ import (
 	"maps"
 	"slices"
 	"sync"
+
+	"github.com/tailorkit/tailor/internal/forget"
 )
 
-// ForgetReport says what ForgetUsers erased. It names only the IDs the caller passed, never
-// anything the model learned from them.
-type ForgetReport struct {
-	// Forgotten lists the given IDs the model knew, now erased, in the order given, each once.
-	Forgotten []string
-	// Unknown lists the given IDs the model did not know, in the order given, each once.
-	Unknown []string
-	// Items is the number of items that left the catalog because only forgotten users had them.
-	Items int
-	// Categories is the number of category names that left with those items.
-	Categories int
+// ForgetReport is the module's one erasure report (the same type in every tailor package): the
+// person, whether the model held anything of them, and what was removed by kind. A model
+// counts one kind, "affinities": the user's user-item affinities (one per item of the user's
+// history), e.g. {"person":"c42","found":true,"removed":{"affinities":3}}. For a user the model
+// did not know, Found is false and Removed is empty. It names only the ID the caller passed,
+// never anything the model learned.
+type ForgetReport = forget.Report
+
+// Forget removes user and everything the model learned from the user; see ForgetAll.
+func (m *Model) Forget(user string) ForgetReport {
+	return m.ForgetAll(user)[0]
 }
 
-// Forget removes user and everything the model learned from the user; see ForgetUsers. It
-// reports whether the user was known.
-func (m *Model) Forget(user string) bool {
-	return len(m.ForgetUsers(user).Forgotten) == 1
-}
-
-// ForgetUsers removes the users and everything the model learned from them, exactly: afterwards
+// ForgetAll removes the users and everything the model learned from them, exactly: afterwards
 // the model equals one fitted on the same data without those users (with the same reference
 // time Config.Now), so that Save writes the same bytes. Their IDs, histories and affinities go,
 // and so do the items only they had (from the lists, the popularity fallback and the catalog)
@@ -45,7 +41,10 @@ func (m *Model) Forget(user string) bool {
 // LogLikelihood (N changes) and a Weighting (idf and BM25's mean change) recompute every row,
 // as a batch that touches a large part of the catalog does; EASE refits. So forgetting many
 // users is cheaper in one call than in many.
-func (m *Model) ForgetUsers(users ...string) ForgetReport {
+//
+// It returns one report per given ID, in the order given; an ID given twice is reported found
+// the first time only, as two Forget calls would report it.
+func (m *Model) ForgetAll(users ...string) []ForgetReport {
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
 	m.mu.RLock()
@@ -104,20 +103,20 @@ func (m *Model) adopt(next *Model) {
 
 // forgotten computes the state without users, reading m (under at least a read lock) and
 // never writing it. It returns a nil model when no user is known.
-func (m *Model) forgotten(users []string) (ForgetReport, *Model) {
-	var rep ForgetReport
+func (m *Model) forgotten(users []string) ([]ForgetReport, *Model) {
+	rep := make([]ForgetReport, len(users))
 	seen := make(map[string]bool, len(users))
 	var gone []int32
-	for _, id := range users {
+	for k, id := range users {
+		rep[k].Person = id
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
 		if u, ok := m.userIdx[id]; ok {
 			gone = append(gone, u)
-			rep.Forgotten = append(rep.Forgotten, id)
-		} else {
-			rep.Unknown = append(rep.Unknown, id)
+			rep[k].Found = true
+			rep[k].Add("affinities", len(m.hist[u]))
 		}
 	}
 	if len(gone) == 0 {
@@ -134,18 +133,16 @@ func (m *Model) forgotten(users []string) (ForgetReport, *Model) {
 	next.cfg.Progress = nil
 	next.cfg.Workers = updateWorkers(m.cfg.Workers)
 	held, touched := next.removeUsers(gone)
-	if dropped := next.unheldItems(touched); len(dropped) > 0 {
+	dropped := next.unheldItems(touched)
+	if len(dropped) > 0 {
 		held = next.removeItems(dropped, held)
-		rep.Items = len(dropped)
 	}
-	cats := len(next.catNames)
 	next.canonicalCategories()
-	rep.Categories = cats - len(next.catNames)
-	if len(held) == 0 && rep.Items == 0 {
+	if len(held) == 0 && len(dropped) == 0 {
 		return rep, next // only non-positive affinities: no list or count changed
 	}
 	old := next.forgetRows(held)
-	if old == nil || rep.Items > 0 {
+	if old == nil || len(dropped) > 0 {
 		next.rebuildIndex()
 	} else {
 		next.patchPush(old, held)

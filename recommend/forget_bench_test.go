@@ -56,7 +56,7 @@ func BenchmarkForget(b *testing.B) {
 				cpu0 := cpuSeconds()
 				for b.Loop() {
 					n++
-					if !m.Forget(interactsim.UserID(int32(n * 7919 % users))) {
+					if !m.Forget(interactsim.UserID(int32(n * 7919 % users))).Found {
 						b.Fatal("unknown user")
 					}
 				}
@@ -66,7 +66,7 @@ func BenchmarkForget(b *testing.B) {
 	}
 }
 
-// BenchmarkForgetBatch1000 forgets 1,000 users per op with one ForgetUsers call.
+// BenchmarkForgetBatch1000 forgets 1,000 users per op with one ForgetAll call.
 func BenchmarkForgetBatch1000(b *testing.B) {
 	for _, c := range forgetConfigs {
 		b.Run("ml50k/"+c.name, func(b *testing.B) {
@@ -79,8 +79,8 @@ func BenchmarkForgetBatch1000(b *testing.B) {
 					n++
 					ids[k] = interactsim.UserID(int32(n * 7919 % 50000))
 				}
-				if rep := m.ForgetUsers(ids...); len(rep.Forgotten) != 1000 {
-					b.Fatalf("forgot %d", len(rep.Forgotten))
+				if rep := m.ForgetAll(ids...); len(rep) != 1000 || !rep[999].Found {
+					b.Fatalf("forgot %v", rep[len(rep)-1])
 				}
 			}
 			b.ReportMetric((cpuSeconds()-cpu0)*1000/float64(b.N), "cpu-ms/op")

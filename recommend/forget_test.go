@@ -3,6 +3,7 @@ package recommend
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -56,7 +57,18 @@ func savedBytes(t *testing.T, m *Model) []byte {
 	return buf.Bytes()
 }
 
-// TestForgetSaveEqualsRefitSave: after Forget (one user at a time) and after ForgetUsers (all
+// histLen counts the distinct items of user in data: the affinities a model holds for the user.
+func histLen(data []Interaction, user string) int {
+	items := map[string]bool{}
+	for _, in := range data {
+		if in.User == user {
+			items[in.Item] = true
+		}
+	}
+	return len(items)
+}
+
+// TestForgetSaveEqualsRefitSave: after Forget (one user at a time) and after ForgetAll (all
 // at once), Save writes exactly the bytes a fit without those users writes: no ID, item,
 // category or empty slot of theirs remains, for every similarity, weighting and EASE.
 func TestForgetSaveEqualsRefitSave(t *testing.T) {
@@ -71,7 +83,7 @@ func TestForgetSaveEqualsRefitSave(t *testing.T) {
 			}
 			batch, _ := FitSlice(ctx, data, c.cfg)
 			for k, u := range forget {
-				if !single.Forget(u) {
+				if !single.Forget(u).Found {
 					t.Fatalf("%s unknown", u)
 				}
 				want, err := FitSlice(ctx, without(data, forget[:k+1]...), c.cfg)
@@ -82,9 +94,14 @@ func TestForgetSaveEqualsRefitSave(t *testing.T) {
 					t.Fatalf("after forgetting %v: Save differs from a refit's (%d bytes, refit %d)", forget[:k+1], len(got), len(w))
 				}
 			}
-			rep := batch.ForgetUsers(forget...)
-			if !slices.Equal(rep.Forgotten, forget) || rep.Unknown != nil || rep.Items != 2 || rep.Categories != 2 {
-				t.Fatalf("report %+v", rep)
+			rep := batch.ForgetAll(forget...)
+			if len(rep) != len(forget) {
+				t.Fatalf("%d reports for %d users", len(rep), len(forget))
+			}
+			for k, r := range rep {
+				if r.Person != forget[k] || !r.Found || r.Removed["affinities"] != histLen(data, forget[k]) || len(r.Removed) != 1 {
+					t.Fatalf("report %d: %+v, want %s with %d affinities", k, r, forget[k], histLen(data, forget[k]))
+				}
 			}
 			if !bytes.Equal(savedBytes(t, batch), savedBytes(t, single)) {
 				t.Fatal("batch Forget saves other bytes than single Forgets")
@@ -98,10 +115,10 @@ func TestForgetSaveEqualsRefitSave(t *testing.T) {
 	}
 }
 
-// TestForgetUsersEqualsRefit is the batch form of TestForgetEqualsRefit: what is learned and
+// TestForgetAllEqualsRefit is the batch form of TestForgetEqualsRefit: what is learned and
 // what queries answer equal a refit without the users, bit for bit; duplicates and unknown IDs
-// are reported, not erased twice.
-func TestForgetUsersEqualsRefit(t *testing.T) {
+// are reported (one report per given ID, in order), not erased twice.
+func TestForgetAllEqualsRefit(t *testing.T) {
 	data := forgetData()
 	for _, c := range erasureConfigs {
 		t.Run(c.name, func(t *testing.T) {
@@ -111,9 +128,19 @@ func TestForgetUsersEqualsRefit(t *testing.T) {
 				t.Fatal(err)
 			}
 			gone := []string{"u0042", "u0003", "u0120", "u0007", "u0011", "u0064"}
-			rep := m.ForgetUsers(append(slices.Clone(gone), "nobody", "u0003", "nobody")...)
-			if !slices.Equal(rep.Forgotten, gone) || !slices.Equal(rep.Unknown, []string{"nobody"}) {
-				t.Fatalf("report %+v", rep)
+			ids := append(slices.Clone(gone), "nobody", "u0003", "nobody")
+			rep := m.ForgetAll(ids...)
+			var persons []string
+			var found []bool
+			for _, r := range rep {
+				persons = append(persons, r.Person)
+				found = append(found, r.Found)
+				if !r.Found && r.Removed != nil {
+					t.Fatalf("report for %s lists %v although nothing was held", r.Person, r.Removed)
+				}
+			}
+			if !slices.Equal(persons, ids) || !slices.Equal(found, []bool{true, true, true, true, true, true, false, false, false}) {
+				t.Fatalf("reports %+v", rep)
 			}
 			want, err := FitSlice(ctx, without(data, gone...), c.cfg)
 			if err != nil {
@@ -137,7 +164,7 @@ func TestForgetUsersEqualsRefit(t *testing.T) {
 			if err := m.AddSlice([]Interaction{{User: "later", Item: itemName(3), Weight: 1}}); err != nil {
 				t.Fatal(err)
 			}
-			if !m.Forget("later") {
+			if !m.Forget("later").Found {
 				t.Fatal("later unknown")
 			}
 		})
@@ -154,32 +181,43 @@ func TestForgetBadInput(t *testing.T) {
 	}
 	before := savedBytes(t, m)
 	for _, ids := range [][]string{nil, {}, {""}, {"nobody"}, {"nobody", "nobody"}} {
-		rep := m.ForgetUsers(ids...)
-		if rep.Forgotten != nil || rep.Items != 0 || rep.Categories != 0 {
-			t.Fatalf("ForgetUsers(%q) = %+v, want nothing forgotten", ids, rep)
+		rep := m.ForgetAll(ids...)
+		if len(rep) != len(ids) {
+			t.Fatalf("ForgetAll(%q) = %d reports", ids, len(rep))
 		}
-		if len(ids) > 0 && !slices.Equal(rep.Unknown, ids[:1]) {
-			t.Fatalf("ForgetUsers(%q) reports unknown %q", ids, rep.Unknown)
+		for k, r := range rep {
+			if r.Person != ids[k] || r.Found || r.Removed != nil {
+				t.Fatalf("ForgetAll(%q) = %+v, want nothing found", ids, rep)
+			}
 		}
 		if !bytes.Equal(savedBytes(t, m), before) {
-			t.Fatalf("ForgetUsers(%q) changed the model", ids)
+			t.Fatalf("ForgetAll(%q) changed the model", ids)
 		}
 	}
-	if m.Forget("") || m.Forget("nobody") {
+	if m.Forget("").Found || m.Forget("nobody").Found {
 		t.Fatal("an unknown user reported forgotten")
 	}
 	// Twice: the second call finds nothing.
-	if !m.Forget("u0003") || m.Forget("u0003") {
+	if !m.Forget("u0003").Found || m.Forget("u0003").Found {
 		t.Fatal("forgetting twice")
 	}
-	if rep := m.ForgetUsers("u0003"); !slices.Equal(rep.Unknown, []string{"u0003"}) || rep.Forgotten != nil {
+	if rep := m.ForgetAll("u0003"); len(rep) != 1 || rep[0].Found || rep[0].Person != "u0003" {
 		t.Fatalf("second erasure reported %+v", rep)
+	}
+	if b, err := json.Marshal(m.Forget("nobody")); err != nil || string(b) != `{"person":"nobody","found":false}` {
+		t.Fatalf("unknown-person report encodes as %s, %v", b, err)
 	}
 	// Everybody: an empty model that still answers (nothing) and saves no ID.
 	all := m.Users()
-	rep := m.ForgetUsers(all...)
-	if len(rep.Forgotten) != len(all) || m.NumUsers() != 0 || m.NumItems() != 0 || len(m.Users()) != 0 {
-		t.Fatalf("after forgetting all: %d forgotten, %d users, %d items", len(rep.Forgotten), m.NumUsers(), m.NumItems())
+	rep := m.ForgetAll(all...)
+	nFound := 0
+	for _, r := range rep {
+		if r.Found {
+			nFound++
+		}
+	}
+	if nFound != len(all) || m.NumUsers() != 0 || m.NumItems() != 0 || len(m.Users()) != 0 {
+		t.Fatalf("after forgetting all: %d forgotten, %d users, %d items", nFound, m.NumUsers(), m.NumItems())
 	}
 	if got := m.ForUser("u0001", 10); len(got) != 0 {
 		t.Fatalf("empty model recommends %v", got)
@@ -247,7 +285,7 @@ func TestForgetConcurrent(t *testing.T) {
 		m.AddSlice([]Interaction{{User: fmt.Sprintf("x%d", k), Item: itemName(k), Weight: 1}})
 		m.Forget(fmt.Sprintf("x%d", k))
 		batch := []string{fmt.Sprintf("u%04d", 3*k), fmt.Sprintf("u%04d", 3*k+1)}
-		m.ForgetUsers(batch...)
+		m.ForgetAll(batch...)
 		gone = append(gone, batch...)
 		m.Forget(fmt.Sprintf("u%04d", 3*k+2))
 		gone = append(gone, fmt.Sprintf("u%04d", 3*k+2))
@@ -262,7 +300,7 @@ func TestForgetConcurrent(t *testing.T) {
 	}
 }
 
-// TestQueriesRunDuringForget: while ForgetUsers computes the next state, queries are answered
+// TestQueriesRunDuringForget: while ForgetAll computes the next state, queries are answered
 // (from the state before it). Before, Forget held the write lock throughout and a query waited
 // for the whole erasure (seconds at 50k users).
 func TestQueriesRunDuringForget(t *testing.T) {
@@ -282,7 +320,7 @@ func TestQueriesRunDuringForget(t *testing.T) {
 			t.Error("a query waited for Forget's computation")
 		}
 	}
-	if !m.Forget("u0003") {
+	if !m.Forget("u0003").Found {
 		t.Fatal("u0003 unknown")
 	}
 	m.computed = nil

@@ -66,7 +66,7 @@ func FuzzFit(f *testing.F) {
 			}
 		}
 		m.Forget("u1")
-		if m.Forget("u1") {
+		if m.Forget("u1").Found {
 			t.Fatal("u1 forgotten twice")
 		}
 		if err := m.AddSlice([]Interaction{{User: "u1", Item: "i1", Weight: 1}}); err != nil {

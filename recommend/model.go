@@ -10,15 +10,15 @@ import (
 // weights (kept neighbours for ItemKNN, ridge-regression weights for EASE).
 //
 // A Model is safe for concurrent use: any number of goroutines may query it while others call
-// Add, Forget or ForgetUsers (queries take a read lock and pooled scratch). Add and Merge hold
-// the write lock while they update; Forget and ForgetUsers compute the next state beside the
+// Add, Forget or ForgetAll (queries take a read lock and pooled scratch). Add and Merge hold
+// the write lock while they update; Forget and ForgetAll compute the next state beside the
 // one queries read and hold the write lock only to swap it in, so queries never wait for an
 // erasure's work.
 type Model struct {
 	// mu guards every field below: queries hold it for reading, writers only while they
 	// install what they computed (Forget) or while they update (Add, Merge).
 	mu sync.RWMutex
-	// wmu serialises the writers of this file set (Add, Forget, ForgetUsers), so that Forget
+	// wmu serialises the writers of this file set (Add, Forget, ForgetAll), so that Forget
 	// can compute on the current state while it holds only a read lock.
 	wmu sync.Mutex
 	gen uint64 // counts the updates of Add and Forget, so Forget can tell its base changed
@@ -139,10 +139,11 @@ func (m *Model) ItemUsers(item string) int {
 	return 0
 }
 
-// Scored is an item with a number: an affinity, a similarity or a weight.
+// Scored is an item with a number: an affinity, a similarity or a weight. It encodes to JSON
+// as {"item":"x","score":0.5} and decodes back.
 type Scored struct {
-	Item  string  // the item's ID
-	Score float64 // the affinity (History), similarity or weight (Neighbors)
+	Item  string  `json:"item"`  // the item's ID
+	Score float64 `json:"score"` // the affinity (History), similarity or weight (Neighbors)
 }
 
 func cmpString(a, b string) int {

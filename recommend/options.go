@@ -20,12 +20,18 @@ const (
 	optPopularIn
 	optNoFallback
 	optExplain
+	optIncludeSeen
 )
 
 // ExcludeSeen leaves out the items of the history the query is about (the user's kept history
 // for ForUser, the given one for ForHistory), including items the user returned. ForBasket
 // always leaves out the basket, and SimilarItems the item itself.
 func ExcludeSeen() Option { return Option{kind: optExcludeSeen} }
+
+// IncludeSeen lets ForUser's popularity fallback offer items of the user's kept history, which
+// by default it leaves out (a fallback should not recommend what the user already has). It
+// does not undo ExcludeSeen.
+func IncludeSeen() Option { return Option{kind: optIncludeSeen} }
 
 // Exclude leaves out the given item IDs (unknown IDs are ignored).
 func Exclude(items ...string) Option { return Option{kind: optExclude, items: items} }
@@ -56,6 +62,7 @@ func Explain(n int) Option { return Option{kind: optExplain, n: n} }
 type query struct {
 	opts        []Option // for Exclude and Allow, read in place so parsing does not allocate
 	excludeSeen bool
+	includeSeen bool
 	hasAllow    bool
 	perCategory int
 	popularIn   string
@@ -70,6 +77,8 @@ func parseOptions(opts []Option) query {
 		switch o.kind {
 		case optExcludeSeen:
 			q.excludeSeen = true
+		case optIncludeSeen:
+			q.includeSeen = true
 		case optAllow:
 			q.hasAllow = q.hasAllow || o.allow != nil
 		case optMaxPerCategory:

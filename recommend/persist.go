@@ -15,13 +15,13 @@ import (
 // CRC-32C (Castagnoli) of everything before it. The body is counts and indices as uvarints,
 // floats as 8-byte IEEE 754 bits, strings as a uvarint length and bytes:
 //
-//	config; kind weights; categories; items (ID, category+1); users (ID, history of
+//	config (ByQuantity after Binary since version 2); kind weights; categories; items (ID, category+1); users (ID, history of
 //	(item, summed weight)); rows (per item: (item, weight) pairs)
 //
 // The binary user-item matrix, ranks, popularity and the query index are derived on Load.
 const (
 	fileMagic   = "tailorRM"
-	fileVersion = 1
+	fileVersion = 2 // 2: Config.ByQuantity after Binary
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -53,6 +53,7 @@ func (m *Model) Save(w io.Writer) error {
 	e.float(c.BM25B)
 	e.uvarint(uint64(c.Scoring))
 	e.bool(c.Binary)
+	e.bool(c.ByQuantity)
 	e.varint(int64(c.HalfLife))
 	e.varint(m.w.ref)
 	e.float(c.EASELambda)
@@ -373,6 +374,7 @@ func (d *dec) config() (Config, int64) {
 	c.BM25K1, c.BM25B = d.float(), d.float()
 	c.Scoring = Scoring(d.uvarint(uint64(Pull)))
 	c.Binary = d.bool()
+	c.ByQuantity = d.bool()
 	c.HalfLife = time.Duration(d.varint())
 	ref := d.varint()
 	c.EASELambda = d.float()

@@ -86,16 +86,18 @@ func TestLoadBadFiles(t *testing.T) {
 		}
 	}
 	// A valid checksum over a hostile body: a huge count must not allocate.
-	hostile := []byte(fileMagic + "\x01\x00\x00\x00")
+	hostile := append([]byte(fileMagic), fileVersion, 0, 0, 0)
 	hostile = append(hostile, 0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f) // algorithm, similarity, neighbours = 4G
 	if _, err := Load(bytes.NewReader(withCRC(hostile))); !errors.Is(err, ErrFormat) {
 		t.Errorf("hostile: %v", err)
 	}
-	// Another version.
-	v2 := bytes.Clone(good[:len(good)-4])
-	v2[8] = 2
-	if _, err := Load(bytes.NewReader(withCRC(v2))); !errors.Is(err, ErrFormat) {
-		t.Errorf("version 2: %v", err)
+	// Other versions: an older one (1, before Config.ByQuantity) and a newer one.
+	for _, v := range []byte{1, fileVersion + 1} {
+		other := bytes.Clone(good[:len(good)-4])
+		other[8] = v
+		if _, err := Load(bytes.NewReader(withCRC(other))); !errors.Is(err, ErrFormat) {
+			t.Errorf("version %d: %v", v, err)
+		}
 	}
 }
 

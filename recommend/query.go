@@ -1,5 +1,7 @@
 package recommend
 
+import "fmt"
+
 // Source says where a recommendation came from.
 type Source uint8
 
@@ -13,32 +15,67 @@ const (
 	FromPopularity
 )
 
-// String returns "neighbors", "category-popularity" or "popularity".
+// String returns "neighbors", "category_popularity" or "popularity", the source's text in JSON.
 func (s Source) String() string {
 	switch s {
 	case FromNeighbors:
 		return "neighbors"
 	case FromCategoryPopularity:
-		return "category-popularity"
+		return "category_popularity"
 	case FromPopularity:
 		return "popularity"
 	}
 	return "unknown"
 }
 
-// Rec is one recommended item.
+// MarshalText encodes the source as its name (String); a Source outside the three constants
+// is an error wrapping ErrFormat, so nothing encodes a value that cannot decode.
+func (s Source) MarshalText() ([]byte, error) {
+	if s > FromPopularity {
+		return nil, fmt.Errorf("%w: unknown source %d", ErrFormat, uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes "neighbors", "category_popularity" or "popularity"; any other text is
+// an error wrapping ErrFormat.
+func (s *Source) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "neighbors":
+		*s = FromNeighbors
+	case "category_popularity":
+		*s = FromCategoryPopularity
+	case "popularity":
+		*s = FromPopularity
+	default:
+		return fmt.Errorf("%w: unknown source %q", ErrFormat, cut(string(b)))
+	}
+	return nil
+}
+
+// cut shortens a value quoted in an error to 80 bytes.
+func cut(v string) string {
+	if len(v) > 80 {
+		return v[:80]
+	}
+	return v
+}
+
+// Rec is one recommended item. It encodes to JSON as
+// {"item":"x","score":2.5,"source":"neighbors","because":["y"]} (because only when set) and
+// decodes back.
 type Rec struct {
 	// Item is the recommended item's ID.
-	Item string
+	Item string `json:"item"`
 	// Score is the neighbour score (sum over history items of affinity * weight) or, for a
 	// popularity fallback, the item's number of users. Scores of different sources do not
-	// compare.
-	Score float64
+	// compare. It is always finite.
+	Score float64 `json:"score"`
 	// Source says whether the neighbours or a popularity fallback chose the item.
-	Source Source
+	Source Source `json:"source"`
 	// Because lists the history items that contributed most, with the Explain option; nil
 	// for fallbacks and without Explain.
-	Because []string
+	Because []string `json:"because,omitempty"`
 }
 
 // weighted is one history item with its affinity.
@@ -53,6 +90,7 @@ type queryScratch struct {
 	acc      []float64
 	mark     []uint32 // mark[j] == epoch: acc[j] holds this query's score
 	excl     []uint32 // excl[j] == epoch: j may not be recommended
+	seen     []uint32 // seen[j] == epoch: the user has j, so no popularity fallback offers it
 	hw       []float64
 	hmark    []uint32
 	epoch    uint32
@@ -72,6 +110,7 @@ func (m *Model) getScratch() *queryScratch {
 		s.acc = make([]float64, n)
 		s.mark = make([]uint32, n)
 		s.excl = make([]uint32, n)
+		s.seen = make([]uint32, n)
 		s.hw = make([]float64, n)
 		s.hmark = make([]uint32, n)
 		s.epoch = 0
@@ -83,6 +122,7 @@ func (m *Model) getScratch() *queryScratch {
 	if s.epoch == 0 { // wrapped: old marks could collide
 		clear(s.mark)
 		clear(s.excl)
+		clear(s.seen)
 		clear(s.hmark)
 		s.epoch = 1
 	}
@@ -92,7 +132,9 @@ func (m *Model) getScratch() *queryScratch {
 }
 
 // ForUser recommends n items for a known user from the history the model keeps. An unknown
-// user (or one without neighbours) gets the popularity fallback, flagged in Rec.Source.
+// user (or one without neighbours) gets the popularity fallback, flagged in Rec.Source. The
+// fallback never offers a known user an item of their kept history (returned items included)
+// unless IncludeSeen is given; ExcludeSeen also keeps those items out of the neighbour scores.
 func (m *Model) ForUser(user string, n int, opts ...Option) []Rec {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -109,6 +151,9 @@ func (m *Model) ForUser(user string, n int, opts ...Option) []Rec {
 			}
 			if q.excludeSeen {
 				s.excl[e.Item] = s.epoch
+			}
+			if !q.includeSeen {
+				s.seen[e.Item] = s.epoch
 			}
 		}
 	}
@@ -206,6 +251,34 @@ func (m *Model) SimilarItems(item string, n int, opts ...Option) []Rec {
 	return m.selectTop(s, &q, n)
 }
 
+// Popular returns the n most popular items, most users first, ties by item ID (the order of
+// the popularity fallback): overall when category is "", else within category (nil for a
+// category no item has). Rec.Score is the item's number of users and Rec.Source is
+// FromPopularity or FromCategoryPopularity. Exclude, Allow and MaxPerCategory apply; the other
+// options have nothing to act on here. It allocates only the result.
+func (m *Model) Popular(n int, category string, opts ...Option) []Rec {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if n <= 0 {
+		return nil
+	}
+	q := parseOptions(opts)
+	s := m.getScratch()
+	defer m.scratch.Put(s)
+	from, src := m.popular, FromPopularity
+	if category != "" {
+		c, ok := m.catIdx[category]
+		if !ok {
+			return nil
+		}
+		from, src = m.popByCat[c], FromCategoryPopularity
+	}
+	m.markExcluded(s, &q)
+	clear(s.catCount)
+	n = min(n, len(from))
+	return m.fill(s, &q, make([]Rec, 0, n), n, from, src)
+}
+
 // run scores s.hist through the query index and selects the result.
 func (m *Model) run(s *queryScratch, q *query, n int) []Rec {
 	for _, h := range s.hist {
@@ -290,7 +363,7 @@ func (m *Model) fill(s *queryScratch, q *query, out []Rec, n int, from []int32, 
 		if len(out) == n {
 			break
 		}
-		if s.excl[i] == s.epoch || !q.allowed(m.itemIDs[i]) || !m.takeCategory(s, q, i) {
+		if s.excl[i] == s.epoch || s.seen[i] == s.epoch || !q.allowed(m.itemIDs[i]) || !m.takeCategory(s, q, i) {
 			continue
 		}
 		s.excl[i] = s.epoch

@@ -42,8 +42,10 @@ func TestQueries(t *testing.T) {
 	}{
 		// D has x: y 2/3, z 1/sqrt 6; x itself is seen. Then popularity: w (1 user).
 		{"user", m.ForUser("D", 3, ExcludeSeen()), []string{"y/neighbors", "z/neighbors", "w/popularity"}},
-		// Without ExcludeSeen x scores nothing (no self-similarity) and comes from popularity.
-		{"user with seen", m.ForUser("D", 3), []string{"y/neighbors", "z/neighbors", "x/popularity"}},
+		// Without ExcludeSeen x scores nothing (no self-similarity); the fallback leaves out
+		// what D has (x), so w fills, unless IncludeSeen lets x come from popularity.
+		{"user with seen", m.ForUser("D", 3), []string{"y/neighbors", "z/neighbors", "w/popularity"}},
+		{"user include seen", m.ForUser("D", 3, IncludeSeen()), []string{"y/neighbors", "z/neighbors", "x/popularity"}},
 		{"no fallback", m.ForUser("D", 3, ExcludeSeen(), NoFallback()), []string{"y/neighbors", "z/neighbors"}},
 		// Unknown user: popularity by users (x 3, y 3, z 2, w 1), ties by ID.
 		{"unknown user", m.ForUser("nobody", 3), []string{"x/popularity", "y/popularity", "z/popularity"}},
@@ -52,13 +54,13 @@ func TestQueries(t *testing.T) {
 		{"two allows", m.ForUser("nobody", 4, Allow(func(it string) bool { return it != "z" }), Allow(func(it string) bool { return it != "x" })), []string{"y/popularity", "w/popularity"}},
 		// One per category: y (kitchen) then z (garden); w is garden too, x kitchen.
 		{"per category", m.ForUser("D", 3, ExcludeSeen(), MaxPerCategory(1)), []string{"y/neighbors", "z/neighbors"}},
-		{"popular in", m.ForUser("nobody", 2, PopularIn("garden")), []string{"z/category-popularity", "w/category-popularity"}},
+		{"popular in", m.ForUser("nobody", 2, PopularIn("garden")), []string{"z/category_popularity", "w/category_popularity"}},
 		{"basket", m.ForBasket([]string{"x", "unknown"}, 2), []string{"y/neighbors", "z/neighbors"}},
 		{"empty basket", m.ForBasket(nil, 1), []string{"x/popularity"}},
 		// z's neighbours: y 2/sqrt 6, x 1/sqrt 6.
 		{"similar", m.SimilarItems("z", 2), []string{"y/neighbors", "x/neighbors"}},
 		// w has no neighbours: its category (garden) first, then overall.
-		{"similar fallback", m.SimilarItems("w", 2), []string{"z/category-popularity", "x/popularity"}},
+		{"similar fallback", m.SimilarItems("w", 2), []string{"z/category_popularity", "x/popularity"}},
 		{"similar unknown", m.SimilarItems("nope", 1), []string{"x/popularity"}},
 		{"zero n", m.ForUser("D", 0), nil},
 	}
@@ -116,7 +118,7 @@ func TestQueryAllocations(t *testing.T) {
 }
 
 func TestSourceString(t *testing.T) {
-	if got := strings.Join([]string{FromNeighbors.String(), FromCategoryPopularity.String(), FromPopularity.String(), Source(9).String()}, ","); got != "neighbors,category-popularity,popularity,unknown" {
+	if got := strings.Join([]string{FromNeighbors.String(), FromCategoryPopularity.String(), FromPopularity.String(), Source(9).String()}, ","); got != "neighbors,category_popularity,popularity,unknown" {
 		t.Fatal(got)
 	}
 }

@@ -156,7 +156,7 @@ func TestSaveLeavesOutWhatNothingRefersTo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !m.Forget("alice-7f3a") {
+			if !m.Forget("alice-7f3a").Found {
 				t.Fatal("alice unknown")
 			}
 			got := saved(t, m)

@@ -82,7 +82,7 @@ func TestForgetEqualsRefit(t *testing.T) {
 				t.Fatal(err)
 			}
 			for k, u := range forget {
-				if !m.Forget(u) {
+				if !m.Forget(u).Found {
 					t.Fatalf("%s unknown", u)
 				}
 				want, err := FitSlice(ctx, without(data, forget[:k+1]...), c.cfg)
@@ -99,7 +99,7 @@ func TestForgetEqualsRefit(t *testing.T) {
 					}
 				}
 			}
-			if m.Forget("nobody") || m.Forget(forget[0]) {
+			if m.Forget("nobody").Found || m.Forget(forget[0]).Found {
 				t.Fatal("forgetting an unknown or forgotten user reported true")
 			}
 		})

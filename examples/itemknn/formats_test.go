@@ -167,6 +167,17 @@ func TestTrainOnExportedShop(t *testing.T) {
 		if res.TrainRows+res.TestRows != c.want || res.Metrics == nil || res.Metrics.Users == 0 || errb.Len() != 0 {
 			t.Errorf("%s: %d+%d interactions, want %d; metrics %+v; stderr %q", c.file, res.TrainRows, res.TestRows, c.want, res.Metrics, errb.String())
 		}
+		// The fit reports what it read: every training row. Order lines are purchases, all used;
+		// the shop's events include impressions, a kind that weighs nothing, reported as such.
+		if res.Fit.Read != res.TrainRows || res.Fit.Used == 0 || res.Fit.ZeroWeight != nil {
+			t.Errorf("%s: fit report %+v for %d training rows", c.file, res.Fit, res.TrainRows)
+		}
+		if c.flag == "-orders" && res.Fit.Ignored() != 0 {
+			t.Errorf("%s: %d order lines ignored: %+v", c.file, res.Fit.Ignored(), res.Fit)
+		}
+		if c.flag == "-events" && (res.Fit.UnknownKinds["impression"] == 0 || res.Fit.Ignored() != res.Fit.UnknownKinds["impression"]) {
+			t.Errorf("%s: fit report %+v, want only impressions ignored", c.file, res.Fit)
+		}
 	}
 }
 

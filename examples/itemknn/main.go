@@ -104,6 +104,8 @@ type result struct {
 	PeakMB     float64       `json:"peak_rss_mb"`
 	RecUsers   int           `json:"rec_users"`
 	Metrics    *eval.Metrics `json:"metrics,omitempty"`
+	// Fit says what the fit read and ignored (interactions that weighed 0, by kind).
+	Fit recommend.FitReport `json:"fit"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -230,7 +232,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	res.TestRows = len(testData)
 
 	start := time.Now()
-	m, err := recommend.Fit(context.Background(), trainSeq, cfg)
+	m, fitRep, err := recommend.FitWithReport(context.Background(), trainSeq, cfg)
 	if given > 0 && *split == 0 {
 		// The file's bad rows (or a wrong header, an empty file) come before what the fit
 		// made of the rest.
@@ -238,6 +240,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cerr
 		}
 	}
+	res.Fit = fitRep
 	if err != nil {
 		return err
 	}
@@ -285,6 +288,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "data        %s: %d train rows, %d test rows\n", data, res.TrainRows, res.TestRows)
 	fmt.Fprintf(stdout, "model       %s (similarity %s, neighbors %d): %d users, %d items\n", res.Model, res.Similarity, res.Neighbors, res.Users, res.Items)
 	fmt.Fprintf(stdout, "fit         %.3f s\n", res.FitSeconds)
+	if n := res.Fit.Ignored(); n > 0 {
+		fmt.Fprintf(stdout, "ignored     %d of %d interactions weighed 0 (unknown kinds %v, zero weights %v)\n", n, res.Fit.Read, res.Fit.UnknownKinds, res.Fit.ZeroWeight)
+	}
 	fmt.Fprintf(stdout, "recommend   %.3f s for %d users\n", res.RecSeconds, res.RecUsers)
 	fmt.Fprintf(stdout, "peak memory %.0f MB\n", res.PeakMB)
 	if mt := res.Metrics; mt != nil {

@@ -88,8 +88,9 @@ func writeFile(path string, write func(io.Writer) error) error {
 // writeInteractions writes one line per event of a logged-in customer on an item, weighted as
 // recommend weighs the event's kind by default; kinds that weigh nothing are left out.
 func writeInteractions(w io.Writer, shop *shopsim.Shop) error {
+	weights := recommend.DefaultKindWeights()
 	for e := range shop.Events() {
-		weight := recommend.DefaultKindWeights[string(e.Type)]
+		weight := weights[string(e.Type)]
 		if e.CustomerID == "" || e.ItemID == "" || weight == 0 {
 			continue
 		}

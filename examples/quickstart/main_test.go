@@ -50,9 +50,10 @@ func TestExport(t *testing.T) {
 	for range shop.Orders() {
 		wantOrders++
 	}
+	weights := recommend.DefaultKindWeights()
 	for e := range shop.Events() {
 		wantEvents++
-		if e.CustomerID != "" && e.ItemID != "" && recommend.DefaultKindWeights[string(e.Type)] != 0 {
+		if e.CustomerID != "" && e.ItemID != "" && weights[string(e.Type)] != 0 {
 			wantTSV++
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/tailorkit/tailor/internal/shopsim"
@@ -20,11 +21,17 @@ func tourRecommendations(ctx context.Context, w io.Writer, shop *shopsim.Shop) e
 			in = append(in, recommend.Interaction{User: e.CustomerID, Item: e.ItemID, Kind: string(e.Type), Time: e.Time, Category: e.Category})
 		}
 	}
-	model, err := recommend.FitSlice(ctx, in, recommend.Config{})
+	model, rep, err := recommend.FitWithReport(ctx, slices.Values(in), recommend.Config{})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "model: %d customers, %d items, fitted on %d interactions\n", model.NumUsers(), model.NumItems(), len(in))
+	fmt.Fprintf(w, "model: %d customers, %d items, fitted on %d interactions (%d of %d events weighed 0 and were ignored)\n",
+		model.NumUsers(), model.NumItems(), rep.Used, rep.Ignored(), rep.Read)
+	fmt.Fprintf(w, "most popular items:")
+	for _, r := range model.Popular(3, "") {
+		fmt.Fprintf(w, " %s (%g customers)", r.Item, r.Score)
+	}
+	fmt.Fprintln(w)
 
 	// The customer with the longest history, ties by ID.
 	best, longest := "", 0
