@@ -74,11 +74,44 @@ func logOddsQuantile(a, b, alpha float64, upper bool) float64 {
 		// leaves its domain and panics: there P(a, x) = x^a/Γ(a+1)·(1 + O(x)), so
 		// log x = (log alpha + log Γ(a+1))/a to within 1e-21 relative.
 		y, g = ly, math.Exp(ly)
+	case alpha < 1e-12:
+		// gonum's inverse is wrong this far out (1.338 for both 1e-200 and 1e-280 at a = 180.5,
+		// NaN at 8e-302): solve log P(a, x) = log alpha by Newton's method in log x instead.
+		y = gammaLowerLogInv(a, math.Log(alpha))
+		g = math.Exp(y)
 	default:
 		g = mathext.GammaIncRegInv(a, alpha)
 		y = math.Log(g)
 	}
 	return y - digammaLarge(b) - trigammaLarge(b)/2*(a-g)
+}
+
+// gammaLowerLogInv returns log x where the regularized lower incomplete gamma P(a, x) equals
+// e^logAlpha, for a lower tail far out (logAlpha < log 1e-12). It uses the series
+// P(a, x) = x^a e^-x / Γ(a+1) · S(x), S(x) = Σ_k x^k / ((a+1)···(a+k)), which converges for every
+// x, and Newton's method in y = log x, where d log P / dy = a / S(x); the first guess takes S = 1
+// and e^-x = 1. log P is concave in y, so the iteration converges from that guess.
+func gammaLowerLogInv(a, logAlpha float64) float64 {
+	lg, _ := math.Lgamma(a + 1)
+	y := (logAlpha + lg) / a
+	for range 200 {
+		x := math.Exp(y)
+		sum, term := 1.0, 1.0
+		for k := 1; k < 100000; k++ {
+			term *= x / (a + float64(k))
+			sum += term
+			if term < sum*1e-17 {
+				break
+			}
+		}
+		logP := a*y - x - lg + math.Log(sum)
+		step := (logP - logAlpha) * sum / a
+		y -= step
+		if math.Abs(step) < 1e-15*math.Max(1, math.Abs(y)) {
+			break
+		}
+	}
+	return y
 }
 
 // logistic is 1 / (1 + e^-l), written to keep its precision for very negative l.
