@@ -329,7 +329,12 @@ func normalised(actual, perfect Curve) (float64, error) {
 	if den == 0 || math.IsNaN(den) {
 		return 0, fmt.Errorf("%w: perfect area %g equals the random baseline's", ErrNoUplift, trapezoid(perfect))
 	}
-	return (trapezoid(actual) - base) / den, nil
+	v := (trapezoid(actual) - base) / den
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		// Outcomes near the accepted bound, over many units, make the areas overflow float64.
+		return 0, fmt.Errorf("%w: the curves' areas (%g, perfect %g) do not fit a float64", ErrOverflow, trapezoid(actual), trapezoid(perfect))
+	}
+	return v, nil
 }
 
 // QiniAUCScore is scikit-uplift's qini_auc_score, the Qini coefficient normalised to the
@@ -341,7 +346,8 @@ func normalised(actual, perfect Curve) (float64, error) {
 // (scikit-uplift's default is negativeEffect true) and random the straight line from (0, 0) to
 // the perfect curve's last point. A random ranking scores about 0 and the perfect ranking 1;
 // worse than random is negative. When the perfect curve has no area above the random line the
-// score does not exist: 0 with an error wrapping ErrNoUplift. Other errors as QiniCurve.
+// score does not exist: 0 with an error wrapping ErrNoUplift; when the areas overflow float64
+// (outcomes near 1e15 over many units) it is 0 with ErrOverflow. Other errors as QiniCurve.
 func QiniAUCScore(units iter.Seq[ScoredUnit], negativeEffect bool) (float64, error) {
 	in, r, err := collect(units)
 	if err != nil {
