@@ -229,6 +229,24 @@ type UpliftRow struct {
 	Err         error
 }
 
+// upliftRowJSON is UpliftRow on the wire: snake_case names, null for a non-finite number and
+// the error as its message.
+type upliftRowJSON struct {
+	Treatment   string   `json:"treatment"`
+	Segment     string   `json:"segment"`
+	Outcome     string   `json:"outcome"`
+	NTreated    int64    `json:"n_treated"`
+	NControl    int64    `json:"n_control"`
+	MeanTreated *float64 `json:"mean_treated"`
+	MeanControl *float64 `json:"mean_control"`
+	Uplift      *float64 `json:"uplift"`
+	Lower       *float64 `json:"lower"`
+	Upper       *float64 `json:"upper"`
+	PValue      *float64 `json:"p_value"`
+	DF          *float64 `json:"df"`
+	Err         *string  `json:"error,omitempty"`
+}
+
 // MarshalJSON encodes the row with snake_case names, non-finite numbers as null and the error
 // as its message.
 func (r UpliftRow) MarshalJSON() ([]byte, error) {
@@ -237,43 +255,15 @@ func (r UpliftRow) MarshalJSON() ([]byte, error) {
 		s := r.Err.Error()
 		msg = &s
 	}
-	return json.Marshal(struct {
-		Treatment   string   `json:"treatment"`
-		Segment     string   `json:"segment"`
-		Outcome     string   `json:"outcome"`
-		NTreated    int64    `json:"n_treated"`
-		NControl    int64    `json:"n_control"`
-		MeanTreated *float64 `json:"mean_treated"`
-		MeanControl *float64 `json:"mean_control"`
-		Uplift      *float64 `json:"uplift"`
-		Lower       *float64 `json:"lower"`
-		Upper       *float64 `json:"upper"`
-		PValue      *float64 `json:"p_value"`
-		DF          *float64 `json:"df"`
-		Err         *string  `json:"error,omitempty"`
-	}{r.Treatment, r.Segment, r.Outcome, r.NTreated, r.NControl, finiteOrNil(r.MeanTreated),
-		finiteOrNil(r.MeanControl), finiteOrNil(r.Uplift), finiteOrNil(r.Lower), finiteOrNil(r.Upper),
-		finiteOrNil(r.PValue), finiteOrNil(r.DF), msg})
+	return json.Marshal(upliftRowJSON{r.Treatment, r.Segment, r.Outcome, r.NTreated, r.NControl,
+		finiteOrNil(r.MeanTreated), finiteOrNil(r.MeanControl), finiteOrNil(r.Uplift),
+		finiteOrNil(r.Lower), finiteOrNil(r.Upper), finiteOrNil(r.PValue), finiteOrNil(r.DF), msg})
 }
 
 // UnmarshalJSON decodes what MarshalJSON wrote: null numbers become NaN and an error message
 // an error with that text (no longer matching the sentinels with errors.Is).
 func (r *UpliftRow) UnmarshalJSON(b []byte) error {
-	var v struct {
-		Treatment   string   `json:"treatment"`
-		Segment     string   `json:"segment"`
-		Outcome     string   `json:"outcome"`
-		NTreated    int64    `json:"n_treated"`
-		NControl    int64    `json:"n_control"`
-		MeanTreated *float64 `json:"mean_treated"`
-		MeanControl *float64 `json:"mean_control"`
-		Uplift      *float64 `json:"uplift"`
-		Lower       *float64 `json:"lower"`
-		Upper       *float64 `json:"upper"`
-		PValue      *float64 `json:"p_value"`
-		DF          *float64 `json:"df"`
-		Err         *string  `json:"error"`
-	}
+	var v upliftRowJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
