@@ -63,15 +63,9 @@ func Interactions(events iter.Seq[Event], cfg InteractionConfig) (iter.Seq[recom
 				rep.NoPerson++
 				continue
 			}
-			if cfg.Consents != nil {
-				at := cfg.ConsentAt
-				if at.IsZero() {
-					at = e.Time
-				}
-				if !cfg.Consents.personalize(person, cfg.Stitcher, at) {
-					rep.NoConsent++
-					continue
-				}
+			if !cfg.consented(person, e.Time) {
+				rep.NoConsent++
+				continue
 			}
 			rep.Kept++
 			if !yield(recommend.Interaction{User: person, Item: e.ItemID, Kind: string(e.Type), Time: e.Time, Category: e.Category}) {
@@ -96,14 +90,7 @@ func OrderInteractions(orders iter.Seq[Order], cfg InteractionConfig) (iter.Seq[
 			if cfg.Stitcher != nil && person != "" {
 				person = cfg.Stitcher.Canonical(Identity{IDUser, person})
 			}
-			allowed := person != ""
-			if allowed && cfg.Consents != nil {
-				at := cfg.ConsentAt
-				if at.IsZero() {
-					at = o.Time
-				}
-				allowed = cfg.Consents.personalize(person, cfg.Stitcher, at)
-			}
+			allowed := person != "" && cfg.consented(person, o.Time)
 			for _, l := range o.Lines {
 				rep.Lines++
 				switch {
@@ -160,15 +147,9 @@ func SessionEvents(events iter.Seq[Event], cfg InteractionConfig) (iter.Seq[sess
 				rep.NoPerson++
 				continue
 			}
-			if cfg.Consents != nil {
-				at := cfg.ConsentAt
-				if at.IsZero() {
-					at = e.Time
-				}
-				if person == "" || !cfg.Consents.personalize(person, cfg.Stitcher, at) {
-					rep.NoConsent++
-					continue
-				}
+			if cfg.Consents != nil && (person == "" || !cfg.consented(person, e.Time)) {
+				rep.NoConsent++
+				continue
 			}
 			rep.Kept++
 			if !yield(session.Event{Session: e.SessionID, Visitor: person, Item: e.ItemID, Time: e.Time}) {
@@ -177,6 +158,19 @@ func SessionEvents(events iter.Seq[Event], cfg InteractionConfig) (iter.Seq[sess
 		}
 	}
 	return seq, rep
+}
+
+// consented reports whether person may be learned from for PurposePersonalization: always
+// when cfg.Consents is nil, else at ConsentAt, or at the record's own time when that is zero.
+func (cfg InteractionConfig) consented(person string, recordTime time.Time) bool {
+	if cfg.Consents == nil {
+		return true
+	}
+	at := cfg.ConsentAt
+	if at.IsZero() {
+		at = recordTime
+	}
+	return cfg.Consents.personalize(person, cfg.Stitcher, at)
 }
 
 // PersonOf returns the canonical customer ID of the person behind an event: the stitched

@@ -3,9 +3,7 @@ package shoptest_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/tailorkit/tailor/abtest"
@@ -52,21 +50,5 @@ func Example_composition() {
 }
 
 func TestReadmeShowsComposition(t *testing.T) {
-	src, err := os.ReadFile("compose_example_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Skip("README.md not found beside the module:", err)
-	}
-	s := string(src)
-	snippet := s[strings.Index(s, "// README:begin\n")+len("// README:begin\n") : strings.Index(s, "\t// README:end")]
-	var lines []string
-	for _, l := range strings.Split(strings.TrimRight(snippet, "\n"), "\n") {
-		lines = append(lines, strings.TrimPrefix(l, "\t"))
-	}
-	if !strings.Contains(string(readme), strings.Join(lines, "\n")) {
-		t.Error("README.md's composition example no longer matches compose_example_test.go between README:begin and README:end; copy it there")
-	}
+	checkReadmeShows(t, "compose_example_test.go", "// README:begin\n", "\t// README:end", true)
 }

@@ -5,8 +5,6 @@ package shoptest_test
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/tailorkit/tailor/profile"
@@ -48,17 +46,5 @@ func TestSimilarItemsShareTastes(t *testing.T) {
 // README:end
 
 func TestReadmeShowsHostTest(t *testing.T) {
-	src, err := os.ReadFile("host_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Skip("README.md not found beside the module:", err)
-	}
-	s := string(src)
-	snippet := s[strings.Index(s, "// README:begin\n")+len("// README:begin\n") : strings.Index(s, "// README:end")]
-	if !strings.Contains(string(readme), strings.TrimSpace(snippet)) {
-		t.Error("README.md's \"Testing your integration\" no longer shows host_test.go's test between README:begin and README:end; copy it there")
-	}
+	checkReadmeShows(t, "host_test.go", "// README:begin\n", "// README:end", false)
 }
