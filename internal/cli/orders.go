@@ -15,12 +15,6 @@ const (
 	FormatTailor       = profile.FormatTailor
 )
 
-// DetectFormat is profile.DetectOrderFormat: the rule every example program that reads orders
-// follows when -format is not given.
-func DetectFormat(name string, r io.Reader) (string, io.Reader) {
-	return profile.DetectOrderFormat(name, r)
-}
-
 // ReadOrders opens an order file ("-" = stdin) and returns its reader in the given format, or
 // the detected one when format is "", with the format used. Call the close function when done.
 func ReadOrders(name, format string, stdin io.Reader) (iter.Seq2[profile.Order, error], string, func() error, error) {
